@@ -1,0 +1,208 @@
+#pragma once
+
+// Every message type of the server and the one type-ID block. Each struct has an
+// inspect() that lists all of its fields.
+
+#include "persistence/ledger_types.hpp"
+
+#include <caf/all.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace agg {
+
+// A wallet operation. Codes above 0 equal the entry_kind they write.
+enum class wallet_op : uint8_t {
+  balance = 0,
+  deposit = 1,
+  withdraw = 2,
+  debit = 3,
+  credit = 4,
+  rollback = 5,
+};
+
+static_assert(static_cast<int>(wallet_op::deposit) == static_cast<int>(entry_kind::deposit));
+static_assert(static_cast<int>(wallet_op::withdraw) == static_cast<int>(entry_kind::withdrawal));
+static_assert(static_cast<int>(wallet_op::debit) == static_cast<int>(entry_kind::bet));
+static_assert(static_cast<int>(wallet_op::credit) == static_cast<int>(entry_kind::win));
+static_assert(static_cast<int>(wallet_op::rollback) == static_cast<int>(entry_kind::rollback));
+
+const char* to_string(wallet_op op);
+
+// One request to a player's wallet. (source, tx_id) identifies it for idempotency.
+struct wallet_request {
+  int64_t player_id = 0;
+  uint8_t op = 0; // wallet_op
+  std::string source; // vendor id, or "operator"
+  std::string tx_id;
+  std::string ref_tx_id; // credit: the bet it pays (optional); rollback: the bet
+  std::string round_id; // optional
+  std::string currency;
+  int64_t amount = 0; // positive minor units; ignored by balance and rollback
+  bool close_round = false; // debit or credit: the round ends with this entry
+};
+
+// The durable result of a wallet request. An exact replay gets the original receipt
+// back with replayed set.
+struct wallet_receipt {
+  int64_t player_id = 0;
+  uint8_t op = 0; // wallet_op
+  std::string currency;
+  int64_t amount = 0; // signed delta applied to the balance
+  int64_t balance = 0; // the currency's balance after this operation
+  int64_t seq = 0; // the ledger entry; 0 for balance reads
+  int64_t created_us = 0;
+  bool replayed = false;
+};
+
+struct tx_key {
+  std::string source;
+  std::string id;
+};
+
+// Keys a wallet must learn from storage before it can apply its queued requests.
+struct lookup_request {
+  int64_t player_id = 0;
+  std::vector<tx_key> entries; // ledger entries by (source, tx_id)
+  std::vector<tx_key> marks; // rollback marks by (source, tx_id)
+  std::vector<tx_key> rounds; // rounds by (source, round_id)
+  bool empty() const { return entries.empty() && marks.empty() && rounds.empty(); }
+};
+
+// What storage holds for a lookup_request; keys not present here do not exist.
+struct lookup_result {
+  std::vector<ledger_entry> entries;
+  std::vector<rollback_mark> marks;
+  std::vector<round_record> rounds;
+};
+
+// One wallet's writes for the ledger writer, in seq order.
+struct append_request {
+  int64_t player_id = 0;
+  uint32_t epoch = 0;
+  std::vector<ledger_write> writes;
+};
+
+// The writer's answer to one append_request.
+struct commit_result {
+  int64_t player_id = 0;
+  uint32_t epoch = 0;
+  int64_t committed_seq = 0; // durable up to here
+  int64_t failed_seq = 0; // first seq not written, 0 when all were
+  uint8_t failure = 0; // wallet_errc for failed_seq
+};
+
+// A page of one player's ledger, newest first.
+struct history_page {
+  std::vector<ledger_entry> entries;
+};
+
+// -- inspect ------------------------------------------------------------------
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ledger_entry& x) {
+  return f(caf::meta::type_name("agg.ledger_entry"), x.player_id, x.seq, x.kind, x.source,
+           x.tx_id, x.ref_tx_id, x.round_id, x.currency, x.amount, x.balance_after,
+           x.created_us, x.prev_hash, x.hash);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, round_record& x) {
+  return f(caf::meta::type_name("agg.round_record"), x.source, x.round_id, x.player_id,
+           x.currency, x.bet_count, x.open_bet_count, x.rolled_back_count, x.bet_total,
+           x.win_total, x.refund_total, x.credited, x.closed, x.opened_us, x.updated_us);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, rollback_mark& x) {
+  return f(caf::meta::type_name("agg.rollback_mark"), x.source, x.tx_id, x.player_id);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, currency_balance& x) {
+  return f(caf::meta::type_name("agg.currency_balance"), x.currency, x.balance);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, wallet_snapshot& x) {
+  return f(caf::meta::type_name("agg.wallet_snapshot"), x.player_id, x.last_seq,
+           x.last_hash, x.balances);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ledger_write& x) {
+  return f(caf::meta::type_name("agg.ledger_write"), x.entry, x.mark_rollback,
+           x.has_round, x.round);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, wallet_request& x) {
+  return f(caf::meta::type_name("agg.wallet_request"), x.player_id, x.op, x.source,
+           x.tx_id, x.ref_tx_id, x.round_id, x.currency, x.amount, x.close_round);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, wallet_receipt& x) {
+  return f(caf::meta::type_name("agg.wallet_receipt"), x.player_id, x.op, x.currency,
+           x.amount, x.balance, x.seq, x.created_us, x.replayed);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, tx_key& x) {
+  return f(caf::meta::type_name("agg.tx_key"), x.source, x.id);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, lookup_request& x) {
+  return f(caf::meta::type_name("agg.lookup_request"), x.player_id, x.entries, x.marks,
+           x.rounds);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, lookup_result& x) {
+  return f(caf::meta::type_name("agg.lookup_result"), x.entries, x.marks, x.rounds);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, append_request& x) {
+  return f(caf::meta::type_name("agg.append_request"), x.player_id, x.epoch, x.writes);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, commit_result& x) {
+  return f(caf::meta::type_name("agg.commit_result"), x.player_id, x.epoch,
+           x.committed_seq, x.failed_seq, x.failure);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, history_page& x) {
+  return f(caf::meta::type_name("agg.history_page"), x.entries);
+}
+
+} // namespace agg
+
+CAF_BEGIN_TYPE_ID_BLOCK(agg, caf::first_custom_type_id)
+  CAF_ADD_TYPE_ID(agg, (agg::wallet_request))
+  CAF_ADD_TYPE_ID(agg, (agg::wallet_receipt))
+  CAF_ADD_TYPE_ID(agg, (agg::wallet_snapshot))
+  CAF_ADD_TYPE_ID(agg, (agg::lookup_request))
+  CAF_ADD_TYPE_ID(agg, (agg::lookup_result))
+  CAF_ADD_TYPE_ID(agg, (agg::append_request))
+  CAF_ADD_TYPE_ID(agg, (agg::commit_result))
+  CAF_ADD_TYPE_ID(agg, (agg::history_page))
+  CAF_ADD_ATOM(agg, agg, wallet_atom, "wallet")
+  CAF_ADD_ATOM(agg, agg, load_atom, "load")
+  CAF_ADD_ATOM(agg, agg, lookup_atom, "lookup")
+  CAF_ADD_ATOM(agg, agg, append_atom, "append")
+  CAF_ADD_ATOM(agg, agg, committed_atom, "committed")
+  CAF_ADD_ATOM(agg, agg, history_atom, "history")
+  CAF_ADD_ATOM(agg, agg, idle_atom, "idle")
+  CAF_ADD_ATOM(agg, agg, stop_atom, "stop")
+  CAF_ADD_ATOM(agg, agg, drain_atom, "drain")
+  CAF_ADD_ATOM(agg, agg, tick_atom, "tick")
+  CAF_ADD_ATOM(agg, agg, restart_atom, "restart")
+  CAF_ADD_ATOM(agg, agg, stats_atom, "stats")
+  CAF_ADD_ATOM(agg, agg, child_atom, "child")
+CAF_END_TYPE_ID_BLOCK(agg)

@@ -1,0 +1,185 @@
+#include "actors/storage_actors.hpp"
+
+#include "actors/wallet_errc.hpp"
+#include "persistence/ledger_store.hpp"
+#include "persistence/sqlite.hpp"
+
+#include <iostream>
+#include <memory>
+
+namespace agg {
+
+namespace {
+
+struct reader_state {
+  db::connection conn;
+  std::unique_ptr<ledger_reader> store;
+  static inline const char* name = "ledger_reader";
+};
+
+using reader_pointer = reader_actor::stateful_pointer<reader_state>;
+
+// Runs a read; a SQLite failure becomes a retryable storage error for the caller.
+template <class F>
+auto guarded(F&& f) -> caf::result<decltype(f())> {
+  try {
+    return f();
+  } catch (const std::exception& e) {
+    std::cerr << "ledger_reader: " << e.what() << std::endl;
+    return make_error(wallet_errc::storage_error);
+  }
+}
+
+reader_actor::behavior_type ledger_reader_impl(reader_pointer self, reader_options opts) {
+  self->state.conn = db::connection::open(opts.db_path, db::open_mode::read_only,
+                                          static_cast<int>(opts.busy_timeout_ms));
+  self->state.store = std::make_unique<ledger_reader>(self->state.conn);
+  return {
+    [=](load_atom, int64_t player) {
+      return guarded([&] { return self->state.store->load_wallet(player); });
+    },
+    [=](lookup_atom, const lookup_request& req) {
+      return guarded([&] {
+        auto& store = *self->state.store;
+        return store.snapshot([&] {
+          lookup_result out;
+          for (const auto& k : req.entries)
+            if (auto e = store.find_entry(k.source, k.id))
+              out.entries.push_back(std::move(*e));
+          for (const auto& k : req.marks)
+            if (auto m = store.find_mark(k.source, k.id))
+              out.marks.push_back(std::move(*m));
+          for (const auto& k : req.rounds)
+            if (auto r = store.find_round(k.source, k.id))
+              out.rounds.push_back(std::move(*r));
+          return out;
+        });
+      });
+    },
+    [=](history_atom, int64_t player, int64_t before_seq, int64_t limit) {
+      return guarded([&] {
+        return history_page{self->state.store->history(player, before_seq, limit)};
+      });
+    },
+  };
+}
+
+// -- writer --------------------------------------------------------------------
+
+struct pending_append {
+  caf::actor sender;
+  append_request req;
+};
+
+class group_committer {
+public:
+  group_committer(caf::blocking_actor* self, writer_options opts)
+    : self_(self),
+      opts_(std::move(opts)),
+      conn_(db::connection::open(opts_.db_path, db::open_mode::read_write_create,
+                                 static_cast<int>(opts_.busy_timeout_ms))),
+      appender_(conn_) {}
+
+  void run() {
+    while (running_) {
+      receive_one(std::nullopt);
+      auto deadline = std::chrono::steady_clock::now() + opts_.commit_window;
+      // Gather what arrives within the window; with a zero window this still takes
+      // whatever is already queued, without waiting.
+      while (running_ && writes_ < opts_.batch_max) {
+        auto left = deadline - std::chrono::steady_clock::now();
+        auto wait = std::max(std::chrono::duration_cast<std::chrono::microseconds>(left),
+                             std::chrono::microseconds{0});
+        if (!receive_one(wait))
+          break;
+      }
+      commit();
+    }
+  }
+
+private:
+  // Returns false when the wait ended without a message.
+  bool receive_one(std::optional<std::chrono::microseconds> wait) {
+    bool got = true;
+    auto take = [&](append_atom, append_request& req) {
+      writes_ += req.writes.size();
+      batch_.push_back({caf::actor_cast<caf::actor>(self_->current_sender()), std::move(req)});
+    };
+    auto on_exit = [&](caf::exit_msg& msg) {
+      running_ = false;
+      if (msg.reason != caf::exit_reason::user_shutdown && msg.reason != caf::exit_reason::normal)
+        self_->fail_state(msg.reason);
+    };
+    if (wait)
+      self_->receive(take, on_exit, caf::after(*wait) >> [&] { got = false; });
+    else
+      self_->receive(take, on_exit);
+    return got;
+  }
+
+  void commit() {
+    if (batch_.empty())
+      return;
+    std::vector<const std::vector<ledger_write>*> writes;
+    writes.reserve(batch_.size());
+    for (auto& p : batch_)
+      writes.push_back(&p.req.writes);
+    std::vector<append_outcome> outcomes;
+    bool failed = false;
+    try {
+      if (opts_.fail_commit && opts_.fail_commit())
+        throw db::error(10, "injected commit failure");
+      outcomes = appender_.append(writes);
+    } catch (const std::exception& e) {
+      std::cerr << "ledger_writer: commit of " << writes_ << " writes failed: " << e.what()
+                << std::endl;
+      failed = true;
+      appender_.clear_head_cache();
+    }
+    for (size_t i = 0; i < batch_.size(); ++i) {
+      auto& p = batch_[i];
+      commit_result r{p.req.player_id, p.req.epoch, 0, 0, 0};
+      int64_t first = p.req.writes.empty() ? 0 : p.req.writes.front().entry.seq;
+      if (failed) {
+        r.committed_seq = first - 1;
+        r.failed_seq = first;
+        r.failure = static_cast<uint8_t>(wallet_errc::storage_error);
+      } else {
+        const auto& o = outcomes[i];
+        r.committed_seq = o.failed_seq != 0 ? o.failed_seq - 1 : o.committed_seq;
+        r.failed_seq = o.failed_seq;
+        if (o.failure == append_failure::duplicate_tx)
+          r.failure = static_cast<uint8_t>(wallet_errc::duplicate_transaction);
+        else if (o.failure == append_failure::chain_break)
+          r.failure = static_cast<uint8_t>(wallet_errc::storage_error);
+      }
+      self_->send(p.sender, committed_atom_v, r);
+    }
+    batch_.clear();
+    writes_ = 0;
+  }
+
+  caf::blocking_actor* self_;
+  writer_options opts_;
+  db::connection conn_;
+  ledger_appender appender_;
+  std::vector<pending_append> batch_;
+  size_t writes_ = 0;
+  bool running_ = true;
+};
+
+void ledger_writer_impl(caf::blocking_actor* self, writer_options opts) {
+  group_committer{self, std::move(opts)}.run();
+}
+
+} // namespace
+
+reader_actor spawn_ledger_reader(caf::actor_system& sys, const reader_options& opts) {
+  return sys.spawn<caf::detached>(ledger_reader_impl, opts);
+}
+
+caf::actor spawn_ledger_writer(caf::actor_system& sys, const writer_options& opts) {
+  return sys.spawn<caf::detached>(ledger_writer_impl, opts);
+}
+
+} // namespace agg

@@ -1,0 +1,52 @@
+#pragma once
+
+// Every option of the server, with its unit last in its name and its default here.
+// Read from config/aggregator.conf (CAF INI syntax, section [aggregator]) and
+// overridden on the command line: --aggregator.commit_window_us=250
+
+#include <caf/actor_system_config.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace agg {
+
+// The options as plain values: what the rest of the server reads.
+struct server_options {
+  // Storage
+  std::string data_dir = "./data"; // created if missing; must be writable
+  std::string db_file = "aggregator.db"; // inside data_dir
+  int64_t db_busy_timeout_ms = 5000;
+  // Group commit
+  int64_t commit_window_us = 500; // how long the writer gathers a batch
+  int64_t commit_batch_max = 1024; // writes per transaction at most
+  // Wallets
+  int64_t reader_count = 2; // read connections serving wallet loads and lookups
+  int64_t wallet_idle_timeout_ms = 60'000; // passivate a wallet idle this long
+  int64_t wallet_cache_entries_max = 4096; // recent transactions kept per wallet
+  int64_t wallet_queue_len_max = 4096; // operations waiting in one wallet at most
+  int64_t storage_timeout_ms = 10'000; // a wallet's wait for a load or lookup
+  int64_t request_timeout_ms = 15'000; // a caller's wait for a wallet reply
+  // Supervision
+  int64_t restart_intensity = 5; // restarts allowed within restart_period_ms
+  int64_t restart_period_ms = 10'000;
+  int64_t restart_backoff_ms = 50; // first restart delay, doubled up to 2 s
+  // Shutdown
+  int64_t shutdown_timeout_ms = 30'000; // wait for in-flight commits at most
+
+  std::string db_path() const;
+
+  // One line naming the first invalid key and why, or nothing when all are valid.
+  // Creates data_dir when it is missing.
+  std::optional<std::string> validate() const;
+};
+
+class server_config : public caf::actor_system_config {
+public:
+  server_config();
+
+  server_options opts;
+};
+
+} // namespace agg

@@ -1,0 +1,140 @@
+// The aggregator executable: `aggregator [CAF and --aggregator.* options]` runs the
+// server; `aggregator verify --data-dir DIR [--db-file NAME]` checks the ledger.
+
+#include "actors/node.hpp"
+#include "config/server_config.hpp"
+#include "persistence/schema.hpp"
+#include "persistence/verify.hpp"
+
+#include <caf/all.hpp>
+#include <caf/io/all.hpp>
+
+#include <csignal>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <pthread.h>
+#include <sys/resource.h>
+
+namespace {
+
+constexpr const char* default_config_file = "config/aggregator.conf";
+
+int run_verify(int argc, char** argv) {
+  agg::server_options opts;
+  for (int i = 2; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto value = [&](const char* name) -> const char* {
+      if (arg == name && i + 1 < argc)
+        return argv[++i];
+      return nullptr;
+    };
+    if (auto v = value("--data-dir"))
+      opts.data_dir = v;
+    else if (auto f = value("--db-file"))
+      opts.db_file = f;
+    else {
+      std::cerr << "usage: aggregator verify --data-dir DIR [--db-file NAME]" << std::endl;
+      return 2;
+    }
+  }
+  if (!std::filesystem::exists(opts.db_path())) {
+    std::cerr << "verify: no database at " << opts.db_path() << std::endl;
+    return 2;
+  }
+  try {
+    auto conn = agg::db::connection::open(opts.db_path(), agg::db::open_mode::read_only);
+    auto report = agg::verify_ledger(conn);
+    if (!report.ok) {
+      std::cout << "verify FAILED: " << report.error << std::endl;
+      return 1;
+    }
+    std::cout << "verify ok: " << report.players << " players, " << report.entries
+              << " ledger entries, every chain and balance consistent" << std::endl;
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "verify: " << e.what() << std::endl;
+    return 2;
+  }
+}
+
+// Lets the server hold as many connections as the hard limit allows.
+void raise_fd_limit() {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = lim.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &lim);
+  }
+}
+
+// The config file: --config-file=... if given, else config/aggregator.conf if present.
+const char* config_file(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i)
+    if (std::strncmp(argv[i], "--config-file=", 14) == 0)
+      return nullptr; // CAF reads it from the command line
+  return std::filesystem::exists(default_config_file) ? default_config_file : nullptr;
+}
+
+int run_server(int argc, char** argv) {
+  // Block the stop signals in every thread; the main thread waits for them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGUSR1); // the node's root supervisor gave up
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  agg::server_config cfg;
+  if (auto err = cfg.parse(argc, argv, config_file(argc, argv))) {
+    std::cerr << "config error: " << caf::actor_system_config::render(err) << std::endl;
+    return 2;
+  }
+  if (cfg.cli_helptext_printed)
+    return 0;
+  if (auto problem = cfg.opts.validate()) {
+    std::cerr << "config error: " << *problem << std::endl;
+    return 2;
+  }
+  raise_fd_limit();
+  caf::actor_system sys{cfg};
+  std::unique_ptr<agg::node> node;
+  try {
+    node = std::make_unique<agg::node>(sys, cfg.opts);
+  } catch (const std::exception& e) {
+    std::cerr << "startup failed: " << e.what() << std::endl;
+    return 1;
+  }
+  bool escalated = false;
+  {
+    // Turn the root supervisor's termination into a signal for the main thread.
+    caf::scoped_actor watcher{sys};
+    sys.spawn([root = node->root()](caf::event_based_actor* self) {
+      self->monitor(root);
+      self->set_down_handler([](caf::down_msg&) { kill(getpid(), SIGUSR1); });
+      return caf::behavior{[](caf::unit_t) {}};
+    });
+  }
+  std::cout << "aggregator ready: database " << cfg.opts.db_path() << " (schema v"
+            << agg::db::latest_schema_version() << "), commit window "
+            << cfg.opts.commit_window_us << " us, batch max " << cfg.opts.commit_batch_max
+            << std::endl;
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  escalated = sig == SIGUSR1;
+  if (escalated)
+    std::cerr << "aggregator: the root supervisor gave up; stopping" << std::endl;
+  else
+    std::cout << "aggregator: " << strsignal(sig) << ", stopping" << std::endl;
+  bool drained = node->shutdown(std::chrono::milliseconds{cfg.opts.shutdown_timeout_ms});
+  node.reset();
+  std::cout << "aggregator stopped" << std::endl;
+  return escalated || !drained ? 1 : 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  if (argc >= 2 && std::strcmp(argv[1], "verify") == 0)
+    return run_verify(argc, argv);
+  return run_server(argc, argv);
+}

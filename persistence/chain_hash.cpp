@@ -1,0 +1,90 @@
+#include "persistence/chain_hash.hpp"
+
+#include <openssl/evp.h>
+
+#include <stdexcept>
+
+namespace agg {
+
+namespace {
+
+void put_u64(std::string& out, uint64_t x) {
+  for (int shift = 56; shift >= 0; shift -= 8)
+    out.push_back(static_cast<char>((x >> shift) & 0xff));
+}
+
+void put_str(std::string& out, std::string_view s) {
+  put_u64(out, s.size());
+  out.append(s);
+}
+
+} // namespace
+
+const char* to_string(entry_kind k) {
+  switch (k) {
+    case entry_kind::deposit:
+      return "deposit";
+    case entry_kind::withdrawal:
+      return "withdrawal";
+    case entry_kind::bet:
+      return "bet";
+    case entry_kind::win:
+      return "win";
+    case entry_kind::rollback:
+      return "rollback";
+  }
+  return "unknown";
+}
+
+bool entry_kind_from_int(int64_t code, entry_kind& out) {
+  if (code < 1 || code > 5)
+    return false;
+  out = static_cast<entry_kind>(code);
+  return true;
+}
+
+std::string canonical_encoding(const ledger_entry& e) {
+  std::string out;
+  out.reserve(160);
+  out.append("agg.ledger.v1");
+  put_u64(out, static_cast<uint64_t>(e.player_id));
+  put_u64(out, static_cast<uint64_t>(e.seq));
+  put_u64(out, e.kind);
+  put_str(out, e.source);
+  put_str(out, e.tx_id);
+  put_str(out, e.ref_tx_id);
+  put_str(out, e.round_id);
+  put_str(out, e.currency);
+  put_u64(out, static_cast<uint64_t>(e.amount));
+  put_u64(out, static_cast<uint64_t>(e.balance_after));
+  put_u64(out, static_cast<uint64_t>(e.created_us));
+  return out;
+}
+
+hash256 chain_hash(const hash256& prev, const ledger_entry& e) {
+  std::string data(prev.begin(), prev.end());
+  data += canonical_encoding(e);
+  return sha256(data);
+}
+
+hash256 sha256(std::string_view data) {
+  hash256 out{};
+  unsigned int len = 0;
+  if (EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_sha256(), nullptr) != 1
+      || len != out.size())
+    throw std::runtime_error("SHA-256 failed");
+  return out;
+}
+
+std::string to_hex(const hash256& h) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(64);
+  for (auto b : h) {
+    out.push_back(digits[b >> 4]);
+    out.push_back(digits[b & 0xf]);
+  }
+  return out;
+}
+
+} // namespace agg

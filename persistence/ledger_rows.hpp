@@ -1,0 +1,40 @@
+#pragma once
+
+// Column list and row decoding shared by every query that reads ledger entries.
+
+#include "persistence/ledger_types.hpp"
+#include "persistence/sqlite.hpp"
+
+#include <algorithm>
+
+namespace agg::db {
+
+inline constexpr const char* entry_columns =
+  "player_id, seq, kind, source, tx_id, ref_tx_id, round_id, currency, amount, "
+  "balance_after, created_us, prev_hash, hash";
+
+inline void copy_hash(const std::vector<uint8_t>& bytes, hash256& out) {
+  out.fill(0);
+  std::copy_n(bytes.begin(), std::min(bytes.size(), out.size()), out.begin());
+}
+
+// Reads the entry_columns starting at column `first`.
+inline ledger_entry read_entry(const statement& st, int first = 0) {
+  ledger_entry e;
+  e.player_id = st.int64(first + 0);
+  e.seq = st.int64(first + 1);
+  e.kind = static_cast<uint8_t>(st.int64(first + 2));
+  e.source = st.text(first + 3);
+  e.tx_id = st.text(first + 4);
+  e.ref_tx_id = st.text(first + 5);
+  e.round_id = st.text(first + 6);
+  e.currency = st.text(first + 7);
+  e.amount = st.int64(first + 8);
+  e.balance_after = st.int64(first + 9);
+  e.created_us = st.int64(first + 10);
+  copy_hash(st.blob(first + 11), e.prev_hash);
+  copy_hash(st.blob(first + 12), e.hash);
+  return e;
+}
+
+} // namespace agg::db

@@ -1,0 +1,263 @@
+#include "persistence/ledger_store.hpp"
+
+#include "persistence/ledger_rows.hpp"
+
+#include <limits>
+#include <map>
+#include <string>
+
+namespace agg {
+
+using namespace std::string_literals;
+
+// -- ledger_reader -------------------------------------------------------------
+
+ledger_reader::ledger_reader(db::connection& conn)
+  : conn_(conn),
+    begin_(conn.prepare("BEGIN")),
+    end_(conn.prepare("COMMIT")),
+    head_(conn.prepare("SELECT last_seq, last_hash FROM wallet_heads WHERE player_id = ?")),
+    balances_(conn.prepare(
+      "SELECT currency, balance FROM balances WHERE player_id = ? ORDER BY currency")),
+    entry_(conn.prepare("SELECT "s + db::entry_columns
+                        + " FROM ledger WHERE source = ? AND tx_id = ?")),
+    mark_(conn.prepare(
+      "SELECT player_id FROM rollback_marks WHERE source = ? AND tx_id = ?")),
+    round_(conn.prepare(
+      "SELECT player_id, currency, bet_count, open_bet_count, rolled_back_count, "
+      "bet_total, win_total, refund_total, credited, closed, opened_us, updated_us "
+      "FROM rounds WHERE source = ? AND round_id = ?")),
+    history_(conn.prepare("SELECT "s + db::entry_columns
+                          + " FROM ledger WHERE player_id = ? AND seq < ?"
+                            " ORDER BY seq DESC LIMIT ?")) {}
+
+wallet_snapshot ledger_reader::load_wallet(int64_t player_id) {
+  return snapshot([&] {
+    wallet_snapshot s;
+    s.player_id = player_id;
+    head_.bind(1, player_id);
+    if (head_.step()) {
+      s.last_seq = head_.int64(0);
+      db::copy_hash(head_.blob(1), s.last_hash);
+    }
+    head_.reset();
+    balances_.bind(1, player_id);
+    while (balances_.step())
+      s.balances.push_back({balances_.text(0), balances_.int64(1)});
+    balances_.reset();
+    return s;
+  });
+}
+
+std::optional<ledger_entry> ledger_reader::find_entry(std::string_view source,
+                                                      std::string_view tx_id) {
+  entry_.bind(1, source).bind(2, tx_id);
+  std::optional<ledger_entry> out;
+  if (entry_.step())
+    out = db::read_entry(entry_);
+  entry_.reset();
+  return out;
+}
+
+std::optional<rollback_mark> ledger_reader::find_mark(std::string_view source,
+                                                      std::string_view tx_id) {
+  mark_.bind(1, source).bind(2, tx_id);
+  std::optional<rollback_mark> out;
+  if (mark_.step())
+    out = rollback_mark{std::string{source}, std::string{tx_id}, mark_.int64(0)};
+  mark_.reset();
+  return out;
+}
+
+std::optional<round_record> ledger_reader::find_round(std::string_view source,
+                                                      std::string_view round_id) {
+  round_.bind(1, source).bind(2, round_id);
+  std::optional<round_record> out;
+  if (round_.step()) {
+    round_record r;
+    r.source = source;
+    r.round_id = round_id;
+    r.player_id = round_.int64(0);
+    r.currency = round_.text(1);
+    r.bet_count = round_.int64(2);
+    r.open_bet_count = round_.int64(3);
+    r.rolled_back_count = round_.int64(4);
+    r.bet_total = round_.int64(5);
+    r.win_total = round_.int64(6);
+    r.refund_total = round_.int64(7);
+    r.credited = round_.int64(8) != 0;
+    r.closed = round_.int64(9) != 0;
+    r.opened_us = round_.int64(10);
+    r.updated_us = round_.int64(11);
+    out = std::move(r);
+  }
+  round_.reset();
+  return out;
+}
+
+std::vector<ledger_entry> ledger_reader::history(int64_t player_id, int64_t before_seq,
+                                                 int64_t limit) {
+  if (before_seq <= 0)
+    before_seq = std::numeric_limits<int64_t>::max();
+  history_.bind(1, player_id).bind(2, before_seq).bind(3, limit);
+  std::vector<ledger_entry> out;
+  while (history_.step())
+    out.push_back(db::read_entry(history_));
+  history_.reset();
+  return out;
+}
+
+// -- ledger_appender -----------------------------------------------------------
+
+ledger_appender::ledger_appender(db::connection& conn)
+  : conn_(conn),
+    head_(conn.prepare("SELECT last_seq, last_hash FROM wallet_heads WHERE player_id = ?")),
+    insert_entry_(conn.prepare(
+      "INSERT INTO ledger(player_id, seq, kind, source, tx_id, ref_tx_id, round_id, "
+      "currency, amount, balance_after, created_us, prev_hash, hash) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT(source, tx_id) DO NOTHING")),
+    insert_mark_(conn.prepare("INSERT INTO rollback_marks(source, tx_id, player_id) "
+                              "VALUES (?, ?, ?) ON CONFLICT DO NOTHING")),
+    upsert_round_(conn.prepare(
+      "INSERT INTO rounds(source, round_id, player_id, currency, bet_count, "
+      "open_bet_count, rolled_back_count, bet_total, win_total, refund_total, credited, "
+      "closed, opened_us, updated_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT(source, round_id) DO UPDATE SET bet_count = excluded.bet_count, "
+      "open_bet_count = excluded.open_bet_count, "
+      "rolled_back_count = excluded.rolled_back_count, bet_total = excluded.bet_total, "
+      "win_total = excluded.win_total, refund_total = excluded.refund_total, "
+      "credited = excluded.credited, closed = excluded.closed, "
+      "updated_us = excluded.updated_us "
+      "WHERE rounds.player_id = excluded.player_id "
+      "AND rounds.currency = excluded.currency")),
+    upsert_balance_(conn.prepare(
+      "INSERT INTO balances(player_id, currency, balance) VALUES (?, ?, ?) "
+      "ON CONFLICT(player_id, currency) DO UPDATE SET balance = excluded.balance")),
+    upsert_head_(conn.prepare(
+      "INSERT INTO wallet_heads(player_id, last_seq, last_hash) VALUES (?, ?, ?) "
+      "ON CONFLICT(player_id) DO UPDATE SET last_seq = excluded.last_seq, "
+      "last_hash = excluded.last_hash")) {}
+
+ledger_appender::head ledger_appender::load_head(int64_t player_id) {
+  if (auto i = heads_.find(player_id); i != heads_.end())
+    return i->second;
+  head h;
+  head_.bind(1, player_id);
+  if (head_.step()) {
+    h.seq = head_.int64(0);
+    db::copy_hash(head_.blob(1), h.hash);
+  }
+  head_.reset();
+  return h;
+}
+
+bool ledger_appender::write_one(const ledger_write& w) {
+  const auto& e = w.entry;
+  insert_entry_.bind(1, e.player_id)
+    .bind(2, e.seq)
+    .bind(3, int64_t{e.kind})
+    .bind(4, e.source)
+    .bind(5, e.tx_id)
+    .bind(6, e.ref_tx_id)
+    .bind(7, e.round_id)
+    .bind(8, e.currency)
+    .bind(9, e.amount)
+    .bind(10, e.balance_after)
+    .bind(11, e.created_us)
+    .bind_blob(12, e.prev_hash)
+    .bind_blob(13, e.hash)
+    .run();
+  if (conn_.changes() == 0)
+    return false;
+  if (w.mark_rollback) {
+    insert_mark_.bind(1, e.source).bind(2, e.ref_tx_id).bind(3, e.player_id).run();
+    if (conn_.changes() == 0)
+      return false;
+  }
+  if (w.has_round) {
+    const auto& r = w.round;
+    upsert_round_.bind(1, r.source)
+      .bind(2, r.round_id)
+      .bind(3, r.player_id)
+      .bind(4, r.currency)
+      .bind(5, r.bet_count)
+      .bind(6, r.open_bet_count)
+      .bind(7, r.rolled_back_count)
+      .bind(8, r.bet_total)
+      .bind(9, r.win_total)
+      .bind(10, r.refund_total)
+      .bind(11, int64_t{r.credited})
+      .bind(12, int64_t{r.closed})
+      .bind(13, r.opened_us)
+      .bind(14, r.updated_us)
+      .run();
+    if (conn_.changes() == 0)
+      return false;
+  }
+  return true;
+}
+
+std::optional<ledger_appender::conflict>
+ledger_appender::write_all(const std::vector<const std::vector<ledger_write>*>& batches,
+                           const std::vector<int64_t>& stop_seq,
+                           std::vector<append_outcome>& out,
+                           std::unordered_map<int64_t, head>& overlay) {
+  std::map<std::pair<int64_t, std::string>, int64_t> balances;
+  for (size_t i = 0; i < batches.size(); ++i) {
+    const auto& writes = *batches[i];
+    if (writes.empty())
+      continue;
+    auto player = writes.front().entry.player_id;
+    auto it = overlay.find(player);
+    if (it == overlay.end())
+      it = overlay.emplace(player, load_head(player)).first;
+    auto& h = it->second;
+    for (const auto& w : writes) {
+      const auto& e = w.entry;
+      if (e.seq >= stop_seq[i])
+        break;
+      if (e.player_id != player || e.seq != h.seq + 1 || e.prev_hash != h.hash) {
+        out[i].failed_seq = e.seq;
+        out[i].failure = append_failure::chain_break;
+        break;
+      }
+      if (!write_one(w))
+        return conflict{i, e.seq};
+      h.seq = e.seq;
+      h.hash = e.hash;
+      balances[{player, e.currency}] = e.balance_after;
+    }
+    out[i].committed_seq = h.seq;
+  }
+  for (const auto& [key, balance] : balances)
+    upsert_balance_.bind(1, key.first).bind(2, key.second).bind(3, balance).run();
+  for (const auto& [player, h] : overlay)
+    upsert_head_.bind(1, player).bind(2, h.seq).bind_blob(3, h.hash).run();
+  return std::nullopt;
+}
+
+std::vector<append_outcome>
+ledger_appender::append(const std::vector<const std::vector<ledger_write>*>& batches) {
+  std::vector<int64_t> stop_seq(batches.size(), std::numeric_limits<int64_t>::max());
+  std::vector<append_outcome> conflicts(batches.size());
+  for (;;) {
+    std::vector<append_outcome> out = conflicts;
+    std::unordered_map<int64_t, head> overlay;
+    db::transaction tx{conn_};
+    auto c = write_all(batches, stop_seq, out, overlay);
+    if (!c) {
+      tx.commit();
+      for (auto& [player, h] : overlay)
+        heads_[player] = h;
+      return out;
+    }
+    // Roll back and write again without the conflicting entry and its successors:
+    // each round excludes at least one entry, so this ends.
+    stop_seq[c->batch] = c->seq;
+    conflicts[c->batch].failed_seq = c->seq;
+    conflicts[c->batch].failure = append_failure::duplicate_tx;
+  }
+}
+
+} // namespace agg

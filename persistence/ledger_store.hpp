@@ -1,0 +1,109 @@
+#pragma once
+
+// Reads and appends of the wallet ledger. A ledger_reader serves wallet loads and
+// idempotency lookups on its own connection; the single ledger_appender owns the
+// writer connection and appends group-committed batches.
+
+#include "persistence/ledger_types.hpp"
+#include "persistence/sqlite.hpp"
+
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+namespace agg {
+
+class ledger_reader {
+public:
+  explicit ledger_reader(db::connection& conn);
+
+  wallet_snapshot load_wallet(int64_t player_id);
+  std::optional<ledger_entry> find_entry(std::string_view source, std::string_view tx_id);
+  std::optional<rollback_mark> find_mark(std::string_view source, std::string_view tx_id);
+  std::optional<round_record> find_round(std::string_view source,
+                                         std::string_view round_id);
+  // Entries with seq < before_seq (all when before_seq <= 0), newest first.
+  std::vector<ledger_entry> history(int64_t player_id, int64_t before_seq, int64_t limit);
+
+  // Runs f inside one read transaction so that several lookups see one snapshot.
+  template <class F>
+  auto snapshot(F&& f) {
+    begin_.run();
+    try {
+      auto result = f();
+      end_.run();
+      return result;
+    } catch (...) {
+      end_.run();
+      throw;
+    }
+  }
+
+private:
+  db::connection& conn_;
+  db::statement begin_;
+  db::statement end_;
+  db::statement head_;
+  db::statement balances_;
+  db::statement entry_;
+  db::statement mark_;
+  db::statement round_;
+  db::statement history_;
+};
+
+enum class append_failure : uint8_t {
+  none = 0,
+  duplicate_tx = 1, // (source, tx_id), a rollback mark or a round taken by another player
+  chain_break = 2, // the entry does not continue the player's committed chain
+};
+
+struct append_outcome {
+  int64_t committed_seq = 0; // the player's last committed seq after this batch
+  int64_t failed_seq = 0; // first entry of the batch not written, 0 when all were
+  append_failure failure = append_failure::none;
+};
+
+class ledger_appender {
+public:
+  explicit ledger_appender(db::connection& conn);
+
+  // Appends every batch (each one player's writes in seq order) in one transaction
+  // and returns one outcome per batch. A batch that breaks its player's chain or
+  // reuses a taken id stops at that entry; its earlier entries and the other batches
+  // still commit. Throws db::error when the transaction fails: then nothing was
+  // written and the head cache is unchanged.
+  std::vector<append_outcome> append(const std::vector<const std::vector<ledger_write>*>& batches);
+
+  // Forgets cached chain heads (they are reloaded from the database on next use).
+  void clear_head_cache() { heads_.clear(); }
+  size_t head_cache_size() const { return heads_.size(); }
+
+private:
+  struct head {
+    int64_t seq = 0;
+    hash256 hash{};
+  };
+  struct conflict {
+    size_t batch;
+    int64_t seq;
+  };
+
+  head load_head(int64_t player_id);
+  // Writes what is not excluded; returns the first conflict, if any.
+  std::optional<conflict> write_all(const std::vector<const std::vector<ledger_write>*>& batches,
+                                    const std::vector<int64_t>& stop_seq,
+                                    std::vector<append_outcome>& out,
+                                    std::unordered_map<int64_t, head>& overlay);
+  bool write_one(const ledger_write& w);
+
+  db::connection& conn_;
+  db::statement head_;
+  db::statement insert_entry_;
+  db::statement insert_mark_;
+  db::statement upsert_round_;
+  db::statement upsert_balance_;
+  db::statement upsert_head_;
+  std::unordered_map<int64_t, head> heads_;
+};
+
+} // namespace agg

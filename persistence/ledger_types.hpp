@@ -1,0 +1,102 @@
+#pragma once
+
+// Plain data of the wallet ledger, shared by the stores and the wallet logic.
+// Money is int64_t minor units; every amount here is signed as applied to the balance.
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace agg {
+
+using hash256 = std::array<uint8_t, 32>;
+
+enum class entry_kind : uint8_t {
+  deposit = 1,
+  withdrawal = 2,
+  bet = 3,
+  win = 4,
+  rollback = 5,
+};
+
+const char* to_string(entry_kind k);
+// Returns false for an unknown code.
+bool entry_kind_from_int(int64_t code, entry_kind& out);
+
+// One append-only, hash-chained row of a player's ledger. `seq` counts the player's
+// entries from 1; `hash = SHA-256(prev_hash || canonical(entry))`.
+struct ledger_entry {
+  int64_t player_id = 0;
+  int64_t seq = 0;
+  uint8_t kind = 0; // entry_kind
+  std::string source; // vendor id, or "operator"
+  std::string tx_id;  // unique per source
+  std::string ref_tx_id; // the bet a win or rollback refers to
+  std::string round_id;
+  std::string currency;
+  int64_t amount = 0; // signed delta applied to the balance
+  int64_t balance_after = 0;
+  int64_t created_us = 0; // unix time, microseconds
+  hash256 prev_hash{};
+  hash256 hash{};
+};
+
+// The state of one game round, keyed by (source, round_id).
+struct round_record {
+  std::string source;
+  std::string round_id;
+  int64_t player_id = 0;
+  std::string currency;
+  int64_t bet_count = 0;
+  int64_t open_bet_count = 0; // bets not rolled back
+  int64_t rolled_back_count = 0; // includes rollbacks of bets never seen
+  int64_t bet_total = 0; // gross stakes, minor units, positive
+  int64_t win_total = 0;
+  int64_t refund_total = 0;
+  bool credited = false; // a win was applied: the round is settled
+  bool closed = false;
+  int64_t opened_us = 0;
+  int64_t updated_us = 0;
+
+  // Every bet was rolled back (or only rollbacks were seen) and nothing was paid.
+  bool rolled_back() const {
+    return rolled_back_count > 0 && open_bet_count == 0 && !credited;
+  }
+};
+
+// A marker that the bet (source, tx_id) was rolled back, or that a rollback arrived
+// before the bet was ever seen (a tombstone that refuses the late bet).
+struct rollback_mark {
+  std::string source;
+  std::string tx_id;
+  int64_t player_id = 0;
+};
+
+struct currency_balance {
+  std::string currency;
+  int64_t balance = 0;
+};
+
+// What a wallet needs to start serving a player.
+struct wallet_snapshot {
+  int64_t player_id = 0;
+  int64_t last_seq = 0;
+  hash256 last_hash{};
+  std::vector<currency_balance> balances;
+};
+
+// One entry to append plus the side effects it carries, in the order the wallet
+// applied them.
+struct ledger_write {
+  ledger_entry entry;
+  bool mark_rollback = false; // insert rollback_mark(entry.source, entry.ref_tx_id)
+  bool has_round = false;
+  round_record round; // the round's full state after this entry
+};
+
+// Largest amount accepted in one operation: keeps every sum far from overflow.
+constexpr int64_t amount_minor_max = 1'000'000'000'000'000; // 1e15
+
+} // namespace agg

@@ -1,0 +1,112 @@
+#include "persistence/schema.hpp"
+
+#include <sqlite3.h>
+
+#include <array>
+#include <string>
+
+namespace agg::db {
+
+namespace {
+
+// Append only: never edit a migration that has shipped.
+constexpr std::array<const char*, 1> migrations = {
+  // 1: wallets, the hash-chained ledger, rollback markers and rounds.
+  R"sql(
+CREATE TABLE wallet_heads(
+  player_id INTEGER PRIMARY KEY,
+  last_seq  INTEGER NOT NULL,
+  last_hash BLOB    NOT NULL
+);
+CREATE TABLE balances(
+  player_id INTEGER NOT NULL,
+  currency  TEXT    NOT NULL,
+  balance   INTEGER NOT NULL CHECK (balance >= 0),
+  PRIMARY KEY (player_id, currency)
+) WITHOUT ROWID;
+CREATE TABLE ledger(
+  entry_id      INTEGER PRIMARY KEY,
+  player_id     INTEGER NOT NULL,
+  seq           INTEGER NOT NULL,
+  kind          INTEGER NOT NULL,
+  source        TEXT    NOT NULL,
+  tx_id         TEXT    NOT NULL,
+  ref_tx_id     TEXT    NOT NULL,
+  round_id      TEXT    NOT NULL,
+  currency      TEXT    NOT NULL,
+  amount        INTEGER NOT NULL,
+  balance_after INTEGER NOT NULL,
+  created_us    INTEGER NOT NULL,
+  prev_hash     BLOB    NOT NULL,
+  hash          BLOB    NOT NULL
+);
+CREATE UNIQUE INDEX ledger_player_seq ON ledger(player_id, seq);
+CREATE UNIQUE INDEX ledger_source_tx ON ledger(source, tx_id);
+CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger
+  BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;
+CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger
+  BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;
+CREATE TABLE rollback_marks(
+  source    TEXT    NOT NULL,
+  tx_id     TEXT    NOT NULL,
+  player_id INTEGER NOT NULL,
+  PRIMARY KEY (source, tx_id)
+) WITHOUT ROWID;
+CREATE TABLE rounds(
+  source            TEXT    NOT NULL,
+  round_id          TEXT    NOT NULL,
+  player_id         INTEGER NOT NULL,
+  currency          TEXT    NOT NULL,
+  bet_count         INTEGER NOT NULL,
+  open_bet_count    INTEGER NOT NULL,
+  rolled_back_count INTEGER NOT NULL,
+  bet_total         INTEGER NOT NULL,
+  win_total         INTEGER NOT NULL,
+  refund_total      INTEGER NOT NULL,
+  credited          INTEGER NOT NULL,
+  closed            INTEGER NOT NULL,
+  opened_us         INTEGER NOT NULL,
+  updated_us        INTEGER NOT NULL,
+  PRIMARY KEY (source, round_id)
+) WITHOUT ROWID;
+)sql",
+};
+
+bool has_version_table(connection& conn) {
+  auto st = conn.prepare(
+    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'");
+  return st.step();
+}
+
+} // namespace
+
+int latest_schema_version() {
+  return static_cast<int>(migrations.size());
+}
+
+int schema_version(connection& conn) {
+  if (!has_version_table(conn))
+    return 0;
+  auto st = conn.prepare("SELECT version FROM schema_version");
+  return st.step() ? static_cast<int>(st.int64(0)) : 0;
+}
+
+void migrate(connection& conn) {
+  transaction tx{conn};
+  if (!has_version_table(conn)) {
+    conn.exec("CREATE TABLE schema_version(version INTEGER NOT NULL)");
+    conn.prepare("INSERT INTO schema_version(version) VALUES (0)").run();
+  }
+  int current = schema_version(conn);
+  if (current > latest_schema_version())
+    throw error(SQLITE_ERROR, "database schema version " + std::to_string(current)
+                                + " is newer than this server supports ("
+                                + std::to_string(latest_schema_version()) + ")");
+  for (int v = current; v < latest_schema_version(); ++v) {
+    conn.exec(migrations[static_cast<size_t>(v)]);
+    conn.prepare("UPDATE schema_version SET version = ?").bind(1, int64_t{v + 1}).run();
+  }
+  tx.commit();
+}
+
+} // namespace agg::db

@@ -1,0 +1,47 @@
+# Shared by scripts/run and scripts/test: install missing Debian packages, then build.
+# Sourced, not executed.
+
+AGG_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+AGG_BUILD_DIR="${AGG_BUILD_DIR:-$AGG_ROOT/build}"
+AGG_BUILD_TYPE="${AGG_BUILD_TYPE:-Release}"
+AGG_JOBS="${AGG_JOBS:-2}"
+
+AGG_PACKAGES=(
+  g++ cmake make pkg-config
+  libcaf-dev libboost-dev libboost-system-dev libcpp-httplib-dev
+  libsqlite3-dev libssl-dev libsodium-dev nlohmann-json3-dev catch2
+)
+
+agg_missing_packages() {
+  local missing=() p
+  for p in "${AGG_PACKAGES[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+      missing+=("$p")
+    fi
+  done
+  echo "${missing[@]}"
+}
+
+agg_install_dependencies() {
+  local missing
+  missing="$(agg_missing_packages)"
+  [ -z "$missing" ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "missing Debian packages; run as root:" >&2
+    echo "  apt-get update && apt-get install -y $missing" >&2
+    return 1
+  fi
+  echo "installing: $missing"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # shellcheck disable=SC2086
+  apt-get install -y -qq --no-install-recommends $missing
+}
+
+agg_build() {
+  local extra=("$@")
+  if [ ! -f "$AGG_BUILD_DIR/CMakeCache.txt" ]; then
+    cmake -S "$AGG_ROOT" -B "$AGG_BUILD_DIR" -DCMAKE_BUILD_TYPE="$AGG_BUILD_TYPE" "${extra[@]}"
+  fi
+  cmake --build "$AGG_BUILD_DIR" -j "$AGG_JOBS"
+}

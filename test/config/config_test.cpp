@@ -1,0 +1,51 @@
+// Proves that invalid option values stop startup with one line naming the key.
+
+#include "config/server_config.hpp"
+#include "support/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <sstream>
+
+using namespace agg;
+
+TEST_CASE("the defaults are valid", "[config]") {
+  test::temp_dir dir;
+  server_options o;
+  o.data_dir = dir.file("data");
+  CHECK_FALSE(o.validate());
+}
+
+TEST_CASE("out-of-range values name their key", "[config]") {
+  test::temp_dir dir;
+  server_options o;
+  o.data_dir = dir.str();
+  o.commit_window_us = -1;
+  auto problem = o.validate();
+  REQUIRE(problem);
+  CHECK_THAT(*problem, Catch::StartsWith("aggregator.commit_window_us:"));
+  o.commit_window_us = 0;
+  o.commit_batch_max = 0;
+  REQUIRE(o.validate());
+  CHECK_THAT(*o.validate(), Catch::StartsWith("aggregator.commit_batch_max:"));
+}
+
+TEST_CASE("an unwritable data directory is refused", "[config]") {
+  test::temp_dir dir;
+  server_options o;
+  o.data_dir = dir.file("file-not-dir");
+  { std::ofstream{o.data_dir} << "x"; }
+  auto problem = o.validate();
+  REQUIRE(problem);
+  CHECK_THAT(*problem, Catch::StartsWith("aggregator.data_dir:"));
+}
+
+TEST_CASE("the command line overrides the config file", "[config]") {
+  server_config cfg;
+  std::istringstream ini{"[aggregator]\ncommit_window_us=250\ncommit_batch_max=64\n"};
+  std::vector<std::string> args{"--aggregator.commit_batch_max=32"};
+  REQUIRE_FALSE(cfg.parse(args, ini));
+  CHECK(cfg.opts.commit_window_us == 250);
+  CHECK(cfg.opts.commit_batch_max == 32);
+}

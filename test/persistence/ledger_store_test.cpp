@@ -1,0 +1,178 @@
+// Proves the ledger stores against real SQLite files: appends are read back exactly,
+// chains that do not continue are refused, a tx id taken by another player fails
+// only that entry, verify accepts a consistent ledger and names the first row that
+// was tampered with.
+
+#include "persistence/chain_hash.hpp"
+#include "persistence/ledger_store.hpp"
+#include "persistence/schema.hpp"
+#include "persistence/verify.hpp"
+#include "support/temp_dir.hpp"
+#include "support/wallet_requests.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace agg;
+
+namespace {
+
+struct chain_builder {
+  int64_t player;
+  int64_t seq = 0;
+  hash256 last{};
+  int64_t balance = 0;
+
+  ledger_write next(entry_kind kind, std::string tx, int64_t amount,
+                    std::string round = {}) {
+    ledger_write w;
+    auto& e = w.entry;
+    e.player_id = player;
+    e.seq = ++seq;
+    e.kind = static_cast<uint8_t>(kind);
+    e.source = "studio";
+    e.tx_id = std::move(tx);
+    e.round_id = std::move(round);
+    e.currency = "EUR";
+    e.amount = amount;
+    balance += amount;
+    e.balance_after = balance;
+    e.created_us = 1000 + seq;
+    e.prev_hash = last;
+    e.hash = chain_hash(e.prev_hash, e);
+    last = e.hash;
+    return w;
+  }
+};
+
+struct store_fixture {
+  test::temp_dir dir;
+  db::connection conn;
+  store_fixture() {
+    conn = db::connection::open(dir.file("l.db"), db::open_mode::read_write_create);
+    db::migrate(conn);
+  }
+};
+
+} // namespace
+
+TEST_CASE_METHOD(store_fixture, "appended entries read back exactly", "[ledger_store]") {
+  ledger_appender app{conn};
+  chain_builder c{7};
+  std::vector<ledger_write> batch{c.next(entry_kind::deposit, "d1", 500),
+                                  c.next(entry_kind::bet, "b1", -200, "r1")};
+  batch[1].has_round = true;
+  batch[1].round = round_record{"studio", "r1", 7, "EUR", 1, 1, 0, 200};
+  auto out = app.append({&batch});
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].committed_seq == 2);
+  CHECK(out[0].failed_seq == 0);
+
+  ledger_reader rd{conn};
+  auto snap = rd.load_wallet(7);
+  CHECK(snap.last_seq == 2);
+  CHECK(snap.last_hash == c.last);
+  REQUIRE(snap.balances.size() == 1);
+  CHECK(snap.balances[0].balance == 300);
+  auto e = rd.find_entry("studio", "b1");
+  REQUIRE(e);
+  CHECK(e->amount == -200);
+  CHECK(e->hash == batch[1].entry.hash);
+  auto r = rd.find_round("studio", "r1");
+  REQUIRE(r);
+  CHECK(r->bet_total == 200);
+  CHECK_FALSE(rd.find_entry("studio", "nope"));
+  auto h = rd.history(7, 0, 10);
+  REQUIRE(h.size() == 2);
+  CHECK(h[0].seq == 2);
+  CHECK(rd.history(7, 2, 10).size() == 1);
+  CHECK(verify_ledger(conn).ok);
+}
+
+TEST_CASE_METHOD(store_fixture, "an entry that does not continue the chain is refused",
+                 "[ledger_store]") {
+  ledger_appender app{conn};
+  chain_builder c{1};
+  std::vector<ledger_write> first{c.next(entry_kind::deposit, "d1", 500)};
+  app.append({&first});
+  chain_builder stale{1}; // a view that missed the first entry
+  std::vector<ledger_write> second{stale.next(entry_kind::deposit, "d2", 100)};
+  auto out = app.append({&second});
+  CHECK(out[0].failure == append_failure::chain_break);
+  CHECK(out[0].failed_seq == 1);
+  CHECK(out[0].committed_seq == 1);
+  CHECK(verify_ledger(conn).ok);
+}
+
+TEST_CASE_METHOD(store_fixture,
+                 "a tx id taken by another player fails that entry and its successors only",
+                 "[ledger_store]") {
+  ledger_appender app{conn};
+  chain_builder a{1}, b{2};
+  std::vector<ledger_write> wa{a.next(entry_kind::deposit, "shared", 500)};
+  std::vector<ledger_write> wb{b.next(entry_kind::deposit, "b-own", 100),
+                               b.next(entry_kind::deposit, "shared", 100),
+                               b.next(entry_kind::deposit, "b-after", 100)};
+  auto out = app.append({&wa, &wb});
+  CHECK(out[0].failed_seq == 0);
+  CHECK(out[0].committed_seq == 1);
+  CHECK(out[1].failure == append_failure::duplicate_tx);
+  CHECK(out[1].failed_seq == 2);
+  CHECK(out[1].committed_seq == 1);
+  ledger_reader rd{conn};
+  CHECK(rd.load_wallet(2).last_seq == 1);
+  CHECK_FALSE(rd.find_entry("studio", "b-after"));
+  CHECK(verify_ledger(conn).ok);
+}
+
+TEST_CASE_METHOD(store_fixture, "verify names the row that was tampered with",
+                 "[ledger_store][verify]") {
+  ledger_appender app{conn};
+  chain_builder c{3};
+  std::vector<ledger_write> batch;
+  for (int i = 0; i < 10; ++i)
+    batch.push_back(c.next(entry_kind::deposit, test::id("d", i), 100));
+  app.append({&batch});
+  REQUIRE(verify_ledger(conn).ok);
+
+  auto id = conn.prepare("SELECT entry_id FROM ledger WHERE player_id = 3 AND seq = 6");
+  REQUIRE(id.step());
+  auto entry_id = id.int64(0);
+  // An attacker with the file drops the guard and edits one amount in place.
+  conn.exec("DROP TRIGGER ledger_no_update");
+  conn.prepare("UPDATE ledger SET amount = 1000, balance_after = 1500 WHERE entry_id = ?")
+    .bind(1, entry_id)
+    .run();
+  auto report = verify_ledger(conn);
+  CHECK_FALSE(report.ok);
+  CHECK(report.error_entry_id == entry_id);
+  CHECK(report.error_seq == 6);
+  CHECK(report.error_player == 3);
+  CHECK_THAT(report.error, Catch::Contains("entry " + std::to_string(entry_id)));
+}
+
+TEST_CASE_METHOD(store_fixture, "verify catches a stored balance that drifted",
+                 "[ledger_store][verify]") {
+  ledger_appender app{conn};
+  chain_builder c{4};
+  std::vector<ledger_write> batch{c.next(entry_kind::deposit, "d1", 100)};
+  app.append({&batch});
+  conn.exec("UPDATE balances SET balance = 99 WHERE player_id = 4");
+  auto report = verify_ledger(conn);
+  CHECK_FALSE(report.ok);
+  CHECK_THAT(report.error, Catch::Contains("differs from the ledger sum"));
+}
+
+TEST_CASE_METHOD(store_fixture, "verify catches a removed entry", "[ledger_store][verify]") {
+  ledger_appender app{conn};
+  chain_builder c{5};
+  std::vector<ledger_write> batch{c.next(entry_kind::deposit, "d1", 100),
+                                  c.next(entry_kind::deposit, "d2", 100),
+                                  c.next(entry_kind::deposit, "d3", 100)};
+  app.append({&batch});
+  conn.exec("DROP TRIGGER ledger_no_delete");
+  conn.exec("DELETE FROM ledger WHERE seq = 2");
+  auto report = verify_ledger(conn);
+  CHECK_FALSE(report.ok);
+  CHECK(report.error_seq == 3);
+  CHECK_THAT(report.error, Catch::Contains("sequence gap"));
+}
