@@ -1,6 +1,7 @@
 #include "actors/node.hpp"
 
 #include "actors/supervisor.hpp"
+#include "persistence/ledger_store.hpp"
 #include "persistence/schema.hpp"
 #include "persistence/sqlite.hpp"
 
@@ -14,19 +15,20 @@ std::string reader_id(int64_t i) {
   return "ledger_reader_" + std::to_string(i);
 }
 
-std::vector<child_spec> storage_children(const server_options& opts, node_hooks hooks) {
+std::vector<child_spec> storage_children(const server_options& opts, node_hooks hooks,
+                                         std::shared_ptr<id_filter> ids) {
   std::vector<child_spec> out;
   writer_options w;
   w.db_path = opts.db_path();
-  w.busy_timeout_ms = opts.db_busy_timeout_ms;
+  w.tuning = opts.db_tuning();
   w.commit_window = std::chrono::microseconds{opts.commit_window_us};
   w.batch_max = static_cast<size_t>(opts.commit_batch_max);
-  w.fail_commit = std::move(hooks.fail_commit);
+  w.before_commit = std::move(hooks.before_commit);
   out.push_back({"ledger_writer",
                  [w](caf::actor_system& sys, const child_handles&) {
                    return spawn_ledger_writer(sys, w);
                  }});
-  reader_options r{opts.db_path(), opts.db_busy_timeout_ms};
+  reader_options r{opts.db_path(), opts.db_tuning()};
   for (int64_t i = 0; i < opts.reader_count; ++i)
     out.push_back({reader_id(i), [r](caf::actor_system& sys, const child_handles&) {
                      return caf::actor_cast<caf::actor>(spawn_ledger_reader(sys, r));
@@ -38,8 +40,9 @@ std::vector<child_spec> storage_children(const server_options& opts, node_hooks 
   limits.queue_len_max = static_cast<size_t>(opts.wallet_queue_len_max);
   auto readers = opts.reader_count;
   child_spec registry{"wallet_registry",
-                      [limits, readers](caf::actor_system& sys, const child_handles& h) {
+                      [limits, readers, ids](caf::actor_system& sys, const child_handles& h) {
                         registry_deps deps;
+                        deps.ids = ids;
                         deps.writer = h.at("ledger_writer");
                         for (int64_t i = 0; i < readers; ++i)
                           deps.readers.push_back(
@@ -50,6 +53,10 @@ std::vector<child_spec> storage_children(const server_options& opts, node_hooks 
                       }};
   registry.registered_name = wallet_registry_name();
   out.push_back(std::move(registry));
+  auto interval = std::chrono::milliseconds{opts.checkpoint_interval_ms};
+  out.push_back({"checkpointer", [r, interval](caf::actor_system& sys, const child_handles&) {
+                   return spawn_checkpointer(sys, r, interval);
+                 }});
   return out;
 }
 
@@ -57,17 +64,21 @@ std::vector<child_spec> storage_children(const server_options& opts, node_hooks 
 
 node::node(caf::actor_system& sys, const server_options& opts, node_hooks hooks)
   : sys_(sys) {
+  auto ids = std::make_shared<id_filter>(static_cast<size_t>(opts.id_filter_bytes));
   {
     auto conn = db::connection::open(opts.db_path(), db::open_mode::read_write_create,
-                                     static_cast<int>(opts.db_busy_timeout_ms));
+                                     opts.db_tuning());
     db::migrate(conn);
+    for_each_id(conn, [&](char kind, std::string_view source, std::string_view id) {
+      ids->add(id_key(static_cast<id_kind>(kind), source, id));
+    });
   }
   supervisor_flags flags;
   flags.strategy = restart_strategy::rest_for_one;
   flags.intensity = opts.restart_intensity;
   flags.period = std::chrono::milliseconds{opts.restart_period_ms};
   flags.backoff = std::chrono::milliseconds{opts.restart_backoff_ms};
-  root_ = spawn_supervisor(sys, flags, storage_children(opts, std::move(hooks)));
+  root_ = spawn_supervisor(sys, flags, storage_children(opts, std::move(hooks), ids));
   // The supervisor starts its children when it first runs; wait for that, so that
   // wallets() is valid once the constructor returns.
   caf::scoped_actor self{sys};

@@ -15,7 +15,7 @@ namespace agg {
 
 // Fault injection for tests; empty in production.
 struct node_hooks {
-  std::function<bool()> fail_commit; // see writer_options::fail_commit
+  std::function<bool(size_t)> before_commit; // see writer_options::before_commit
 };
 
 class node {

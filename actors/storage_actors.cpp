@@ -32,7 +32,7 @@ auto guarded(F&& f) -> caf::result<decltype(f())> {
 
 reader_actor::behavior_type ledger_reader_impl(reader_pointer self, reader_options opts) {
   self->state.conn = db::connection::open(opts.db_path, db::open_mode::read_only,
-                                          static_cast<int>(opts.busy_timeout_ms));
+                                          opts.tuning);
   self->state.store = std::make_unique<ledger_reader>(self->state.conn);
   return {
     [=](load_atom, int64_t player) {
@@ -77,46 +77,38 @@ public:
     : self_(self),
       opts_(std::move(opts)),
       conn_(db::connection::open(opts_.db_path, db::open_mode::read_write_create,
-                                 static_cast<int>(opts_.busy_timeout_ms))),
+                                 opts_.tuning)),
       appender_(conn_) {}
 
   void run() {
+    auto take = [this](append_atom, append_request& req) {
+      writes_ += req.writes.size();
+      batch_.push_back({caf::actor_cast<caf::actor>(self_->current_sender()), std::move(req)});
+    };
+    auto on_exit = [this](caf::exit_msg& msg) {
+      running_ = false;
+      if (msg.reason != caf::exit_reason::user_shutdown && msg.reason != caf::exit_reason::normal)
+        self_->fail_state(msg.reason);
+    };
+    bool quiet = false;
     while (running_) {
-      receive_one(std::nullopt);
+      self_->receive(take, on_exit); // the batch's first write: wait as long as it takes
+      // Gather what arrives within the window (each wait at most one window, so a batch
+      // closes within about two); with a zero window this still takes whatever is
+      // already queued, without waiting.
       auto deadline = std::chrono::steady_clock::now() + opts_.commit_window;
-      // Gather what arrives within the window; with a zero window this still takes
-      // whatever is already queued, without waiting.
-      while (running_ && writes_ < opts_.batch_max) {
-        auto left = deadline - std::chrono::steady_clock::now();
-        auto wait = std::max(std::chrono::duration_cast<std::chrono::microseconds>(left),
-                             std::chrono::microseconds{0});
-        if (!receive_one(wait))
-          break;
-      }
+      quiet = false;
+      self_
+        ->do_receive(take, on_exit, caf::after(opts_.commit_window) >> [&] { quiet = true; })
+        .until([&] {
+          return !running_ || quiet || writes_ >= opts_.batch_max
+                 || std::chrono::steady_clock::now() >= deadline;
+        });
       commit();
     }
   }
 
 private:
-  // Returns false when the wait ended without a message.
-  bool receive_one(std::optional<std::chrono::microseconds> wait) {
-    bool got = true;
-    auto take = [&](append_atom, append_request& req) {
-      writes_ += req.writes.size();
-      batch_.push_back({caf::actor_cast<caf::actor>(self_->current_sender()), std::move(req)});
-    };
-    auto on_exit = [&](caf::exit_msg& msg) {
-      running_ = false;
-      if (msg.reason != caf::exit_reason::user_shutdown && msg.reason != caf::exit_reason::normal)
-        self_->fail_state(msg.reason);
-    };
-    if (wait)
-      self_->receive(take, on_exit, caf::after(*wait) >> [&] { got = false; });
-    else
-      self_->receive(take, on_exit);
-    return got;
-  }
-
   void commit() {
     if (batch_.empty())
       return;
@@ -127,7 +119,7 @@ private:
     std::vector<append_outcome> outcomes;
     bool failed = false;
     try {
-      if (opts_.fail_commit && opts_.fail_commit())
+      if (opts_.before_commit && opts_.before_commit(writes_))
         throw db::error(10, "injected commit failure");
       outcomes = appender_.append(writes);
     } catch (const std::exception& e) {
@@ -172,7 +164,35 @@ void ledger_writer_impl(caf::blocking_actor* self, writer_options opts) {
   group_committer{self, std::move(opts)}.run();
 }
 
+struct checkpointer_state {
+  db::connection conn;
+  static inline const char* name = "checkpointer";
+};
+
+caf::behavior checkpointer_impl(caf::stateful_actor<checkpointer_state>* self,
+                                reader_options opts, std::chrono::milliseconds interval) {
+  self->state.conn = db::connection::open(opts.db_path, db::open_mode::read_write_create,
+                                          opts.tuning);
+  self->delayed_send(self, interval, tick_atom_v);
+  return {
+    [self, interval](tick_atom) {
+      // PASSIVE never waits for the writer or readers; it copies what it can.
+      try {
+        self->state.conn.exec("PRAGMA wal_checkpoint(PASSIVE)");
+      } catch (const std::exception& e) {
+        std::cerr << "checkpointer: " << e.what() << std::endl;
+      }
+      self->delayed_send(self, interval, tick_atom_v);
+    },
+  };
+}
+
 } // namespace
+
+caf::actor spawn_checkpointer(caf::actor_system& sys, const reader_options& opts,
+                              std::chrono::milliseconds interval) {
+  return sys.spawn<caf::detached>(checkpointer_impl, opts, interval);
+}
 
 reader_actor spawn_ledger_reader(caf::actor_system& sys, const reader_options& opts) {
   return sys.spawn<caf::detached>(ledger_reader_impl, opts);

@@ -9,6 +9,7 @@
 // and answers each with a commit_result sent to the wallet that asked.
 
 #include "actors/messages.hpp"
+#include "persistence/sqlite.hpp"
 
 #include <chrono>
 #include <functional>
@@ -23,23 +24,29 @@ using reader_actor = caf::typed_actor<
 
 struct reader_options {
   std::string db_path;
-  int64_t busy_timeout_ms = 5000;
+  db::tuning tuning;
 };
 
 reader_actor spawn_ledger_reader(caf::actor_system& sys, const reader_options& opts);
 
 struct writer_options {
   std::string db_path;
-  int64_t busy_timeout_ms = 5000;
+  db::tuning tuning;
   std::chrono::microseconds commit_window{500};
   size_t batch_max = 1024; // writes per transaction
-  // Test hook: called before each commit; returning true makes that commit fail as a
-  // storage error would (the transaction is rolled back, every request fails).
-  std::function<bool()> fail_commit;
+  // Observer and fault injection for tests and benchmarks: called before each commit
+  // with the number of writes in it; returning true makes that commit fail as a
+  // storage error would (nothing is written, every request in it fails).
+  std::function<bool(size_t writes)> before_commit;
 };
 
 // The writer is a blocking actor with a dynamically typed handle; it accepts
 // (append_atom, append_request) and replies with (committed_atom, commit_result).
 caf::actor spawn_ledger_writer(caf::actor_system& sys, const writer_options& opts);
+
+// Checkpoints the WAL into the database file every `interval` from its own
+// connection, so that the writer's commits never pay for it.
+caf::actor spawn_checkpointer(caf::actor_system& sys, const reader_options& opts,
+                              std::chrono::milliseconds interval);
 
 } // namespace agg

@@ -131,7 +131,7 @@ public:
 
 private:
   void loaded(const wallet_snapshot& s) {
-    st_.core.emplace(s, st_.deps.limits.cache_entries_max);
+    st_.core.emplace(s, st_.deps.limits.cache_entries_max, st_.deps.ids.get());
     st_.committed_seq = s.last_seq;
     st_.ph = phase::ready;
     pump();
@@ -156,9 +156,11 @@ private:
       lookup_request miss;
       miss.player_id = st_.player_id;
       core.missing(st_.queue.front().req, miss);
+      core.rule_out(miss);
       if (!miss.empty()) {
         for (size_t i = 1; i < st_.queue.size(); ++i)
           core.missing(st_.queue[i].req, miss);
+        core.rule_out(miss);
         lookup(std::move(miss));
         break;
       }
@@ -277,8 +279,8 @@ wallet_actor::behavior_type wallet_impl(wallet_pointer self, int64_t player_id,
 
 wallet_actor spawn_wallet(caf::local_actor* parent, int64_t player_id, wallet_deps deps,
                           caf::actor_addr predecessor) {
-  return parent->spawn<caf::linked>(wallet_impl, player_id, std::move(deps),
-                                    std::move(predecessor));
+  return parent->spawn<caf::monitored>(wallet_impl, player_id, std::move(deps),
+                                       std::move(predecessor));
 }
 
 } // namespace agg

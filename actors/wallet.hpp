@@ -9,6 +9,7 @@
 // behind a lookup wait in order. A failed commit fails the affected requests with a
 // retryable error and reloads the wallet from the database.
 
+#include "actors/id_filter.hpp"
 #include "actors/messages.hpp"
 #include "actors/storage_actors.hpp"
 
@@ -33,10 +34,11 @@ struct wallet_deps {
   caf::actor writer;
   reader_actor reader;
   caf::actor registry; // told when the wallet has been idle for idle_timeout
+  std::shared_ptr<id_filter> ids; // the node's filter of stored ids
   wallet_limits limits;
 };
 
-// Spawns the wallet of `player_id` linked to `parent`. When `predecessor` is set (a
+// Spawns the wallet of `player_id` monitored by `parent`. When `predecessor` is set (a
 // previous wallet of the same player that is still finishing its commits), loading
 // waits until it has terminated.
 wallet_actor spawn_wallet(caf::local_actor* parent, int64_t player_id, wallet_deps deps,

@@ -16,15 +16,6 @@ constexpr size_t currency_len_max = 8;
 // is unknown (it moves nothing).
 constexpr const char* no_currency = "XXX";
 
-std::string key_of(const std::string& source, const std::string& id) {
-  std::string k;
-  k.reserve(source.size() + id.size() + 1);
-  k += source;
-  k += '\x1f'; // validate() keeps control characters out of ids
-  k += id;
-  return k;
-}
-
 bool printable(const std::string& s, size_t len_max) {
   if (s.size() > len_max)
     return false;
@@ -69,9 +60,10 @@ const char* to_string(wallet_op op) {
   return "unknown";
 }
 
-wallet_core::wallet_core(const wallet_snapshot& s, size_t cache_entries_max)
+wallet_core::wallet_core(const wallet_snapshot& s, size_t cache_entries_max, id_filter* ids)
   : player_id_(s.player_id),
     cache_max_(cache_entries_max),
+    ids_(ids),
     last_seq_(s.last_seq),
     last_hash_(s.last_hash) {
   for (const auto& b : s.balances)
@@ -110,17 +102,17 @@ wallet_errc wallet_core::validate(const wallet_request& req) {
 
 const std::optional<wallet_core::tx_fact>*
 wallet_core::known_tx(const std::string& source, const std::string& id) const {
-  return txs_.find(key_of(source, id));
+  return txs_.find(id_key(id_kind::tx, source, id));
 }
 
 const std::optional<wallet_core::mark_fact>*
 wallet_core::known_mark(const std::string& source, const std::string& id) const {
-  return marks_.find(key_of(source, id));
+  return marks_.find(id_key(id_kind::mark, source, id));
 }
 
 const std::optional<wallet_core::round_fact>*
 wallet_core::known_round(const std::string& source, const std::string& id) const {
-  return rounds_.find(key_of(source, id));
+  return rounds_.find(id_key(id_kind::round, source, id));
 }
 
 void wallet_core::missing(const wallet_request& req, lookup_request& out) const {
@@ -158,21 +150,38 @@ void wallet_core::missing(const wallet_request& req, lookup_request& out) const 
   }
 }
 
+void wallet_core::rule_out(lookup_request& miss) {
+  if (ids_ == nullptr)
+    return;
+  auto sweep = [&](std::vector<tx_key>& keys, id_kind kind, auto& cache) {
+    std::erase_if(keys, [&](const tx_key& k) {
+      auto key = id_key(kind, k.source, k.id);
+      if (ids_->may_contain(key))
+        return false;
+      cache.put_if_absent(key, std::nullopt);
+      return true;
+    });
+  };
+  sweep(miss.entries, id_kind::tx, txs_);
+  sweep(miss.marks, id_kind::mark, marks_);
+  sweep(miss.rounds, id_kind::round, rounds_);
+}
+
 void wallet_core::learn(const lookup_request& asked, const lookup_result& found) {
   for (const auto& e : found.entries)
-    txs_.put_if_absent(key_of(e.source, e.tx_id),
+    txs_.put_if_absent(id_key(id_kind::tx, e.source, e.tx_id),
                        tx_fact{e.player_id, e.kind, e.currency, e.round_id, e.ref_tx_id,
                                e.amount, e.balance_after, e.seq, e.created_us});
   for (const auto& m : found.marks)
-    marks_.put_if_absent(key_of(m.source, m.tx_id), mark_fact{m.player_id, 0});
+    marks_.put_if_absent(id_key(id_kind::mark, m.source, m.tx_id), mark_fact{m.player_id, 0});
   for (const auto& r : found.rounds)
-    rounds_.put_if_absent(key_of(r.source, r.round_id), round_fact{r, 0});
+    rounds_.put_if_absent(id_key(id_kind::round, r.source, r.round_id), round_fact{r, 0});
   for (const auto& k : asked.entries)
-    txs_.put_if_absent(key_of(k.source, k.id), std::nullopt);
+    txs_.put_if_absent(id_key(id_kind::tx, k.source, k.id), std::nullopt);
   for (const auto& k : asked.marks)
-    marks_.put_if_absent(key_of(k.source, k.id), std::nullopt);
+    marks_.put_if_absent(id_key(id_kind::mark, k.source, k.id), std::nullopt);
   for (const auto& k : asked.rounds)
-    rounds_.put_if_absent(key_of(k.source, k.id), std::nullopt);
+    rounds_.put_if_absent(id_key(id_kind::round, k.source, k.id), std::nullopt);
 }
 
 void wallet_core::evict(int64_t committed_seq) {
@@ -405,17 +414,24 @@ apply_outcome wallet_core::write_entry(const wallet_request& req, entry_kind kin
   last_seq_ = e.seq;
   last_hash_ = e.hash;
   balances_[currency] = e.balance_after;
-  txs_.put(key_of(e.source, e.tx_id),
+  // Remember every id before it can reach storage (see id_filter).
+  auto remember = [&](auto& cache, id_kind kind, const std::string& id, auto fact) {
+    auto key = id_key(kind, e.source, id);
+    if (ids_ != nullptr)
+      ids_->add(key);
+    cache.put(key, std::move(fact));
+  };
+  remember(txs_, id_kind::tx, e.tx_id,
            tx_fact{player_id_, e.kind, e.currency, e.round_id, e.ref_tx_id, e.amount,
                    e.balance_after, e.seq, e.created_us});
   if (mark_rollback) {
     w.mark_rollback = true;
-    marks_.put(key_of(e.source, e.ref_tx_id), mark_fact{player_id_, e.seq});
+    remember(marks_, id_kind::mark, e.ref_tx_id, mark_fact{player_id_, e.seq});
   }
   if (round) {
     w.has_round = true;
     w.round = *round;
-    rounds_.put(key_of(round->source, round->round_id), round_fact{*round, e.seq});
+    remember(rounds_, id_kind::round, round->round_id, round_fact{*round, e.seq});
   }
   apply_outcome out;
   out.receipt = wallet_receipt{player_id_, req.op, e.currency, e.amount,

@@ -9,6 +9,7 @@
 // names the unknown ones, learn() stores a storage lookup's answer (a key asked for
 // and not returned is known to be absent).
 
+#include "actors/id_filter.hpp"
 #include "actors/messages.hpp"
 #include "actors/recent_map.hpp"
 #include "actors/wallet_errc.hpp"
@@ -26,10 +27,17 @@ struct apply_outcome {
 
 class wallet_core {
 public:
-  explicit wallet_core(const wallet_snapshot& snapshot, size_t cache_entries_max = 4096);
+  // `ids` (optional, shared by the node's wallets) lets the core rule out ids that
+  // were never written without asking storage; the core adds every id it writes.
+  explicit wallet_core(const wallet_snapshot& snapshot, size_t cache_entries_max = 4096,
+                       id_filter* ids = nullptr);
 
   // Adds the keys `req` needs that are not known yet to `out`.
   void missing(const wallet_request& req, lookup_request& out) const;
+
+  // Learns as absent every key in `miss` that the id filter rules out, and removes
+  // them from `miss`: what is left must be looked up.
+  void rule_out(lookup_request& miss);
 
   // Stores a lookup's answer. Keys already known (for example written since the lookup
   // was sent) keep their newer value.
@@ -95,6 +103,7 @@ private:
 
   int64_t player_id_;
   size_t cache_max_;
+  id_filter* ids_;
   int64_t last_seq_;
   hash256 last_hash_;
   std::map<std::string, int64_t> balances_;

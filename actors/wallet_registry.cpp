@@ -18,6 +18,18 @@ struct registry_state {
   std::optional<caf::typed_response_promise<int64_t>> drained;
   int64_t stopped_count = 0;
   static inline const char* name = "wallet_registry";
+
+  registry_state() = default;
+  registry_state(const registry_state&) = delete;
+  registry_state& operator=(const registry_state&) = delete;
+  // Wallets are monitored, not linked (a link costs every unlink a scan of all
+  // links): when the registry goes, it takes its wallets with it here.
+  ~registry_state() {
+    for (auto& [player, w] : live)
+      caf::anon_send_exit(w, caf::exit_reason::kill);
+    for (auto& [player, w] : stopping)
+      caf::anon_send_exit(w, caf::exit_reason::kill);
+  }
 };
 
 using registry_pointer = registry_actor::stateful_pointer<registry_state>;
@@ -34,7 +46,7 @@ wallet_actor wallet_for(registry_pointer self, int64_t player) {
   if (auto i = st.stopping.find(player); i != st.stopping.end())
     predecessor = i->second.address();
   wallet_deps deps{st.deps.writer, reader_for(st, player),
-                   caf::actor_cast<caf::actor>(self), st.deps.limits};
+                   caf::actor_cast<caf::actor>(self), st.deps.ids, st.deps.limits};
   auto w = spawn_wallet(self, player, std::move(deps), predecessor);
   st.live.emplace(player, w);
   st.owner.emplace(w.id(), player);
@@ -74,12 +86,7 @@ void forget(registry_pointer self, caf::actor_id who) {
 
 registry_actor::behavior_type registry_impl(registry_pointer self, registry_deps deps) {
   self->state.deps = std::move(deps);
-  self->set_exit_handler([self](caf::exit_msg& msg) {
-    if (self->state.owner.count(msg.source.id()) != 0)
-      forget(self, msg.source.id());
-    else
-      self->quit(msg.reason);
-  });
+  self->set_down_handler([self](caf::down_msg& msg) { forget(self, msg.source.id()); });
   return {
     [self](wallet_atom, wallet_request& req) -> caf::result<wallet_receipt> {
       if (!self->state.accepting)

@@ -24,6 +24,7 @@ using registry_actor = caf::typed_actor<
 struct registry_deps {
   caf::actor writer;
   std::vector<reader_actor> readers;
+  std::shared_ptr<id_filter> ids;
   wallet_limits limits;
 };
 

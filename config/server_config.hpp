@@ -4,6 +4,8 @@
 // Read from config/aggregator.conf (CAF INI syntax, section [aggregator]) and
 // overridden on the command line: --aggregator.commit_window_us=250
 
+#include "persistence/sqlite.hpp"
+
 #include <caf/actor_system_config.hpp>
 
 #include <cstdint>
@@ -18,6 +20,10 @@ struct server_options {
   std::string data_dir = "./data"; // created if missing; must be writable
   std::string db_file = "aggregator.db"; // inside data_dir
   int64_t db_busy_timeout_ms = 5000;
+  int64_t db_cache_kib = 65'536; // page cache per connection
+  int64_t db_mmap_bytes = 268'435'456; // file size read through mmap
+  int64_t checkpoint_interval_ms = 1000; // WAL checkpoints off the commit path
+  int64_t wal_checkpoint_pages_max = 65'536; // the writer checkpoints itself past this
   // Group commit
   int64_t commit_window_us = 500; // how long the writer gathers a batch
   int64_t commit_batch_max = 1024; // writes per transaction at most
@@ -26,6 +32,9 @@ struct server_options {
   int64_t wallet_idle_timeout_ms = 60'000; // passivate a wallet idle this long
   int64_t wallet_cache_entries_max = 4096; // recent transactions kept per wallet
   int64_t wallet_queue_len_max = 4096; // operations waiting in one wallet at most
+  // Bloom filter of stored ids: new ids skip the database lookup. About 10 bits per
+  // id keep false lookups near 1%; 64 MiB covers some 50 million ids.
+  int64_t id_filter_bytes = 64 << 20;
   int64_t storage_timeout_ms = 10'000; // a wallet's wait for a load or lookup
   int64_t request_timeout_ms = 15'000; // a caller's wait for a wallet reply
   // Supervision
@@ -36,6 +45,7 @@ struct server_options {
   int64_t shutdown_timeout_ms = 30'000; // wait for in-flight commits at most
 
   std::string db_path() const;
+  db::tuning db_tuning() const;
 
   // One line naming the first invalid key and why, or nothing when all are valid.
   // Creates data_dir when it is missing.

@@ -16,7 +16,7 @@ ledger_reader::ledger_reader(db::connection& conn)
   : conn_(conn),
     begin_(conn.prepare("BEGIN")),
     end_(conn.prepare("COMMIT")),
-    head_(conn.prepare("SELECT last_seq, last_hash FROM wallet_heads WHERE player_id = ?")),
+    head_(conn.prepare("SELECT seq, hash FROM ledger WHERE player_id = ? ORDER BY seq DESC LIMIT 1")),
     balances_(conn.prepare(
       "SELECT currency, balance FROM balances WHERE player_id = ? ORDER BY currency")),
     entry_(conn.prepare("SELECT "s + db::entry_columns
@@ -111,7 +111,7 @@ std::vector<ledger_entry> ledger_reader::history(int64_t player_id, int64_t befo
 
 ledger_appender::ledger_appender(db::connection& conn)
   : conn_(conn),
-    head_(conn.prepare("SELECT last_seq, last_hash FROM wallet_heads WHERE player_id = ?")),
+    head_(conn.prepare("SELECT seq, hash FROM ledger WHERE player_id = ? ORDER BY seq DESC LIMIT 1")),
     insert_entry_(conn.prepare(
       "INSERT INTO ledger(player_id, seq, kind, source, tx_id, ref_tx_id, round_id, "
       "currency, amount, balance_after, created_us, prev_hash, hash) "
@@ -133,11 +133,7 @@ ledger_appender::ledger_appender(db::connection& conn)
       "AND rounds.currency = excluded.currency")),
     upsert_balance_(conn.prepare(
       "INSERT INTO balances(player_id, currency, balance) VALUES (?, ?, ?) "
-      "ON CONFLICT(player_id, currency) DO UPDATE SET balance = excluded.balance")),
-    upsert_head_(conn.prepare(
-      "INSERT INTO wallet_heads(player_id, last_seq, last_hash) VALUES (?, ?, ?) "
-      "ON CONFLICT(player_id) DO UPDATE SET last_seq = excluded.last_seq, "
-      "last_hash = excluded.last_hash")) {}
+      "ON CONFLICT(player_id, currency) DO UPDATE SET balance = excluded.balance")) {}
 
 ledger_appender::head ledger_appender::load_head(int64_t player_id) {
   if (auto i = heads_.find(player_id); i != heads_.end())
@@ -232,8 +228,6 @@ ledger_appender::write_all(const std::vector<const std::vector<ledger_write>*>& 
   }
   for (const auto& [key, balance] : balances)
     upsert_balance_.bind(1, key.first).bind(2, key.second).bind(3, balance).run();
-  for (const auto& [player, h] : overlay)
-    upsert_head_.bind(1, player).bind(2, h.seq).bind_blob(3, h.hash).run();
   return std::nullopt;
 }
 
@@ -257,6 +251,27 @@ ledger_appender::append(const std::vector<const std::vector<ledger_write>*>& bat
     stop_seq[c->batch] = c->seq;
     conflicts[c->batch].failed_seq = c->seq;
     conflicts[c->batch].failure = append_failure::duplicate_tx;
+  }
+}
+
+void for_each_id(db::connection& conn,
+                 const std::function<void(char, std::string_view, std::string_view)>& f) {
+  static constexpr std::pair<char, const char*> sources[] = {
+    {'t', "SELECT source, tx_id FROM ledger"},
+    {'m', "SELECT source, tx_id FROM rollback_marks"},
+    {'r', "SELECT source, round_id FROM rounds"},
+  };
+  conn.exec("BEGIN");
+  try {
+    for (const auto& [kind, sql] : sources) {
+      auto st = conn.prepare(sql);
+      while (st.step())
+        f(kind, st.text(0), st.text(1));
+    }
+    conn.exec("COMMIT");
+  } catch (...) {
+    conn.exec("ROLLBACK");
+    throw;
   }
 }
 

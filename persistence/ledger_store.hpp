@@ -7,6 +7,7 @@
 #include "persistence/ledger_types.hpp"
 #include "persistence/sqlite.hpp"
 
+#include <functional>
 #include <optional>
 #include <unordered_map>
 #include <vector>
@@ -102,8 +103,12 @@ private:
   db::statement insert_mark_;
   db::statement upsert_round_;
   db::statement upsert_balance_;
-  db::statement upsert_head_;
   std::unordered_map<int64_t, head> heads_;
 };
+
+// Calls f(kind, source, id) for every id stored: kind 't' for a transaction id,
+// 'm' for a rollback mark, 'r' for a round id.
+void for_each_id(db::connection& conn,
+                 const std::function<void(char, std::string_view, std::string_view)>& f);
 
 } // namespace agg

@@ -11,13 +11,9 @@ namespace {
 
 // Append only: never edit a migration that has shipped.
 constexpr std::array<const char*, 1> migrations = {
-  // 1: wallets, the hash-chained ledger, rollback markers and rounds.
+  // 1: balances, the hash-chained ledger (a player's chain head is its last row),
+  // rollback markers and rounds.
   R"sql(
-CREATE TABLE wallet_heads(
-  player_id INTEGER PRIMARY KEY,
-  last_seq  INTEGER NOT NULL,
-  last_hash BLOB    NOT NULL
-);
 CREATE TABLE balances(
   player_id INTEGER NOT NULL,
   currency  TEXT    NOT NULL,
@@ -25,7 +21,6 @@ CREATE TABLE balances(
   PRIMARY KEY (player_id, currency)
 ) WITHOUT ROWID;
 CREATE TABLE ledger(
-  entry_id      INTEGER PRIMARY KEY,
   player_id     INTEGER NOT NULL,
   seq           INTEGER NOT NULL,
   kind          INTEGER NOT NULL,
@@ -38,9 +33,9 @@ CREATE TABLE ledger(
   balance_after INTEGER NOT NULL,
   created_us    INTEGER NOT NULL,
   prev_hash     BLOB    NOT NULL,
-  hash          BLOB    NOT NULL
-);
-CREATE UNIQUE INDEX ledger_player_seq ON ledger(player_id, seq);
+  hash          BLOB    NOT NULL,
+  PRIMARY KEY (player_id, seq)
+) WITHOUT ROWID;
 CREATE UNIQUE INDEX ledger_source_tx ON ledger(source, tx_id);
 CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger
   BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;

@@ -117,8 +117,7 @@ bool statement::is_null(int column) const {
 
 // -- connection --------------------------------------------------------------
 
-connection connection::open(const std::string& path, open_mode mode,
-                            int busy_timeout_ms) {
+connection connection::open(const std::string& path, open_mode mode, const tuning& t) {
   connection c;
   int flags = SQLITE_OPEN_NOMUTEX;
   flags |= mode == open_mode::read_only ? SQLITE_OPEN_READONLY
@@ -134,11 +133,14 @@ connection connection::open(const std::string& path, open_mode mode,
   }
   c.path_ = path;
   sqlite3_extended_result_codes(c.db_, 1);
-  sqlite3_busy_timeout(c.db_, busy_timeout_ms);
+  sqlite3_busy_timeout(c.db_, t.busy_timeout_ms);
   if (mode == open_mode::read_write_create) {
     c.exec("PRAGMA journal_mode=WAL");
     c.exec("PRAGMA synchronous=FULL");
+    sqlite3_wal_autocheckpoint(c.db_, static_cast<int>(t.wal_autocheckpoint_pages));
   }
+  c.pragma("cache_size", -t.cache_kib);
+  c.pragma("mmap_size", t.mmap_bytes);
   c.exec("PRAGMA foreign_keys=ON");
   return c;
 }
@@ -169,6 +171,12 @@ void connection::exec(const char* sql) {
     sqlite3_free(err);
     throw error(rc, msg);
   }
+}
+
+void connection::pragma(const char* name, int64_t value) {
+  // PRAGMA takes no bound parameters; the value is an integer we format ourselves.
+  auto sql = std::string{"PRAGMA "} + name + "=" + std::to_string(value);
+  exec(sql.c_str());
 }
 
 statement connection::prepare(std::string_view sql) {

@@ -59,11 +59,21 @@ private:
 
 enum class open_mode { read_write_create, read_only };
 
+// Per-connection settings, each with its unit last.
+struct tuning {
+  int busy_timeout_ms = 5000;
+  int64_t cache_kib = 16 * 1024; // page cache of this connection
+  int64_t mmap_bytes = 256 << 20; // reads through mmap up to this size of the file
+  // Pages in the WAL after which a commit checkpoints by itself. The server keeps
+  // this high on its writer and checkpoints from a separate connection instead.
+  int64_t wal_autocheckpoint_pages = 1000;
+};
+
 class connection {
 public:
-  // Opens the database with WAL and synchronous=FULL (read-write) and a busy timeout.
-  static connection open(const std::string& path, open_mode mode,
-                         int busy_timeout_ms = 5000);
+  // Opens the database; read-write connections run in WAL mode with
+  // synchronous=FULL.
+  static connection open(const std::string& path, open_mode mode, const tuning& t = {});
 
   connection() = default;
   ~connection();
@@ -73,6 +83,7 @@ public:
   connection& operator=(const connection&) = delete;
 
   void exec(const char* sql);
+  void pragma(const char* name, int64_t value);
   statement prepare(std::string_view sql);
   int64_t changes() const;
   sqlite3* handle() const { return db_; }

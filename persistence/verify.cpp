@@ -49,14 +49,13 @@ public:
   explicit verifier(db::connection& conn) : conn_(conn) {}
 
   verify_report run() {
-    auto st = conn_.prepare("SELECT entry_id, "s + db::entry_columns
+    auto st = conn_.prepare("SELECT "s + db::entry_columns
                             + " FROM ledger ORDER BY player_id, seq");
     int64_t player = 0;
     bool have_player = false;
     player_totals totals;
     while (report_.ok && st.step()) {
-      auto entry_id = st.int64(0);
-      auto e = db::read_entry(st, 1);
+      auto e = db::read_entry(st);
       if (!have_player || e.player_id != player) {
         if (have_player && !check_stored(player, totals))
           break;
@@ -66,7 +65,7 @@ public:
         ++report_.players;
       }
       if (auto problem = check_entry(e, totals)) {
-        fail(e.player_id, e.seq, entry_id, *problem);
+        fail(e.player_id, e.seq, *problem);
         break;
       }
       totals.last_seq = e.seq;
@@ -82,31 +81,17 @@ public:
   }
 
 private:
-  void fail(int64_t player, int64_t seq, int64_t entry_id, const std::string& what) {
+  // A ledger row is named by its key, (player_id, seq).
+  void fail(int64_t player, int64_t seq, const std::string& what) {
     report_.ok = false;
     report_.error_player = player;
     report_.error_seq = seq;
-    report_.error_entry_id = entry_id;
-    report_.error = "player " + std::to_string(player) + " seq " + std::to_string(seq)
-                    + " (entry " + std::to_string(entry_id) + "): " + what;
+    report_.error = "ledger row player_id=" + std::to_string(player)
+                    + " seq=" + std::to_string(seq) + ": " + what;
   }
 
-  // The stored head and balances must equal what the chain adds up to.
+  // The stored balances must equal what the chain adds up to.
   bool check_stored(int64_t player, const player_totals& t) {
-    auto head = conn_.prepare("SELECT last_seq, last_hash FROM wallet_heads WHERE player_id = ?");
-    head.bind(1, player);
-    hash256 stored_hash{};
-    if (!head.step()) {
-      fail(player, t.last_seq, 0, "wallet head missing");
-      return false;
-    }
-    db::copy_hash(head.blob(1), stored_hash);
-    if (head.int64(0) != t.last_seq || stored_hash != t.last_hash) {
-      fail(player, t.last_seq, 0,
-           "wallet head (seq " + std::to_string(head.int64(0))
-             + ") does not match the last ledger entry");
-      return false;
-    }
     auto bal = conn_.prepare("SELECT currency, balance FROM balances WHERE player_id = ?");
     bal.bind(1, player);
     size_t seen = 0;
@@ -116,27 +101,25 @@ private:
       auto i = t.balances.find(currency);
       int64_t expected = i == t.balances.end() ? 0 : i->second;
       if (bal.int64(1) != expected) {
-        fail(player, t.last_seq, 0,
+        fail(player, t.last_seq,
              "stored " + currency + " balance " + std::to_string(bal.int64(1))
                + " differs from the ledger sum " + std::to_string(expected));
         return false;
       }
     }
     if (seen != t.balances.size()) {
-      fail(player, t.last_seq, 0, "a currency in the ledger has no stored balance");
+      fail(player, t.last_seq, "a currency in the ledger has no stored balance");
       return false;
     }
     return true;
   }
 
-  // A head or balance without any ledger entry is a mismatch too.
+  // A balance without any ledger entry is a mismatch too.
   void check_orphans() {
-    auto st = conn_.prepare(
-      "SELECT player_id FROM wallet_heads WHERE last_seq > 0 AND player_id NOT IN "
-      "(SELECT player_id FROM ledger) UNION SELECT player_id FROM balances WHERE "
-      "balance != 0 AND player_id NOT IN (SELECT player_id FROM ledger) LIMIT 1");
+    auto st = conn_.prepare("SELECT player_id FROM balances WHERE balance != 0 AND "
+                            "player_id NOT IN (SELECT player_id FROM ledger) LIMIT 1");
     if (st.step())
-      fail(st.int64(0), 0, 0, "stored head or balance without ledger entries");
+      fail(st.int64(0), 0, "stored balance without ledger entries");
   }
 
   db::connection& conn_;

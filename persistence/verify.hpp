@@ -17,7 +17,6 @@ struct verify_report {
   std::string error;
   int64_t error_player = 0;
   int64_t error_seq = 0;
-  int64_t error_entry_id = 0;
 };
 
 verify_report verify_ledger(db::connection& conn);

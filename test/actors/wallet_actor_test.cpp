@@ -42,7 +42,7 @@ TEST_CASE("a reply waits for the commit that holds it", "[wallet]") {
   std::condition_variable cv;
   bool released = false;
   node_hooks hooks;
-  hooks.fail_commit = [&] {
+  hooks.before_commit = [&](size_t) {
     std::unique_lock<std::mutex> guard{m};
     cv.wait(guard, [&] { return released; });
     return false;
@@ -144,7 +144,7 @@ TEST_CASE("a failed commit fails its requests as retryable and the wallet reload
   std::atomic<int> commits{0};
   std::atomic<bool> fail_next{false};
   node_hooks hooks;
-  hooks.fail_commit = [&] {
+  hooks.before_commit = [&](size_t) {
     ++commits;
     return fail_next.exchange(false);
   };
@@ -182,7 +182,7 @@ TEST_CASE("two players racing for one tx id: one wins and the other is a duplica
 TEST_CASE("concurrent writes share one commit", "[wallet]") {
   std::atomic<int> commits{0};
   node_hooks hooks;
-  hooks.fail_commit = [&] {
+  hooks.before_commit = [&](size_t) {
     ++commits;
     return false;
   };

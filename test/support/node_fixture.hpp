@@ -31,6 +31,7 @@ inline server_options test_options(const temp_dir& dir) {
   server_options o;
   o.data_dir = dir.str();
   o.commit_window_us = 200;
+  o.id_filter_bytes = 1 << 20;
   o.storage_timeout_ms = 10'000;
   o.request_timeout_ms = 10'000;
   return o;
