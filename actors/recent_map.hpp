@@ -53,6 +53,9 @@ public:
       compact();
   }
 
+  // Forgets a key; its slot in the eviction order is skipped later.
+  void erase(const std::string& key) { map_.erase(key); }
+
   size_t size() const { return map_.size(); }
   void clear() {
     map_.clear();

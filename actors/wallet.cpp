@@ -173,6 +173,8 @@ private:
       }
       st_.replies.push_back({std::move(q.promise), std::move(outcome), core.last_seq()});
     }
+    if (st_.queue.empty())
+      core.forget_absent();
     flush();
     release_replies();
     maybe_quit();

@@ -12,8 +12,8 @@ constexpr size_t source_len_max = 64;
 constexpr size_t id_len_max = 128;
 constexpr size_t currency_len_min = 3;
 constexpr size_t currency_len_max = 8;
-// ISO 4217 "no currency": the currency of a rollback that names none and whose bet
-// is unknown (it moves nothing).
+// ISO 4217 "no currency": the currency of a rollback that names none, whose bet is
+// unknown and whose player holds no balance yet (it moves nothing).
 constexpr const char* no_currency = "XXX";
 
 bool printable(const std::string& s, size_t len_max) {
@@ -153,18 +153,31 @@ void wallet_core::missing(const wallet_request& req, lookup_request& out) const 
 void wallet_core::rule_out(lookup_request& miss) {
   if (ids_ == nullptr)
     return;
-  auto sweep = [&](std::vector<tx_key>& keys, id_kind kind, auto& cache) {
+  auto sweep = [&](std::vector<tx_key>& keys, id_kind kind, auto& cache, auto& absent) {
     std::erase_if(keys, [&](const tx_key& k) {
       auto key = id_key(kind, k.source, k.id);
       if (ids_->may_contain(key))
         return false;
       cache.put_if_absent(key, std::nullopt);
+      absent.push_back(std::move(key));
       return true;
     });
   };
-  sweep(miss.entries, id_kind::tx, txs_);
-  sweep(miss.marks, id_kind::mark, marks_);
-  sweep(miss.rounds, id_kind::round, rounds_);
+  sweep(miss.entries, id_kind::tx, txs_, absent_txs_);
+  sweep(miss.marks, id_kind::mark, marks_, absent_marks_);
+  sweep(miss.rounds, id_kind::round, rounds_, absent_rounds_);
+}
+
+void wallet_core::forget_absent() {
+  auto drop = [](auto& cache, std::vector<std::string>& keys) {
+    for (const auto& k : keys)
+      if (auto* v = cache.find(k); v != nullptr && !v->has_value())
+        cache.erase(k);
+    keys.clear();
+  };
+  drop(txs_, absent_txs_);
+  drop(marks_, absent_marks_);
+  drop(rounds_, absent_rounds_);
 }
 
 void wallet_core::learn(const lookup_request& asked, const lookup_result& found) {
@@ -176,12 +189,19 @@ void wallet_core::learn(const lookup_request& asked, const lookup_result& found)
     marks_.put_if_absent(id_key(id_kind::mark, m.source, m.tx_id), mark_fact{m.player_id, 0});
   for (const auto& r : found.rounds)
     rounds_.put_if_absent(id_key(id_kind::round, r.source, r.round_id), round_fact{r, 0});
-  for (const auto& k : asked.entries)
-    txs_.put_if_absent(id_key(id_kind::tx, k.source, k.id), std::nullopt);
-  for (const auto& k : asked.marks)
-    marks_.put_if_absent(id_key(id_kind::mark, k.source, k.id), std::nullopt);
-  for (const auto& k : asked.rounds)
-    rounds_.put_if_absent(id_key(id_kind::round, k.source, k.id), std::nullopt);
+  auto absent = [](auto& cache, const std::vector<tx_key>& keys, id_kind kind,
+                   std::vector<std::string>& out) {
+    for (const auto& k : keys) {
+      auto key = id_key(kind, k.source, k.id);
+      if (cache.find(key) == nullptr) {
+        cache.put(key, std::nullopt);
+        out.push_back(std::move(key));
+      }
+    }
+  };
+  absent(txs_, asked.entries, id_kind::tx, absent_txs_);
+  absent(marks_, asked.marks, id_kind::mark, absent_marks_);
+  absent(rounds_, asked.rounds, id_kind::round, absent_rounds_);
 }
 
 void wallet_core::evict(int64_t committed_seq) {
@@ -356,32 +376,40 @@ apply_outcome wallet_core::apply_rollback(const wallet_request& req, int64_t now
     refund = -bet.amount;
   }
   bool already = mark->has_value(); // rolled back before, or a tombstone
-  std::optional<round_record> round;
-  if (!round_id.empty() && !already) {
+  const round_record* known_r = nullptr;
+  if (!round_id.empty()) {
     auto* known = known_round(req.source, round_id);
     if (known == nullptr)
       return refuse(wallet_errc::unavailable);
-    if (*known) {
-      round = (*known)->round;
+    if (*known)
+      known_r = &(*known)->round;
+  }
+  // A rollback may name no currency: take its bet's, else its round's, else the
+  // player's (first) currency; it moves nothing in the last cases.
+  if (currency.empty() && known_r != nullptr)
+    currency = known_r->currency;
+  if (currency.empty() && !balances_.empty())
+    currency = balances_.begin()->first;
+  if (currency.empty())
+    currency = no_currency;
+  std::optional<round_record> round;
+  if (!round_id.empty() && !already) {
+    if (known_r != nullptr) {
+      round = *known_r;
       if (round->player_id != player_id_)
         return refuse(wallet_errc::round_mismatch);
       if (*ref && round->credited)
         return refuse(wallet_errc::round_settled);
     } else {
-      round = round_record{req.source, round_id, player_id_,
-                           currency.empty() ? std::string{no_currency} : currency};
+      round = round_record{req.source, round_id, player_id_, currency};
       round->opened_us = now_us;
     }
-    if (currency.empty())
-      currency = round->currency;
     if (*ref)
       round->open_bet_count -= 1;
     round->rolled_back_count += 1;
     round->refund_total += refund;
     round->updated_us = now_us;
   }
-  if (currency.empty())
-    currency = no_currency;
   if (already)
     refund = 0;
   if (balance(currency) > amount_minor_max - refund)

@@ -50,6 +50,11 @@ public:
   // Drops cached facts older than what is committed, beyond the cache bound.
   void evict(int64_t committed_seq);
 
+  // Forgets that keys were absent. Another player's wallet may write such a key at
+  // any time, so absence is only trusted for the requests processed together with
+  // the lookup that found it: call this whenever no request is waiting.
+  void forget_absent();
+
   int64_t player_id() const { return player_id_; }
   int64_t last_seq() const { return last_seq_; }
   const hash256& last_hash() const { return last_hash_; }
@@ -107,6 +112,7 @@ private:
   int64_t last_seq_;
   hash256 last_hash_;
   std::map<std::string, int64_t> balances_;
+  std::vector<std::string> absent_txs_, absent_marks_, absent_rounds_;
   recent_map<std::optional<tx_fact>> txs_;
   recent_map<std::optional<mark_fact>> marks_;
   recent_map<std::optional<round_fact>> rounds_;
