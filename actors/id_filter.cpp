@@ -48,7 +48,8 @@ bool id_filter::may_contain(std::string_view key) const {
   auto [h1, h2] = hash_pair(key);
   for (int i = 0; i < hashes; ++i) {
     auto bit = (h1 + static_cast<uint64_t>(i) * h2) & mask_;
-    if ((words_[bit / 64].load(std::memory_order_relaxed) & (uint64_t{1} << (bit % 64))) == 0)
+    if ((words_[bit / 64].load(std::memory_order_relaxed) &
+         (uint64_t{1} << (bit % 64))) == 0)
       return false;
   }
   return true;

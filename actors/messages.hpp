@@ -23,24 +23,27 @@ enum class wallet_op : uint8_t {
   rollback = 5,
 };
 
-static_assert(static_cast<int>(wallet_op::deposit) == static_cast<int>(entry_kind::deposit));
-static_assert(static_cast<int>(wallet_op::withdraw) == static_cast<int>(entry_kind::withdrawal));
+static_assert(static_cast<int>(wallet_op::deposit) ==
+              static_cast<int>(entry_kind::deposit));
+static_assert(static_cast<int>(wallet_op::withdraw) ==
+              static_cast<int>(entry_kind::withdrawal));
 static_assert(static_cast<int>(wallet_op::debit) == static_cast<int>(entry_kind::bet));
 static_assert(static_cast<int>(wallet_op::credit) == static_cast<int>(entry_kind::win));
-static_assert(static_cast<int>(wallet_op::rollback) == static_cast<int>(entry_kind::rollback));
+static_assert(static_cast<int>(wallet_op::rollback) ==
+              static_cast<int>(entry_kind::rollback));
 
 const char* to_string(wallet_op op);
 
 // One request to a player's wallet. (source, tx_id) identifies it for idempotency.
 struct wallet_request {
   int64_t player_id = 0;
-  uint8_t op = 0; // wallet_op
+  uint8_t op = 0;     // wallet_op
   std::string source; // vendor id, or "operator"
   std::string tx_id;
   std::string ref_tx_id; // credit: the bet it pays (optional); rollback: the bet
-  std::string round_id; // optional
+  std::string round_id;  // optional
   std::string currency;
-  int64_t amount = 0; // positive minor units; ignored by balance and rollback
+  int64_t amount = 0;       // positive minor units; ignored by balance and rollback
   bool close_round = false; // debit or credit: the round ends with this entry
 };
 
@@ -50,9 +53,9 @@ struct wallet_receipt {
   int64_t player_id = 0;
   uint8_t op = 0; // wallet_op
   std::string currency;
-  int64_t amount = 0; // signed delta applied to the balance
+  int64_t amount = 0;  // signed delta applied to the balance
   int64_t balance = 0; // the currency's balance after this operation
-  int64_t seq = 0; // the ledger entry; 0 for balance reads
+  int64_t seq = 0;     // the ledger entry; 0 for balance reads
   int64_t created_us = 0;
   bool replayed = false;
 };
@@ -66,8 +69,8 @@ struct tx_key {
 struct lookup_request {
   int64_t player_id = 0;
   std::vector<tx_key> entries; // ledger entries by (source, tx_id)
-  std::vector<tx_key> marks; // rollback marks by (source, tx_id)
-  std::vector<tx_key> rounds; // rounds by (source, round_id)
+  std::vector<tx_key> marks;   // rollback marks by (source, tx_id)
+  std::vector<tx_key> rounds;  // rounds by (source, round_id)
   bool empty() const { return entries.empty() && marks.empty() && rounds.empty(); }
 };
 
@@ -90,8 +93,8 @@ struct commit_result {
   int64_t player_id = 0;
   uint32_t epoch = 0;
   int64_t committed_seq = 0; // durable up to here
-  int64_t failed_seq = 0; // first seq not written, 0 when all were
-  uint8_t failure = 0; // wallet_errc for failed_seq
+  int64_t failed_seq = 0;    // first seq not written, 0 when all were
+  uint8_t failure = 0;       // wallet_errc for failed_seq
 };
 
 // A page of one player's ledger, newest first.
@@ -184,25 +187,25 @@ typename Inspector::result_type inspect(Inspector& f, history_page& x) {
 } // namespace agg
 
 CAF_BEGIN_TYPE_ID_BLOCK(agg, caf::first_custom_type_id)
-  CAF_ADD_TYPE_ID(agg, (agg::wallet_request))
-  CAF_ADD_TYPE_ID(agg, (agg::wallet_receipt))
-  CAF_ADD_TYPE_ID(agg, (agg::wallet_snapshot))
-  CAF_ADD_TYPE_ID(agg, (agg::lookup_request))
-  CAF_ADD_TYPE_ID(agg, (agg::lookup_result))
-  CAF_ADD_TYPE_ID(agg, (agg::append_request))
-  CAF_ADD_TYPE_ID(agg, (agg::commit_result))
-  CAF_ADD_TYPE_ID(agg, (agg::history_page))
-  CAF_ADD_ATOM(agg, agg, wallet_atom, "wallet")
-  CAF_ADD_ATOM(agg, agg, load_atom, "load")
-  CAF_ADD_ATOM(agg, agg, lookup_atom, "lookup")
-  CAF_ADD_ATOM(agg, agg, append_atom, "append")
-  CAF_ADD_ATOM(agg, agg, committed_atom, "committed")
-  CAF_ADD_ATOM(agg, agg, history_atom, "history")
-  CAF_ADD_ATOM(agg, agg, idle_atom, "idle")
-  CAF_ADD_ATOM(agg, agg, stop_atom, "stop")
-  CAF_ADD_ATOM(agg, agg, drain_atom, "drain")
-  CAF_ADD_ATOM(agg, agg, tick_atom, "tick")
-  CAF_ADD_ATOM(agg, agg, restart_atom, "restart")
-  CAF_ADD_ATOM(agg, agg, stats_atom, "stats")
-  CAF_ADD_ATOM(agg, agg, child_atom, "child")
+CAF_ADD_TYPE_ID(agg, (agg::wallet_request))
+CAF_ADD_TYPE_ID(agg, (agg::wallet_receipt))
+CAF_ADD_TYPE_ID(agg, (agg::wallet_snapshot))
+CAF_ADD_TYPE_ID(agg, (agg::lookup_request))
+CAF_ADD_TYPE_ID(agg, (agg::lookup_result))
+CAF_ADD_TYPE_ID(agg, (agg::append_request))
+CAF_ADD_TYPE_ID(agg, (agg::commit_result))
+CAF_ADD_TYPE_ID(agg, (agg::history_page))
+CAF_ADD_ATOM(agg, agg, wallet_atom, "wallet")
+CAF_ADD_ATOM(agg, agg, load_atom, "load")
+CAF_ADD_ATOM(agg, agg, lookup_atom, "lookup")
+CAF_ADD_ATOM(agg, agg, append_atom, "append")
+CAF_ADD_ATOM(agg, agg, committed_atom, "committed")
+CAF_ADD_ATOM(agg, agg, history_atom, "history")
+CAF_ADD_ATOM(agg, agg, idle_atom, "idle")
+CAF_ADD_ATOM(agg, agg, stop_atom, "stop")
+CAF_ADD_ATOM(agg, agg, drain_atom, "drain")
+CAF_ADD_ATOM(agg, agg, tick_atom, "tick")
+CAF_ADD_ATOM(agg, agg, restart_atom, "restart")
+CAF_ADD_ATOM(agg, agg, stats_atom, "stats")
+CAF_ADD_ATOM(agg, agg, child_atom, "child")
 CAF_END_TYPE_ID_BLOCK(agg)

@@ -31,8 +31,7 @@ public:
 
   // Inserts only when the key is unknown.
   void put_if_absent(const std::string& key, V value) {
-    if (map_.try_emplace(key, std::move(value)).second)
-      order_.push_back(key);
+    if (map_.try_emplace(key, std::move(value)).second) order_.push_back(key);
   }
 
   // Drops the oldest entries while more than max_size are held and keep(value) is
@@ -42,15 +41,13 @@ public:
     while (map_.size() > max_size && !order_.empty()) {
       auto i = map_.find(order_.front());
       if (i != map_.end()) {
-        if (keep(i->second))
-          return;
+        if (keep(i->second)) return;
         map_.erase(i);
       }
       order_.pop_front();
     }
     // Keys overwritten many times leave stale order slots behind; bound them too.
-    if (order_.size() > 4 * max_size + 64)
-      compact();
+    if (order_.size() > 4 * max_size + 64) compact();
   }
 
   // Forgets a key; its slot in the eviction order is skipped later.
@@ -67,8 +64,7 @@ private:
     std::deque<std::string> fresh;
     std::unordered_map<std::string, bool> seen;
     for (auto i = order_.rbegin(); i != order_.rend(); ++i)
-      if (map_.count(*i) != 0 && seen.emplace(*i, true).second)
-        fresh.push_front(*i);
+      if (map_.count(*i) != 0 && seen.emplace(*i, true).second) fresh.push_front(*i);
     order_ = std::move(fresh);
   }
 

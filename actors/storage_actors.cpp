@@ -31,36 +31,36 @@ auto guarded(F&& f) -> caf::result<decltype(f())> {
 }
 
 reader_actor::behavior_type ledger_reader_impl(reader_pointer self, reader_options opts) {
-  self->state.conn = db::connection::open(opts.db_path, db::open_mode::read_only,
-                                          opts.tuning);
+  self->state.conn =
+      db::connection::open(opts.db_path, db::open_mode::read_only, opts.tuning);
   self->state.store = std::make_unique<ledger_reader>(self->state.conn);
   return {
-    [=](load_atom, int64_t player) {
-      return guarded([&] { return self->state.store->load_wallet(player); });
-    },
-    [=](lookup_atom, const lookup_request& req) {
-      return guarded([&] {
-        auto& store = *self->state.store;
-        return store.snapshot([&] {
-          lookup_result out;
-          for (const auto& k : req.entries)
-            if (auto e = store.find_entry(k.source, k.id))
-              out.entries.push_back(std::move(*e));
-          for (const auto& k : req.marks)
-            if (auto m = store.find_mark(k.source, k.id))
-              out.marks.push_back(std::move(*m));
-          for (const auto& k : req.rounds)
-            if (auto r = store.find_round(k.source, k.id))
-              out.rounds.push_back(std::move(*r));
-          return out;
+      [=](load_atom, int64_t player) {
+        return guarded([&] { return self->state.store->load_wallet(player); });
+      },
+      [=](lookup_atom, const lookup_request& req) {
+        return guarded([&] {
+          auto& store = *self->state.store;
+          return store.snapshot([&] {
+            lookup_result out;
+            for (const auto& k : req.entries)
+              if (auto e = store.find_entry(k.source, k.id))
+                out.entries.push_back(std::move(*e));
+            for (const auto& k : req.marks)
+              if (auto m = store.find_mark(k.source, k.id))
+                out.marks.push_back(std::move(*m));
+            for (const auto& k : req.rounds)
+              if (auto r = store.find_round(k.source, k.id))
+                out.rounds.push_back(std::move(*r));
+            return out;
+          });
         });
-      });
-    },
-    [=](history_atom, int64_t player, int64_t before_seq, int64_t limit) {
-      return guarded([&] {
-        return history_page{self->state.store->history(player, before_seq, limit)};
-      });
-    },
+      },
+      [=](history_atom, int64_t player, int64_t before_seq, int64_t limit) {
+        return guarded([&] {
+          return history_page{self->state.store->history(player, before_seq, limit)};
+        });
+      },
   };
 }
 
@@ -74,20 +74,21 @@ struct pending_append {
 class group_committer {
 public:
   group_committer(caf::blocking_actor* self, writer_options opts)
-    : self_(self),
-      opts_(std::move(opts)),
-      conn_(db::connection::open(opts_.db_path, db::open_mode::read_write_create,
-                                 opts_.tuning)),
-      appender_(conn_) {}
+      : self_(self), opts_(std::move(opts)),
+        conn_(db::connection::open(opts_.db_path, db::open_mode::read_write_create,
+                                   opts_.tuning)),
+        appender_(conn_) {}
 
   void run() {
     auto take = [this](append_atom, append_request& req) {
       writes_ += req.writes.size();
-      batch_.push_back({caf::actor_cast<caf::actor>(self_->current_sender()), std::move(req)});
+      batch_.push_back(
+          {caf::actor_cast<caf::actor>(self_->current_sender()), std::move(req)});
     };
     auto on_exit = [this](caf::exit_msg& msg) {
       running_ = false;
-      if (msg.reason != caf::exit_reason::user_shutdown && msg.reason != caf::exit_reason::normal)
+      if (msg.reason != caf::exit_reason::user_shutdown &&
+          msg.reason != caf::exit_reason::normal)
         self_->fail_state(msg.reason);
     };
     bool quiet = false;
@@ -99,19 +100,19 @@ public:
       auto deadline = std::chrono::steady_clock::now() + opts_.commit_window;
       quiet = false;
       self_
-        ->do_receive(take, on_exit, caf::after(opts_.commit_window) >> [&] { quiet = true; })
-        .until([&] {
-          return !running_ || quiet || writes_ >= opts_.batch_max
-                 || std::chrono::steady_clock::now() >= deadline;
-        });
+          ->do_receive(
+              take, on_exit, caf::after(opts_.commit_window) >> [&] { quiet = true; })
+          .until([&] {
+            return !running_ || quiet || writes_ >= opts_.batch_max ||
+                   std::chrono::steady_clock::now() >= deadline;
+          });
       commit();
     }
   }
 
 private:
   void commit() {
-    if (batch_.empty())
-      return;
+    if (batch_.empty()) return;
     std::vector<const std::vector<ledger_write>*> writes;
     writes.reserve(batch_.size());
     for (auto& p : batch_)
@@ -123,8 +124,8 @@ private:
         throw db::error(10, "injected commit failure");
       outcomes = appender_.append(writes);
     } catch (const std::exception& e) {
-      std::cerr << "ledger_writer: commit of " << writes_ << " writes failed: " << e.what()
-                << std::endl;
+      std::cerr << "ledger_writer: commit of " << writes_
+                << " writes failed: " << e.what() << std::endl;
       failed = true;
       appender_.clear_head_cache();
     }
@@ -171,19 +172,19 @@ struct checkpointer_state {
 
 caf::behavior checkpointer_impl(caf::stateful_actor<checkpointer_state>* self,
                                 reader_options opts, std::chrono::milliseconds interval) {
-  self->state.conn = db::connection::open(opts.db_path, db::open_mode::read_write_create,
-                                          opts.tuning);
+  self->state.conn =
+      db::connection::open(opts.db_path, db::open_mode::read_write_create, opts.tuning);
   self->delayed_send(self, interval, tick_atom_v);
   return {
-    [self, interval](tick_atom) {
-      // PASSIVE never waits for the writer or readers; it copies what it can.
-      try {
-        self->state.conn.exec("PRAGMA wal_checkpoint(PASSIVE)");
-      } catch (const std::exception& e) {
-        std::cerr << "checkpointer: " << e.what() << std::endl;
-      }
-      self->delayed_send(self, interval, tick_atom_v);
-    },
+      [self, interval](tick_atom) {
+        // PASSIVE never waits for the writer or readers; it copies what it can.
+        try {
+          self->state.conn.exec("PRAGMA wal_checkpoint(PASSIVE)");
+        } catch (const std::exception& e) {
+          std::cerr << "checkpointer: " << e.what() << std::endl;
+        }
+        self->delayed_send(self, interval, tick_atom_v);
+      },
   };
 }
 

@@ -18,9 +18,9 @@
 namespace agg {
 
 using reader_actor = caf::typed_actor<
-  caf::replies_to<load_atom, int64_t>::with<wallet_snapshot>,
-  caf::replies_to<lookup_atom, lookup_request>::with<lookup_result>,
-  caf::replies_to<history_atom, int64_t, int64_t, int64_t>::with<history_page>>;
+    caf::replies_to<load_atom, int64_t>::with<wallet_snapshot>,
+    caf::replies_to<lookup_atom, lookup_request>::with<lookup_result>,
+    caf::replies_to<history_atom, int64_t, int64_t, int64_t>::with<history_page>>;
 
 struct reader_options {
   std::string db_path;

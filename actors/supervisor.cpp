@@ -29,15 +29,13 @@ using sup_pointer = caf::stateful_actor<supervisor_state>*;
 child_handles handles_before(const supervisor_state& st, size_t end) {
   child_handles out;
   for (size_t i = 0; i < end; ++i)
-    if (st.children[i].handle)
-      out.emplace(st.children[i].spec.id, st.children[i].handle);
+    if (st.children[i].handle) out.emplace(st.children[i].spec.id, st.children[i].handle);
   return out;
 }
 
 void start_child(sup_pointer self, size_t i) {
   auto& c = self->state.children[i];
-  if (c.removed || c.handle)
-    return;
+  if (c.removed || c.handle) return;
   c.handle = c.spec.start(self->system(), handles_before(self->state, i));
   // Monitored rather than linked: links do not reach detached blocking actors.
   self->monitor(c.handle);
@@ -50,8 +48,7 @@ void start_child(sup_pointer self, size_t i) {
 }
 
 void stop_child(sup_pointer self, child& c, const caf::error& reason) {
-  if (!c.handle)
-    return;
+  if (!c.handle) return;
   self->demonitor(c.handle);
   self->send_exit(c.handle, reason);
   c.handle = nullptr;
@@ -69,7 +66,8 @@ void stop_all(sup_pointer self, const caf::error& reason) {
 // is exceeded.
 std::optional<std::chrono::milliseconds> admit_restart(supervisor_state& st) {
   auto now = std::chrono::steady_clock::now();
-  while (!st.recent_restarts.empty() && now - st.recent_restarts.front() > st.flags.period)
+  while (!st.recent_restarts.empty() &&
+         now - st.recent_restarts.front() > st.flags.period)
     st.recent_restarts.pop_front();
   if (static_cast<int64_t>(st.recent_restarts.size()) >= st.flags.intensity)
     return std::nullopt;
@@ -86,8 +84,8 @@ void on_child_exit(sup_pointer self, size_t i, const caf::error& reason) {
   auto& c = st.children[i];
   c.handle = nullptr;
   bool abnormal = reason && reason != caf::exit_reason::normal;
-  if (c.spec.restart == restart_policy::temporary
-      || (c.spec.restart == restart_policy::transient && !abnormal)) {
+  if (c.spec.restart == restart_policy::temporary ||
+      (c.spec.restart == restart_policy::transient && !abnormal)) {
     c.removed = true;
     return;
   }
@@ -134,23 +132,22 @@ caf::behavior supervisor_impl(sup_pointer self, supervisor_flags flags,
   // An exit from our parent (or anyone): stop the children, then ourselves.
   self->set_exit_handler([self](caf::exit_msg& msg) { stop_all(self, msg.reason); });
   return {
-    [self](restart_atom, int64_t from) {
-      auto& st = self->state;
-      try {
-        for (auto i = static_cast<size_t>(from); i < st.children.size(); ++i)
-          start_child(self, i);
-      } catch (const std::exception& e) {
-        std::cerr << "supervisor: a child failed to restart: " << e.what() << std::endl;
-        stop_all(self, supervisor_escalated());
-      }
-    },
-    [self](caf::get_atom, const std::string& id) -> caf::actor {
-      for (auto& c : self->state.children)
-        if (c.spec.id == id)
-          return c.handle;
-      return nullptr;
-    },
-    [self](stats_atom) { return self->state.restarts; },
+      [self](restart_atom, int64_t from) {
+        auto& st = self->state;
+        try {
+          for (auto i = static_cast<size_t>(from); i < st.children.size(); ++i)
+            start_child(self, i);
+        } catch (const std::exception& e) {
+          std::cerr << "supervisor: a child failed to restart: " << e.what() << std::endl;
+          stop_all(self, supervisor_escalated());
+        }
+      },
+      [self](caf::get_atom, const std::string& id) -> caf::actor {
+        for (auto& c : self->state.children)
+          if (c.spec.id == id) return c.handle;
+        return nullptr;
+      },
+      [self](stats_atom) { return self->state.restarts; },
   };
 }
 

@@ -68,26 +68,25 @@ public:
   void load() {
     st_.ph = phase::loading;
     auto epoch = st_.epoch;
-    self_->request(st_.deps.reader, st_.deps.limits.storage_timeout, load_atom_v,
-                   st_.player_id)
-      .then(
-        [self = self_, epoch](wallet_snapshot& s) {
-          wallet_logic w{self};
-          if (epoch == w.st_.epoch)
-            w.loaded(s);
-        },
-        [self = self_](caf::error&) {
-          // Storage unreachable: refuse what waits and stop; the next request for
-          // this player starts a fresh wallet.
-          wallet_logic w{self};
-          w.fail_queue(wallet_errc::unavailable);
-          self->quit(make_error(wallet_errc::unavailable));
-        });
+    self_
+        ->request(st_.deps.reader, st_.deps.limits.storage_timeout, load_atom_v,
+                  st_.player_id)
+        .then(
+            [self = self_, epoch](wallet_snapshot& s) {
+              wallet_logic w{self};
+              if (epoch == w.st_.epoch) w.loaded(s);
+            },
+            [self = self_](caf::error&) {
+              // Storage unreachable: refuse what waits and stop; the next request for
+              // this player starts a fresh wallet.
+              wallet_logic w{self};
+              w.fail_queue(wallet_errc::unavailable);
+              self->quit(make_error(wallet_errc::unavailable));
+            });
   }
 
   caf::result<wallet_receipt> enqueue(wallet_request&& req) {
-    if (req.player_id != st_.player_id)
-      return make_error(wallet_errc::invalid_request);
+    if (req.player_id != st_.player_id) return make_error(wallet_errc::invalid_request);
     if (st_.queue.size() >= st_.deps.limits.queue_len_max)
       return make_error(wallet_errc::unavailable);
     auto promise = self_->make_response_promise<wallet_receipt>();
@@ -107,15 +106,14 @@ public:
       reload();
       return;
     }
-    if (st_.core)
-      st_.core->evict(st_.committed_seq);
+    if (st_.core) st_.core->evict(st_.committed_seq);
     maybe_quit();
   }
 
   void on_tick() {
     auto idle = std::chrono::steady_clock::now() - st_.last_active;
-    if (st_.ph == phase::ready && quiescent() && idle >= st_.deps.limits.idle_timeout
-        && !st_.stop_requested)
+    if (st_.ph == phase::ready && quiescent() && idle >= st_.deps.limits.idle_timeout &&
+        !st_.stop_requested)
       caf::unsafe_send_as(self_, st_.deps.registry, idle_atom_v, st_.player_id);
     arm_tick();
   }
@@ -138,19 +136,17 @@ private:
   }
 
   bool quiescent() const {
-    return st_.queue.empty() && st_.replies.empty() && !st_.lookup_in_flight
-           && st_.outbox.empty();
+    return st_.queue.empty() && st_.replies.empty() && !st_.lookup_in_flight &&
+           st_.outbox.empty();
   }
 
   void maybe_quit() {
-    if (st_.stop_requested && quiescent())
-      self_->quit();
+    if (st_.stop_requested && quiescent()) self_->quit();
   }
 
   // Applies queued requests in order until one needs a lookup.
   void pump() {
-    if (st_.ph != phase::ready || st_.lookup_in_flight)
-      return;
+    if (st_.ph != phase::ready || st_.lookup_in_flight) return;
     auto& core = *st_.core;
     while (!st_.queue.empty()) {
       lookup_request miss;
@@ -173,8 +169,7 @@ private:
       }
       st_.replies.push_back({std::move(q.promise), std::move(outcome), core.last_seq()});
     }
-    if (st_.queue.empty())
-      core.forget_absent();
+    if (st_.queue.empty()) core.forget_absent();
     flush();
     release_replies();
     maybe_quit();
@@ -184,25 +179,23 @@ private:
     st_.lookup_in_flight = true;
     auto epoch = st_.epoch;
     self_->request(st_.deps.reader, st_.deps.limits.storage_timeout, lookup_atom_v, miss)
-      .then(
-        [self = self_, epoch, miss](lookup_result& found) {
-          wallet_logic w{self};
-          w.st_.lookup_in_flight = false;
-          if (epoch == w.st_.epoch && w.st_.core)
-            w.st_.core->learn(miss, found);
-          w.pump();
-        },
-        [self = self_](caf::error&) {
-          wallet_logic w{self};
-          w.st_.lookup_in_flight = false;
-          w.fail_queue(wallet_errc::unavailable);
-          w.maybe_quit();
-        });
+        .then(
+            [self = self_, epoch, miss](lookup_result& found) {
+              wallet_logic w{self};
+              w.st_.lookup_in_flight = false;
+              if (epoch == w.st_.epoch && w.st_.core) w.st_.core->learn(miss, found);
+              w.pump();
+            },
+            [self = self_](caf::error&) {
+              wallet_logic w{self};
+              w.st_.lookup_in_flight = false;
+              w.fail_queue(wallet_errc::unavailable);
+              w.maybe_quit();
+            });
   }
 
   void flush() {
-    if (st_.outbox.empty())
-      return;
+    if (st_.outbox.empty()) return;
     append_request req{st_.player_id, st_.epoch, std::move(st_.outbox)};
     st_.outbox.clear();
     // The writer is dynamically typed; it answers with (committed_atom, commit_result).
@@ -225,9 +218,9 @@ private:
   void fail_held(const commit_result& r) {
     auto failure = static_cast<wallet_errc>(r.failure);
     for (auto& h : st_.replies) {
-      bool is_failed_entry = h.outcome.error == wallet_errc::none
-                             && !h.outcome.receipt.replayed
-                             && h.outcome.receipt.seq == r.failed_seq;
+      bool is_failed_entry = h.outcome.error == wallet_errc::none &&
+                             !h.outcome.receipt.replayed &&
+                             h.outcome.receipt.seq == r.failed_seq;
       auto err = is_failed_entry ? failure : wallet_errc::storage_error;
       h.promise.deliver(make_error(err));
     }
@@ -268,12 +261,12 @@ wallet_actor::behavior_type wallet_impl(wallet_pointer self, int64_t player_id,
   }
   wallet_logic{self}.arm_tick();
   return {
-    [self](wallet_atom, wallet_request& req) {
-      return wallet_logic{self}.enqueue(std::move(req));
-    },
-    [self](committed_atom, const commit_result& r) { wallet_logic{self}.on_commit(r); },
-    [self](tick_atom) { wallet_logic{self}.on_tick(); },
-    [self](stop_atom) { wallet_logic{self}.on_stop(); },
+      [self](wallet_atom, wallet_request& req) {
+        return wallet_logic{self}.enqueue(std::move(req));
+      },
+      [self](committed_atom, const commit_result& r) { wallet_logic{self}.on_commit(r); },
+      [self](tick_atom) { wallet_logic{self}.on_tick(); },
+      [self](stop_atom) { wallet_logic{self}.on_stop(); },
   };
 }
 

@@ -17,11 +17,10 @@
 
 namespace agg {
 
-using wallet_actor = caf::typed_actor<
-  caf::replies_to<wallet_atom, wallet_request>::with<wallet_receipt>,
-  caf::reacts_to<committed_atom, commit_result>,
-  caf::reacts_to<tick_atom>,
-  caf::reacts_to<stop_atom>>;
+using wallet_actor =
+    caf::typed_actor<caf::replies_to<wallet_atom, wallet_request>::with<wallet_receipt>,
+                     caf::reacts_to<committed_atom, commit_result>,
+                     caf::reacts_to<tick_atom>, caf::reacts_to<stop_atom>>;
 
 struct wallet_limits {
   std::chrono::milliseconds idle_timeout{60'000};
@@ -33,7 +32,7 @@ struct wallet_limits {
 struct wallet_deps {
   caf::actor writer;
   reader_actor reader;
-  caf::actor registry; // told when the wallet has been idle for idle_timeout
+  caf::actor registry;            // told when the wallet has been idle for idle_timeout
   std::shared_ptr<id_filter> ids; // the node's filter of stored ids
   wallet_limits limits;
 };

@@ -17,20 +17,16 @@ constexpr size_t currency_len_max = 8;
 constexpr const char* no_currency = "XXX";
 
 bool printable(const std::string& s, size_t len_max) {
-  if (s.size() > len_max)
-    return false;
+  if (s.size() > len_max) return false;
   for (unsigned char c : s)
-    if (c < 0x20 || c > 0x7e)
-      return false;
+    if (c < 0x20 || c > 0x7e) return false;
   return true;
 }
 
 bool valid_currency(const std::string& c) {
-  if (c.size() < currency_len_min || c.size() > currency_len_max)
-    return false;
+  if (c.size() < currency_len_min || c.size() > currency_len_max) return false;
   for (char ch : c)
-    if (!((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')))
-      return false;
+    if (!((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9'))) return false;
   return true;
 }
 
@@ -60,12 +56,10 @@ const char* to_string(wallet_op op) {
   return "unknown";
 }
 
-wallet_core::wallet_core(const wallet_snapshot& s, size_t cache_entries_max, id_filter* ids)
-  : player_id_(s.player_id),
-    cache_max_(cache_entries_max),
-    ids_(ids),
-    last_seq_(s.last_seq),
-    last_hash_(s.last_hash) {
+wallet_core::wallet_core(const wallet_snapshot& s, size_t cache_entries_max,
+                         id_filter* ids)
+    : player_id_(s.player_id), cache_max_(cache_entries_max), ids_(ids),
+      last_seq_(s.last_seq), last_hash_(s.last_hash) {
   for (const auto& b : s.balances)
     balances_[b.currency] = b.balance;
 }
@@ -80,18 +74,18 @@ wallet_errc wallet_core::validate(const wallet_request& req) {
     return wallet_errc::invalid_request;
   auto op = static_cast<wallet_op>(req.op);
   if (op == wallet_op::balance)
-    return valid_currency(req.currency) ? wallet_errc::none : wallet_errc::invalid_request;
-  if (req.source.empty() || !printable(req.source, source_len_max) || req.tx_id.empty()
-      || !printable(req.tx_id, id_len_max) || !printable(req.ref_tx_id, id_len_max)
-      || !printable(req.round_id, id_len_max))
+    return valid_currency(req.currency) ? wallet_errc::none
+                                        : wallet_errc::invalid_request;
+  if (req.source.empty() || !printable(req.source, source_len_max) || req.tx_id.empty() ||
+      !printable(req.tx_id, id_len_max) || !printable(req.ref_tx_id, id_len_max) ||
+      !printable(req.round_id, id_len_max))
     return wallet_errc::invalid_request;
   if (op == wallet_op::rollback) {
     if (req.ref_tx_id.empty() || (!req.currency.empty() && !valid_currency(req.currency)))
       return wallet_errc::invalid_request;
     return wallet_errc::none;
   }
-  if (!valid_currency(req.currency))
-    return wallet_errc::invalid_request;
+  if (!valid_currency(req.currency)) return wallet_errc::invalid_request;
   bool transfer = op == wallet_op::deposit || op == wallet_op::withdraw;
   if (req.amount < (transfer ? 1 : 0) || req.amount > amount_minor_max)
     return wallet_errc::invalid_amount;
@@ -116,23 +110,18 @@ wallet_core::known_round(const std::string& source, const std::string& id) const
 }
 
 void wallet_core::missing(const wallet_request& req, lookup_request& out) const {
-  if (validate(req) != wallet_errc::none)
-    return;
+  if (validate(req) != wallet_errc::none) return;
   auto op = static_cast<wallet_op>(req.op);
-  if (op == wallet_op::balance)
-    return;
+  if (op == wallet_op::balance) return;
   const auto& src = req.source;
   auto need_tx = [&](const std::string& id) {
-    if (known_tx(src, id) == nullptr)
-      out.entries.push_back({src, id});
+    if (known_tx(src, id) == nullptr) out.entries.push_back({src, id});
   };
   auto need_mark = [&](const std::string& id) {
-    if (known_mark(src, id) == nullptr)
-      out.marks.push_back({src, id});
+    if (known_mark(src, id) == nullptr) out.marks.push_back({src, id});
   };
   auto need_round = [&](const std::string& id) {
-    if (!id.empty() && known_round(src, id) == nullptr)
-      out.rounds.push_back({src, id});
+    if (!id.empty() && known_round(src, id) == nullptr) out.rounds.push_back({src, id});
   };
   need_tx(req.tx_id);
   if (op == wallet_op::debit) {
@@ -143,7 +132,8 @@ void wallet_core::missing(const wallet_request& req, lookup_request& out) const 
     if (!req.ref_tx_id.empty()) {
       need_tx(req.ref_tx_id);
       need_mark(req.ref_tx_id);
-      if (auto* ref = known_tx(src, req.ref_tx_id); ref != nullptr && *ref && round.empty())
+      if (auto* ref = known_tx(src, req.ref_tx_id);
+          ref != nullptr && *ref && round.empty())
         round = (*ref)->round_id;
     }
     need_round(round);
@@ -151,13 +141,11 @@ void wallet_core::missing(const wallet_request& req, lookup_request& out) const 
 }
 
 void wallet_core::rule_out(lookup_request& miss) {
-  if (ids_ == nullptr)
-    return;
+  if (ids_ == nullptr) return;
   auto sweep = [&](std::vector<tx_key>& keys, id_kind kind, auto& cache, auto& absent) {
     std::erase_if(keys, [&](const tx_key& k) {
       auto key = id_key(kind, k.source, k.id);
-      if (ids_->may_contain(key))
-        return false;
+      if (ids_->may_contain(key)) return false;
       cache.put_if_absent(key, std::nullopt);
       absent.push_back(std::move(key));
       return true;
@@ -171,8 +159,7 @@ void wallet_core::rule_out(lookup_request& miss) {
 void wallet_core::forget_absent() {
   auto drop = [](auto& cache, std::vector<std::string>& keys) {
     for (const auto& k : keys)
-      if (auto* v = cache.find(k); v != nullptr && !v->has_value())
-        cache.erase(k);
+      if (auto* v = cache.find(k); v != nullptr && !v->has_value()) cache.erase(k);
     keys.clear();
   };
   drop(txs_, absent_txs_);
@@ -186,7 +173,8 @@ void wallet_core::learn(const lookup_request& asked, const lookup_result& found)
                        tx_fact{e.player_id, e.kind, e.currency, e.round_id, e.ref_tx_id,
                                e.amount, e.balance_after, e.seq, e.created_us});
   for (const auto& m : found.marks)
-    marks_.put_if_absent(id_key(id_kind::mark, m.source, m.tx_id), mark_fact{m.player_id, 0});
+    marks_.put_if_absent(id_key(id_kind::mark, m.source, m.tx_id),
+                         mark_fact{m.player_id, 0});
   for (const auto& r : found.rounds)
     rounds_.put_if_absent(id_key(id_kind::round, r.source, r.round_id), round_fact{r, 0});
   auto absent = [](auto& cache, const std::vector<tx_key>& keys, id_kind kind,
@@ -213,8 +201,7 @@ void wallet_core::evict(int64_t committed_seq) {
 // -- apply -------------------------------------------------------------------
 
 apply_outcome wallet_core::apply(const wallet_request& req, int64_t now_us) {
-  if (auto err = validate(req); err != wallet_errc::none)
-    return refuse(err);
+  if (auto err = validate(req); err != wallet_errc::none) return refuse(err);
   auto op = static_cast<wallet_op>(req.op);
   if (op == wallet_op::balance) {
     apply_outcome out;
@@ -228,8 +215,7 @@ apply_outcome wallet_core::apply(const wallet_request& req, int64_t now_us) {
   auto* own = known_tx(req.source, req.tx_id);
   if (own == nullptr) // apply() before learn(): a caller bug, answered as retryable
     return refuse(wallet_errc::unavailable);
-  if (*own)
-    return replay_or_duplicate(req, **own);
+  if (*own) return replay_or_duplicate(req, **own);
   switch (op) {
     case wallet_op::debit:
       return apply_debit(req, now_us);
@@ -248,26 +234,23 @@ apply_outcome wallet_core::replay_or_duplicate(const wallet_request& req,
   auto op = static_cast<wallet_op>(req.op);
   bool out_going = op == wallet_op::debit || op == wallet_op::withdraw;
   if (op != wallet_op::rollback)
-    same = same && f.currency == req.currency
-           && f.amount == (out_going ? -req.amount : req.amount);
-  if (op == wallet_op::debit)
-    same = same && f.round_id == req.round_id;
+    same = same && f.currency == req.currency &&
+           f.amount == (out_going ? -req.amount : req.amount);
+  if (op == wallet_op::debit) same = same && f.round_id == req.round_id;
   if (op == wallet_op::credit || op == wallet_op::rollback)
-    same = same && f.ref_tx_id == req.ref_tx_id
-           && (req.round_id.empty() || f.round_id == req.round_id);
-  if (!same)
-    return refuse(wallet_errc::duplicate_transaction);
+    same = same && f.ref_tx_id == req.ref_tx_id &&
+           (req.round_id.empty() || f.round_id == req.round_id);
+  if (!same) return refuse(wallet_errc::duplicate_transaction);
   apply_outcome out;
-  out.receipt = wallet_receipt{f.player_id, f.kind, f.currency, f.amount,
-                               f.balance_after, f.seq, f.created_us, true};
+  out.receipt = wallet_receipt{f.player_id,     f.kind, f.currency,   f.amount,
+                               f.balance_after, f.seq,  f.created_us, true};
   return out;
 }
 
 apply_outcome wallet_core::apply_transfer(const wallet_request& req, int64_t now_us) {
   bool out_going = static_cast<wallet_op>(req.op) == wallet_op::withdraw;
   int64_t bal = balance(req.currency);
-  if (out_going && bal < req.amount)
-    return refuse(wallet_errc::insufficient_funds);
+  if (out_going && bal < req.amount) return refuse(wallet_errc::insufficient_funds);
   if (!out_going && bal > amount_minor_max - req.amount)
     return refuse(wallet_errc::balance_overflow);
   auto kind = out_going ? entry_kind::withdrawal : entry_kind::deposit;
@@ -277,29 +260,24 @@ apply_outcome wallet_core::apply_transfer(const wallet_request& req, int64_t now
 
 apply_outcome wallet_core::apply_debit(const wallet_request& req, int64_t now_us) {
   auto* mark = known_mark(req.source, req.tx_id);
-  if (mark == nullptr)
-    return refuse(wallet_errc::unavailable);
-  if (*mark)
-    return refuse(wallet_errc::transaction_rolled_back);
+  if (mark == nullptr) return refuse(wallet_errc::unavailable);
+  if (*mark) return refuse(wallet_errc::transaction_rolled_back);
   std::optional<round_record> round;
   if (!req.round_id.empty()) {
     auto* known = known_round(req.source, req.round_id);
-    if (known == nullptr)
-      return refuse(wallet_errc::unavailable);
+    if (known == nullptr) return refuse(wallet_errc::unavailable);
     if (*known) {
       const auto& r = (*known)->round;
       if (r.player_id != player_id_ || r.currency != req.currency)
         return refuse(wallet_errc::round_mismatch);
-      if (r.closed || r.rolled_back())
-        return refuse(wallet_errc::round_closed);
+      if (r.closed || r.rolled_back()) return refuse(wallet_errc::round_closed);
       round = r;
     } else {
       round = round_record{req.source, req.round_id, player_id_, req.currency};
       round->opened_us = now_us;
     }
   }
-  if (balance(req.currency) < req.amount)
-    return refuse(wallet_errc::insufficient_funds);
+  if (balance(req.currency) < req.amount) return refuse(wallet_errc::insufficient_funds);
   if (round) {
     round->bet_count += 1;
     round->open_bet_count += 1;
@@ -316,12 +294,10 @@ apply_outcome wallet_core::apply_credit(const wallet_request& req, int64_t now_u
   if (!req.ref_tx_id.empty()) {
     auto* ref = known_tx(req.source, req.ref_tx_id);
     auto* mark = known_mark(req.source, req.ref_tx_id);
-    if (ref == nullptr || mark == nullptr)
-      return refuse(wallet_errc::unavailable);
-    if (*mark)
-      return refuse(wallet_errc::transaction_rolled_back);
-    if (!*ref || (*ref)->player_id != player_id_
-        || (*ref)->kind != static_cast<uint8_t>(entry_kind::bet))
+    if (ref == nullptr || mark == nullptr) return refuse(wallet_errc::unavailable);
+    if (*mark) return refuse(wallet_errc::transaction_rolled_back);
+    if (!*ref || (*ref)->player_id != player_id_ ||
+        (*ref)->kind != static_cast<uint8_t>(entry_kind::bet))
       return refuse(wallet_errc::transaction_not_found);
     if (round_id.empty())
       round_id = (*ref)->round_id;
@@ -331,14 +307,12 @@ apply_outcome wallet_core::apply_credit(const wallet_request& req, int64_t now_u
   std::optional<round_record> round;
   if (!round_id.empty()) {
     auto* known = known_round(req.source, round_id);
-    if (known == nullptr)
-      return refuse(wallet_errc::unavailable);
+    if (known == nullptr) return refuse(wallet_errc::unavailable);
     if (*known) {
       const auto& r = (*known)->round;
       if (r.player_id != player_id_ || r.currency != req.currency)
         return refuse(wallet_errc::round_mismatch);
-      if (r.rolled_back())
-        return refuse(wallet_errc::transaction_rolled_back);
+      if (r.rolled_back()) return refuse(wallet_errc::transaction_rolled_back);
       round = r;
     } else {
       round = round_record{req.source, round_id, player_id_, req.currency};
@@ -358,15 +332,13 @@ apply_outcome wallet_core::apply_credit(const wallet_request& req, int64_t now_u
 apply_outcome wallet_core::apply_rollback(const wallet_request& req, int64_t now_us) {
   auto* ref = known_tx(req.source, req.ref_tx_id);
   auto* mark = known_mark(req.source, req.ref_tx_id);
-  if (ref == nullptr || mark == nullptr)
-    return refuse(wallet_errc::unavailable);
+  if (ref == nullptr || mark == nullptr) return refuse(wallet_errc::unavailable);
   std::string round_id = req.round_id;
   std::string currency = req.currency;
   int64_t refund = 0;
   if (*ref) {
     const auto& bet = **ref;
-    if (bet.player_id != player_id_)
-      return refuse(wallet_errc::transaction_not_found);
+    if (bet.player_id != player_id_) return refuse(wallet_errc::transaction_not_found);
     if (bet.kind != static_cast<uint8_t>(entry_kind::bet))
       return refuse(wallet_errc::not_rollbackable);
     if (!round_id.empty() && round_id != bet.round_id)
@@ -379,43 +351,34 @@ apply_outcome wallet_core::apply_rollback(const wallet_request& req, int64_t now
   const round_record* known_r = nullptr;
   if (!round_id.empty()) {
     auto* known = known_round(req.source, round_id);
-    if (known == nullptr)
-      return refuse(wallet_errc::unavailable);
-    if (*known)
-      known_r = &(*known)->round;
+    if (known == nullptr) return refuse(wallet_errc::unavailable);
+    if (*known) known_r = &(*known)->round;
   }
   // A rollback may name no currency: take its bet's, else its round's, else the
   // player's (first) currency; it moves nothing in the last cases.
-  if (currency.empty() && known_r != nullptr)
-    currency = known_r->currency;
-  if (currency.empty() && !balances_.empty())
-    currency = balances_.begin()->first;
-  if (currency.empty())
-    currency = no_currency;
+  if (currency.empty() && known_r != nullptr) currency = known_r->currency;
+  if (currency.empty() && !balances_.empty()) currency = balances_.begin()->first;
+  if (currency.empty()) currency = no_currency;
   std::optional<round_record> round;
   if (!round_id.empty() && !already) {
     if (known_r != nullptr) {
       round = *known_r;
-      if (round->player_id != player_id_)
-        return refuse(wallet_errc::round_mismatch);
-      if (*ref && round->credited)
-        return refuse(wallet_errc::round_settled);
+      if (round->player_id != player_id_) return refuse(wallet_errc::round_mismatch);
+      if (*ref && round->credited) return refuse(wallet_errc::round_settled);
     } else {
       round = round_record{req.source, round_id, player_id_, currency};
       round->opened_us = now_us;
     }
-    if (*ref)
-      round->open_bet_count -= 1;
+    if (*ref) round->open_bet_count -= 1;
     round->rolled_back_count += 1;
     round->refund_total += refund;
     round->updated_us = now_us;
   }
-  if (already)
-    refund = 0;
+  if (already) refund = 0;
   if (balance(currency) > amount_minor_max - refund)
     return refuse(wallet_errc::balance_overflow);
-  return write_entry(req, entry_kind::rollback, refund, currency, round_id, round, !already,
-                     now_us);
+  return write_entry(req, entry_kind::rollback, refund, currency, round_id, round,
+                     !already, now_us);
 }
 
 apply_outcome wallet_core::write_entry(const wallet_request& req, entry_kind kind,
@@ -445,8 +408,7 @@ apply_outcome wallet_core::write_entry(const wallet_request& req, entry_kind kin
   // Remember every id before it can reach storage (see id_filter).
   auto remember = [&](auto& cache, id_kind kind, const std::string& id, auto fact) {
     auto key = id_key(kind, e.source, id);
-    if (ids_ != nullptr)
-      ids_->add(key);
+    if (ids_ != nullptr) ids_->add(key);
     cache.put(key, std::move(fact));
   };
   remember(txs_, id_kind::tx, e.tx_id,
@@ -462,8 +424,8 @@ apply_outcome wallet_core::write_entry(const wallet_request& req, entry_kind kin
     remember(rounds_, id_kind::round, round->round_id, round_fact{*round, e.seq});
   }
   apply_outcome out;
-  out.receipt = wallet_receipt{player_id_, req.op, e.currency, e.amount,
-                               e.balance_after, e.seq, e.created_us, false};
+  out.receipt = wallet_receipt{player_id_,      req.op, e.currency,   e.amount,
+                               e.balance_after, e.seq,  e.created_us, false};
   out.write = std::move(w);
   return out;
 }

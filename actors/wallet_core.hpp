@@ -21,7 +21,7 @@ namespace agg {
 
 struct apply_outcome {
   wallet_errc error = wallet_errc::none;
-  wallet_receipt receipt; // valid when error is none
+  wallet_receipt receipt;            // valid when error is none
   std::optional<ledger_write> write; // a new entry to commit; none for reads, replays
 };
 

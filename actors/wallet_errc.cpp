@@ -53,8 +53,7 @@ caf::error make_error(wallet_errc x) {
 }
 
 wallet_errc wallet_error_of(const caf::error& err) {
-  if (!err)
-    return wallet_errc::none;
+  if (!err) return wallet_errc::none;
   if (err.category() == wallet_error_category())
     return static_cast<wallet_errc>(err.code());
   return wallet_errc::unavailable;

@@ -13,19 +13,19 @@ namespace agg {
 
 enum class wallet_errc : uint8_t {
   none = 0,
-  insufficient_funds = 1, // the balance is lower than the amount going out
-  duplicate_transaction, // the id was used before with different data
+  insufficient_funds = 1,  // the balance is lower than the amount going out
+  duplicate_transaction,   // the id was used before with different data
   transaction_rolled_back, // the bet was rolled back (or a rollback came first)
-  transaction_not_found, // a win or rollback names a bet this player never made
-  round_closed, // a bet into a round that was closed
-  round_settled, // a rollback after the round's win
-  round_mismatch, // the round belongs to another player or currency
-  not_rollbackable, // a rollback names something that is not a bet
-  invalid_request, // missing or malformed fields
-  invalid_amount, // negative, zero where not allowed, or above amount_minor_max
-  balance_overflow, // the balance would exceed amount_minor_max
-  account_blocked, // money going out of a locked or self-excluded account
-  storage_error, // retryable: the commit failed, nothing was applied
+  transaction_not_found,   // a win or rollback names a bet this player never made
+  round_closed,            // a bet into a round that was closed
+  round_settled,           // a rollback after the round's win
+  round_mismatch,          // the round belongs to another player or currency
+  not_rollbackable,        // a rollback names something that is not a bet
+  invalid_request,         // missing or malformed fields
+  invalid_amount,          // negative, zero where not allowed, or above amount_minor_max
+  balance_overflow,        // the balance would exceed amount_minor_max
+  account_blocked,         // money going out of a locked or self-excluded account
+  storage_error,           // retryable: the commit failed, nothing was applied
   unavailable, // retryable: the wallet is restarting, overloaded or shutting down
 };
 

@@ -40,8 +40,7 @@ const reader_actor& reader_for(registry_state& st, int64_t player) {
 
 wallet_actor wallet_for(registry_pointer self, int64_t player) {
   auto& st = self->state;
-  if (auto i = st.live.find(player); i != st.live.end())
-    return i->second;
+  if (auto i = st.live.find(player); i != st.live.end()) return i->second;
   caf::actor_addr predecessor;
   if (auto i = st.stopping.find(player); i != st.stopping.end())
     predecessor = i->second.address();
@@ -65,8 +64,7 @@ void check_drained(registry_pointer self) {
 void forget(registry_pointer self, caf::actor_id who) {
   auto& st = self->state;
   auto o = st.owner.find(who);
-  if (o == st.owner.end())
-    return;
+  if (o == st.owner.end()) return;
   auto player = o->second;
   st.owner.erase(o);
   ++st.stopped_count;
@@ -88,49 +86,46 @@ registry_actor::behavior_type registry_impl(registry_pointer self, registry_deps
   self->state.deps = std::move(deps);
   self->set_down_handler([self](caf::down_msg& msg) { forget(self, msg.source.id()); });
   return {
-    [self](wallet_atom, wallet_request& req) -> caf::result<wallet_receipt> {
-      if (!self->state.accepting)
-        return make_error(wallet_errc::unavailable);
-      if (req.player_id <= 0)
-        return make_error(wallet_errc::invalid_request);
-      auto w = wallet_for(self, req.player_id);
-      return self->delegate(w, wallet_atom_v, std::move(req));
-    },
-    [self](history_atom, int64_t player, int64_t before_seq,
-           int64_t limit) -> caf::result<history_page> {
-      if (player <= 0 || limit <= 0)
-        return make_error(wallet_errc::invalid_request);
-      return self->delegate(reader_for(self->state, player), history_atom_v, player,
-                            before_seq, limit);
-    },
-    [self](idle_atom, int64_t player) {
-      auto& st = self->state;
-      auto i = st.live.find(player);
-      auto sender = caf::actor_cast<caf::actor_addr>(self->current_sender());
-      if (i == st.live.end() || i->second.address() != sender)
-        return; // an outdated notice
-      if (st.stopping.count(player) != 0)
-        return; // its predecessor is still stopping; try again at the next tick
-      self->send(i->second, stop_atom_v);
-      st.stopping.emplace(player, std::move(i->second));
-      st.live.erase(i);
-    },
-    [self](drain_atom) -> caf::result<int64_t> {
-      auto& st = self->state;
-      st.accepting = false;
-      for (auto& [player, w] : st.live) {
-        self->send(w, stop_atom_v);
-        st.stopping.emplace(player, w);
-      }
-      st.live.clear();
-      if (st.stopping.empty())
-        return st.stopped_count;
-      st.drained = self->make_response_promise<int64_t>();
-      return *st.drained;
-    },
-    [self](stats_atom) {
-      return static_cast<int64_t>(self->state.live.size() + self->state.stopping.size());
-    },
+      [self](wallet_atom, wallet_request& req) -> caf::result<wallet_receipt> {
+        if (!self->state.accepting) return make_error(wallet_errc::unavailable);
+        if (req.player_id <= 0) return make_error(wallet_errc::invalid_request);
+        auto w = wallet_for(self, req.player_id);
+        return self->delegate(w, wallet_atom_v, std::move(req));
+      },
+      [self](history_atom, int64_t player, int64_t before_seq,
+             int64_t limit) -> caf::result<history_page> {
+        if (player <= 0 || limit <= 0) return make_error(wallet_errc::invalid_request);
+        return self->delegate(reader_for(self->state, player), history_atom_v, player,
+                              before_seq, limit);
+      },
+      [self](idle_atom, int64_t player) {
+        auto& st = self->state;
+        auto i = st.live.find(player);
+        auto sender = caf::actor_cast<caf::actor_addr>(self->current_sender());
+        if (i == st.live.end() || i->second.address() != sender)
+          return; // an outdated notice
+        if (st.stopping.count(player) != 0)
+          return; // its predecessor is still stopping; try again at the next tick
+        self->send(i->second, stop_atom_v);
+        st.stopping.emplace(player, std::move(i->second));
+        st.live.erase(i);
+      },
+      [self](drain_atom) -> caf::result<int64_t> {
+        auto& st = self->state;
+        st.accepting = false;
+        for (auto& [player, w] : st.live) {
+          self->send(w, stop_atom_v);
+          st.stopping.emplace(player, w);
+        }
+        st.live.clear();
+        if (st.stopping.empty()) return st.stopped_count;
+        st.drained = self->make_response_promise<int64_t>();
+        return *st.drained;
+      },
+      [self](stats_atom) {
+        return static_cast<int64_t>(self->state.live.size() +
+                                    self->state.stopping.size());
+      },
   };
 }
 

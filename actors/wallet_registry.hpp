@@ -13,13 +13,14 @@
 namespace agg {
 
 using registry_actor = caf::typed_actor<
-  caf::replies_to<wallet_atom, wallet_request>::with<wallet_receipt>,
-  caf::replies_to<history_atom, int64_t, int64_t, int64_t>::with<history_page>,
-  caf::reacts_to<idle_atom, int64_t>,
-  // Stop taking requests, let every wallet finish its commits; replies when all are gone.
-  caf::replies_to<drain_atom>::with<int64_t>,
-  // The number of live wallets (including those finishing their commits).
-  caf::replies_to<stats_atom>::with<int64_t>>;
+    caf::replies_to<wallet_atom, wallet_request>::with<wallet_receipt>,
+    caf::replies_to<history_atom, int64_t, int64_t, int64_t>::with<history_page>,
+    caf::reacts_to<idle_atom, int64_t>,
+    // Stop taking requests, let every wallet finish its commits; replies when all are
+    // gone.
+    caf::replies_to<drain_atom>::with<int64_t>,
+    // The number of live wallets (including those finishing their commits).
+    caf::replies_to<stats_atom>::with<int64_t>>;
 
 struct registry_deps {
   caf::actor writer;

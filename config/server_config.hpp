@@ -17,21 +17,21 @@ namespace agg {
 // The options as plain values: what the rest of the server reads.
 struct server_options {
   // Storage
-  std::string data_dir = "./data"; // created if missing; must be writable
+  std::string data_dir = "./data";       // created if missing; must be writable
   std::string db_file = "aggregator.db"; // inside data_dir
   int64_t db_busy_timeout_ms = 5000;
-  int64_t db_cache_kib = 65'536; // page cache per connection
-  int64_t db_mmap_bytes = 268'435'456; // file size read through mmap
-  int64_t checkpoint_interval_ms = 1000; // WAL checkpoints off the commit path
+  int64_t db_cache_kib = 65'536;             // page cache per connection
+  int64_t db_mmap_bytes = 268'435'456;       // file size read through mmap
+  int64_t checkpoint_interval_ms = 1000;     // WAL checkpoints off the commit path
   int64_t wal_checkpoint_pages_max = 65'536; // the writer checkpoints itself past this
   // Group commit
-  int64_t commit_window_us = 500; // how long the writer gathers a batch
+  int64_t commit_window_us = 500;  // how long the writer gathers a batch
   int64_t commit_batch_max = 1024; // writes per transaction at most
   // Wallets
   int64_t reader_count = 2; // read connections serving wallet loads and lookups
   int64_t wallet_idle_timeout_ms = 60'000; // passivate a wallet idle this long
   int64_t wallet_cache_entries_max = 4096; // recent transactions kept per wallet
-  int64_t wallet_queue_len_max = 4096; // operations waiting in one wallet at most
+  int64_t wallet_queue_len_max = 4096;     // operations waiting in one wallet at most
   // Bloom filter of stored ids: new ids skip the database lookup. About 10 bits per
   // id keep false lookups near 1%; 64 MiB covers some 50 million ids.
   int64_t id_filter_bytes = 64 << 20;

@@ -25,8 +25,7 @@ int run_verify(int argc, char** argv) {
   for (int i = 2; i < argc; ++i) {
     std::string arg = argv[i];
     auto value = [&](const char* name) -> const char* {
-      if (arg == name && i + 1 < argc)
-        return argv[++i];
+      if (arg == name && i + 1 < argc) return argv[++i];
       return nullptr;
     };
     if (auto v = value("--data-dir"))
@@ -34,7 +33,8 @@ int run_verify(int argc, char** argv) {
     else if (auto f = value("--db-file"))
       opts.db_file = f;
     else {
-      std::cerr << "usage: aggregator verify --data-dir DIR [--db-file NAME]" << std::endl;
+      std::cerr << "usage: aggregator verify --data-dir DIR [--db-file NAME]"
+                << std::endl;
       return 2;
     }
   }
@@ -89,8 +89,7 @@ int run_server(int argc, char** argv) {
     std::cerr << "config error: " << caf::actor_system_config::render(err) << std::endl;
     return 2;
   }
-  if (cfg.cli_helptext_printed)
-    return 0;
+  if (cfg.cli_helptext_printed) return 0;
   if (auto problem = cfg.opts.validate()) {
     std::cerr << "config error: " << *problem << std::endl;
     return 2;
@@ -104,23 +103,21 @@ int run_server(int argc, char** argv) {
     std::cerr << "startup failed: " << e.what() << std::endl;
     return 1;
   }
-  bool escalated = false;
-  {
-    // Turn the root supervisor's termination into a signal for the main thread.
-    caf::scoped_actor watcher{sys};
-    sys.spawn([root = node->root()](caf::event_based_actor* self) {
-      self->monitor(root);
-      self->set_down_handler([](caf::down_msg&) { kill(getpid(), SIGUSR1); });
-      return caf::behavior{[](caf::unit_t) {}};
-    });
-  }
+  // Turn the root supervisor's termination into a signal for the main thread.
+  sys.spawn(
+      [](caf::event_based_actor* self, const caf::actor& root) {
+        self->monitor(root);
+        self->set_down_handler([](caf::down_msg&) { kill(getpid(), SIGUSR1); });
+        return caf::behavior{[](caf::unit_t) {}};
+      },
+      node->root());
   std::cout << "aggregator ready: database " << cfg.opts.db_path() << " (schema v"
             << agg::db::latest_schema_version() << "), commit window "
             << cfg.opts.commit_window_us << " us, batch max " << cfg.opts.commit_batch_max
             << std::endl;
   int sig = 0;
   sigwait(&stop_signals, &sig);
-  escalated = sig == SIGUSR1;
+  bool escalated = sig == SIGUSR1;
   if (escalated)
     std::cerr << "aggregator: the root supervisor gave up; stopping" << std::endl;
   else
@@ -134,7 +131,6 @@ int run_server(int argc, char** argv) {
 } // namespace
 
 int main(int argc, char** argv) {
-  if (argc >= 2 && std::strcmp(argv[1], "verify") == 0)
-    return run_verify(argc, argv);
+  if (argc >= 2 && std::strcmp(argv[1], "verify") == 0) return run_verify(argc, argv);
   return run_server(argc, argv);
 }

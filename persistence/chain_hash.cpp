@@ -37,8 +37,7 @@ const char* to_string(entry_kind k) {
 }
 
 bool entry_kind_from_int(int64_t code, entry_kind& out) {
-  if (code < 1 || code > 5)
-    return false;
+  if (code < 1 || code > 5) return false;
   out = static_cast<entry_kind>(code);
   return true;
 }
@@ -70,8 +69,9 @@ hash256 chain_hash(const hash256& prev, const ledger_entry& e) {
 hash256 sha256(std::string_view data) {
   hash256 out{};
   unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_sha256(), nullptr) != 1
-      || len != out.size())
+  if (EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_sha256(), nullptr) !=
+          1 ||
+      len != out.size())
     throw std::runtime_error("SHA-256 failed");
   return out;
 }

@@ -10,8 +10,8 @@
 namespace agg::db {
 
 inline constexpr const char* entry_columns =
-  "player_id, seq, kind, source, tx_id, ref_tx_id, round_id, currency, amount, "
-  "balance_after, created_us, prev_hash, hash";
+    "player_id, seq, kind, source, tx_id, ref_tx_id, round_id, currency, amount, "
+    "balance_after, created_us, prev_hash, hash";
 
 inline void copy_hash(const std::vector<uint8_t>& bytes, hash256& out) {
   out.fill(0);

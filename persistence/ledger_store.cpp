@@ -13,22 +13,21 @@ using namespace std::string_literals;
 // -- ledger_reader -------------------------------------------------------------
 
 ledger_reader::ledger_reader(db::connection& conn)
-  : conn_(conn),
-    begin_(conn.prepare("BEGIN")),
-    end_(conn.prepare("COMMIT")),
-    head_(conn.prepare("SELECT seq, hash FROM ledger WHERE player_id = ? ORDER BY seq DESC LIMIT 1")),
-    balances_(conn.prepare(
-      "SELECT currency, balance FROM balances WHERE player_id = ? ORDER BY currency")),
-    entry_(conn.prepare("SELECT "s + db::entry_columns
-                        + " FROM ledger WHERE source = ? AND tx_id = ?")),
-    mark_(conn.prepare(
-      "SELECT player_id FROM rollback_marks WHERE source = ? AND tx_id = ?")),
-    round_(conn.prepare(
-      "SELECT player_id, currency, bet_count, open_bet_count, rolled_back_count, "
-      "bet_total, win_total, refund_total, credited, closed, opened_us, updated_us "
-      "FROM rounds WHERE source = ? AND round_id = ?")),
-    history_(conn.prepare("SELECT "s + db::entry_columns
-                          + " FROM ledger WHERE player_id = ? AND seq < ?"
+    : conn_(conn), begin_(conn.prepare("BEGIN")), end_(conn.prepare("COMMIT")),
+      head_(conn.prepare(
+          "SELECT seq, hash FROM ledger WHERE player_id = ? ORDER BY seq DESC LIMIT 1")),
+      balances_(conn.prepare("SELECT currency, balance FROM balances WHERE player_id = ? "
+                             "ORDER BY currency")),
+      entry_(conn.prepare("SELECT "s + db::entry_columns +
+                          " FROM ledger WHERE source = ? AND tx_id = ?")),
+      mark_(conn.prepare(
+          "SELECT player_id FROM rollback_marks WHERE source = ? AND tx_id = ?")),
+      round_(conn.prepare(
+          "SELECT player_id, currency, bet_count, open_bet_count, rolled_back_count, "
+          "bet_total, win_total, refund_total, credited, closed, opened_us, updated_us "
+          "FROM rounds WHERE source = ? AND round_id = ?")),
+      history_(conn.prepare("SELECT "s + db::entry_columns +
+                            " FROM ledger WHERE player_id = ? AND seq < ?"
                             " ORDER BY seq DESC LIMIT ?")) {}
 
 wallet_snapshot ledger_reader::load_wallet(int64_t player_id) {
@@ -53,8 +52,7 @@ std::optional<ledger_entry> ledger_reader::find_entry(std::string_view source,
                                                       std::string_view tx_id) {
   entry_.bind(1, source).bind(2, tx_id);
   std::optional<ledger_entry> out;
-  if (entry_.step())
-    out = db::read_entry(entry_);
+  if (entry_.step()) out = db::read_entry(entry_);
   entry_.reset();
   return out;
 }
@@ -97,8 +95,7 @@ std::optional<round_record> ledger_reader::find_round(std::string_view source,
 
 std::vector<ledger_entry> ledger_reader::history(int64_t player_id, int64_t before_seq,
                                                  int64_t limit) {
-  if (before_seq <= 0)
-    before_seq = std::numeric_limits<int64_t>::max();
+  if (before_seq <= 0) before_seq = std::numeric_limits<int64_t>::max();
   history_.bind(1, player_id).bind(2, before_seq).bind(3, limit);
   std::vector<ledger_entry> out;
   while (history_.step())
@@ -110,34 +107,37 @@ std::vector<ledger_entry> ledger_reader::history(int64_t player_id, int64_t befo
 // -- ledger_appender -----------------------------------------------------------
 
 ledger_appender::ledger_appender(db::connection& conn)
-  : conn_(conn),
-    head_(conn.prepare("SELECT seq, hash FROM ledger WHERE player_id = ? ORDER BY seq DESC LIMIT 1")),
-    insert_entry_(conn.prepare(
-      "INSERT INTO ledger(player_id, seq, kind, source, tx_id, ref_tx_id, round_id, "
-      "currency, amount, balance_after, created_us, prev_hash, hash) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-      "ON CONFLICT(source, tx_id) DO NOTHING")),
-    insert_mark_(conn.prepare("INSERT INTO rollback_marks(source, tx_id, player_id) "
-                              "VALUES (?, ?, ?) ON CONFLICT DO NOTHING")),
-    upsert_round_(conn.prepare(
-      "INSERT INTO rounds(source, round_id, player_id, currency, bet_count, "
-      "open_bet_count, rolled_back_count, bet_total, win_total, refund_total, credited, "
-      "closed, opened_us, updated_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-      "ON CONFLICT(source, round_id) DO UPDATE SET bet_count = excluded.bet_count, "
-      "open_bet_count = excluded.open_bet_count, "
-      "rolled_back_count = excluded.rolled_back_count, bet_total = excluded.bet_total, "
-      "win_total = excluded.win_total, refund_total = excluded.refund_total, "
-      "credited = excluded.credited, closed = excluded.closed, "
-      "updated_us = excluded.updated_us "
-      "WHERE rounds.player_id = excluded.player_id "
-      "AND rounds.currency = excluded.currency")),
-    upsert_balance_(conn.prepare(
-      "INSERT INTO balances(player_id, currency, balance) VALUES (?, ?, ?) "
-      "ON CONFLICT(player_id, currency) DO UPDATE SET balance = excluded.balance")) {}
+    : conn_(conn),
+      head_(conn.prepare(
+          "SELECT seq, hash FROM ledger WHERE player_id = ? ORDER BY seq DESC LIMIT 1")),
+      insert_entry_(conn.prepare(
+          "INSERT INTO ledger(player_id, seq, kind, source, tx_id, ref_tx_id, round_id, "
+          "currency, amount, balance_after, created_us, prev_hash, hash) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+          "ON CONFLICT(source, tx_id) DO NOTHING")),
+      insert_mark_(conn.prepare("INSERT INTO rollback_marks(source, tx_id, player_id) "
+                                "VALUES (?, ?, ?) ON CONFLICT DO NOTHING")),
+      upsert_round_(conn.prepare(
+          "INSERT INTO rounds(source, round_id, player_id, currency, bet_count, "
+          "open_bet_count, rolled_back_count, bet_total, win_total, refund_total, "
+          "credited, "
+          "closed, opened_us, updated_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+          "?) "
+          "ON CONFLICT(source, round_id) DO UPDATE SET bet_count = excluded.bet_count, "
+          "open_bet_count = excluded.open_bet_count, "
+          "rolled_back_count = excluded.rolled_back_count, bet_total = "
+          "excluded.bet_total, "
+          "win_total = excluded.win_total, refund_total = excluded.refund_total, "
+          "credited = excluded.credited, closed = excluded.closed, "
+          "updated_us = excluded.updated_us "
+          "WHERE rounds.player_id = excluded.player_id "
+          "AND rounds.currency = excluded.currency")),
+      upsert_balance_(conn.prepare(
+          "INSERT INTO balances(player_id, currency, balance) VALUES (?, ?, ?) "
+          "ON CONFLICT(player_id, currency) DO UPDATE SET balance = excluded.balance")) {}
 
 ledger_appender::head ledger_appender::load_head(int64_t player_id) {
-  if (auto i = heads_.find(player_id); i != heads_.end())
-    return i->second;
+  if (auto i = heads_.find(player_id); i != heads_.end()) return i->second;
   head h;
   head_.bind(1, player_id);
   if (head_.step()) {
@@ -151,45 +151,42 @@ ledger_appender::head ledger_appender::load_head(int64_t player_id) {
 bool ledger_appender::write_one(const ledger_write& w) {
   const auto& e = w.entry;
   insert_entry_.bind(1, e.player_id)
-    .bind(2, e.seq)
-    .bind(3, int64_t{e.kind})
-    .bind(4, e.source)
-    .bind(5, e.tx_id)
-    .bind(6, e.ref_tx_id)
-    .bind(7, e.round_id)
-    .bind(8, e.currency)
-    .bind(9, e.amount)
-    .bind(10, e.balance_after)
-    .bind(11, e.created_us)
-    .bind_blob(12, e.prev_hash)
-    .bind_blob(13, e.hash)
-    .run();
-  if (conn_.changes() == 0)
-    return false;
+      .bind(2, e.seq)
+      .bind(3, int64_t{e.kind})
+      .bind(4, e.source)
+      .bind(5, e.tx_id)
+      .bind(6, e.ref_tx_id)
+      .bind(7, e.round_id)
+      .bind(8, e.currency)
+      .bind(9, e.amount)
+      .bind(10, e.balance_after)
+      .bind(11, e.created_us)
+      .bind_blob(12, e.prev_hash)
+      .bind_blob(13, e.hash)
+      .run();
+  if (conn_.changes() == 0) return false;
   if (w.mark_rollback) {
     insert_mark_.bind(1, e.source).bind(2, e.ref_tx_id).bind(3, e.player_id).run();
-    if (conn_.changes() == 0)
-      return false;
+    if (conn_.changes() == 0) return false;
   }
   if (w.has_round) {
     const auto& r = w.round;
     upsert_round_.bind(1, r.source)
-      .bind(2, r.round_id)
-      .bind(3, r.player_id)
-      .bind(4, r.currency)
-      .bind(5, r.bet_count)
-      .bind(6, r.open_bet_count)
-      .bind(7, r.rolled_back_count)
-      .bind(8, r.bet_total)
-      .bind(9, r.win_total)
-      .bind(10, r.refund_total)
-      .bind(11, int64_t{r.credited})
-      .bind(12, int64_t{r.closed})
-      .bind(13, r.opened_us)
-      .bind(14, r.updated_us)
-      .run();
-    if (conn_.changes() == 0)
-      return false;
+        .bind(2, r.round_id)
+        .bind(3, r.player_id)
+        .bind(4, r.currency)
+        .bind(5, r.bet_count)
+        .bind(6, r.open_bet_count)
+        .bind(7, r.rolled_back_count)
+        .bind(8, r.bet_total)
+        .bind(9, r.win_total)
+        .bind(10, r.refund_total)
+        .bind(11, int64_t{r.credited})
+        .bind(12, int64_t{r.closed})
+        .bind(13, r.opened_us)
+        .bind(14, r.updated_us)
+        .run();
+    if (conn_.changes() == 0) return false;
   }
   return true;
 }
@@ -202,24 +199,20 @@ ledger_appender::write_all(const std::vector<const std::vector<ledger_write>*>& 
   std::map<std::pair<int64_t, std::string>, int64_t> balances;
   for (size_t i = 0; i < batches.size(); ++i) {
     const auto& writes = *batches[i];
-    if (writes.empty())
-      continue;
+    if (writes.empty()) continue;
     auto player = writes.front().entry.player_id;
     auto it = overlay.find(player);
-    if (it == overlay.end())
-      it = overlay.emplace(player, load_head(player)).first;
+    if (it == overlay.end()) it = overlay.emplace(player, load_head(player)).first;
     auto& h = it->second;
     for (const auto& w : writes) {
       const auto& e = w.entry;
-      if (e.seq >= stop_seq[i])
-        break;
+      if (e.seq >= stop_seq[i]) break;
       if (e.player_id != player || e.seq != h.seq + 1 || e.prev_hash != h.hash) {
         out[i].failed_seq = e.seq;
         out[i].failure = append_failure::chain_break;
         break;
       }
-      if (!write_one(w))
-        return conflict{i, e.seq};
+      if (!write_one(w)) return conflict{i, e.seq};
       h.seq = e.seq;
       h.hash = e.hash;
       balances[{player, e.currency}] = e.balance_after;
@@ -257,9 +250,9 @@ ledger_appender::append(const std::vector<const std::vector<ledger_write>*>& bat
 void for_each_id(db::connection& conn,
                  const std::function<void(char, std::string_view, std::string_view)>& f) {
   static constexpr std::pair<char, const char*> sources[] = {
-    {'t', "SELECT source, tx_id FROM ledger"},
-    {'m', "SELECT source, tx_id FROM rollback_marks"},
-    {'r', "SELECT source, round_id FROM rounds"},
+      {'t', "SELECT source, tx_id FROM ledger"},
+      {'m', "SELECT source, tx_id FROM rollback_marks"},
+      {'r', "SELECT source, round_id FROM rounds"},
   };
   conn.exec("BEGIN");
   try {

@@ -55,12 +55,12 @@ private:
 enum class append_failure : uint8_t {
   none = 0,
   duplicate_tx = 1, // (source, tx_id), a rollback mark or a round taken by another player
-  chain_break = 2, // the entry does not continue the player's committed chain
+  chain_break = 2,  // the entry does not continue the player's committed chain
 };
 
 struct append_outcome {
   int64_t committed_seq = 0; // the player's last committed seq after this batch
-  int64_t failed_seq = 0; // first entry of the batch not written, 0 when all were
+  int64_t failed_seq = 0;    // first entry of the batch not written, 0 when all were
   append_failure failure = append_failure::none;
 };
 
@@ -73,7 +73,8 @@ public:
   // reuses a taken id stops at that entry; its earlier entries and the other batches
   // still commit. Throws db::error when the transaction fails: then nothing was
   // written and the head cache is unchanged.
-  std::vector<append_outcome> append(const std::vector<const std::vector<ledger_write>*>& batches);
+  std::vector<append_outcome>
+  append(const std::vector<const std::vector<ledger_write>*>& batches);
 
   // Forgets cached chain heads (they are reloaded from the database on next use).
   void clear_head_cache() { heads_.clear(); }
@@ -91,10 +92,10 @@ private:
 
   head load_head(int64_t player_id);
   // Writes what is not excluded; returns the first conflict, if any.
-  std::optional<conflict> write_all(const std::vector<const std::vector<ledger_write>*>& batches,
-                                    const std::vector<int64_t>& stop_seq,
-                                    std::vector<append_outcome>& out,
-                                    std::unordered_map<int64_t, head>& overlay);
+  std::optional<conflict>
+  write_all(const std::vector<const std::vector<ledger_write>*>& batches,
+            const std::vector<int64_t>& stop_seq, std::vector<append_outcome>& out,
+            std::unordered_map<int64_t, head>& overlay);
   bool write_one(const ledger_write& w);
 
   db::connection& conn_;

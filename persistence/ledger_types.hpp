@@ -30,9 +30,9 @@ bool entry_kind_from_int(int64_t code, entry_kind& out);
 struct ledger_entry {
   int64_t player_id = 0;
   int64_t seq = 0;
-  uint8_t kind = 0; // entry_kind
-  std::string source; // vendor id, or "operator"
-  std::string tx_id;  // unique per source
+  uint8_t kind = 0;      // entry_kind
+  std::string source;    // vendor id, or "operator"
+  std::string tx_id;     // unique per source
   std::string ref_tx_id; // the bet a win or rollback refers to
   std::string round_id;
   std::string currency;
@@ -50,9 +50,9 @@ struct round_record {
   int64_t player_id = 0;
   std::string currency;
   int64_t bet_count = 0;
-  int64_t open_bet_count = 0; // bets not rolled back
+  int64_t open_bet_count = 0;    // bets not rolled back
   int64_t rolled_back_count = 0; // includes rollbacks of bets never seen
-  int64_t bet_total = 0; // gross stakes, minor units, positive
+  int64_t bet_total = 0;         // gross stakes, minor units, positive
   int64_t win_total = 0;
   int64_t refund_total = 0;
   bool credited = false; // a win was applied: the round is settled

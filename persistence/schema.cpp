@@ -11,9 +11,9 @@ namespace {
 
 // Append only: never edit a migration that has shipped.
 constexpr std::array<const char*, 1> migrations = {
-  // 1: balances, the hash-chained ledger (a player's chain head is its last row),
-  // rollback markers and rounds.
-  R"sql(
+    // 1: balances, the hash-chained ledger (a player's chain head is its last row),
+    // rollback markers and rounds.
+    R"sql(
 CREATE TABLE balances(
   player_id INTEGER NOT NULL,
   currency  TEXT    NOT NULL,
@@ -69,7 +69,7 @@ CREATE TABLE rounds(
 
 bool has_version_table(connection& conn) {
   auto st = conn.prepare(
-    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'");
+      "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'");
   return st.step();
 }
 
@@ -80,8 +80,7 @@ int latest_schema_version() {
 }
 
 int schema_version(connection& conn) {
-  if (!has_version_table(conn))
-    return 0;
+  if (!has_version_table(conn)) return 0;
   auto st = conn.prepare("SELECT version FROM schema_version");
   return st.step() ? static_cast<int>(st.int64(0)) : 0;
 }
@@ -94,9 +93,9 @@ void migrate(connection& conn) {
   }
   int current = schema_version(conn);
   if (current > latest_schema_version())
-    throw error(SQLITE_ERROR, "database schema version " + std::to_string(current)
-                                + " is newer than this server supports ("
-                                + std::to_string(latest_schema_version()) + ")");
+    throw error(SQLITE_ERROR, "database schema version " + std::to_string(current) +
+                                  " is newer than this server supports (" +
+                                  std::to_string(latest_schema_version()) + ")");
   for (int v = current; v < latest_schema_version(); ++v) {
     conn.exec(migrations[static_cast<size_t>(v)]);
     conn.prepare("UPDATE schema_version SET version = ?").bind(1, int64_t{v + 1}).run();

@@ -22,22 +22,20 @@ namespace {
 statement::statement(sqlite3* db, std::string_view sql) : db_(db) {
   int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
                               SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
-  if (rc != SQLITE_OK)
-    fail(db, rc, "prepare");
+  if (rc != SQLITE_OK) fail(db, rc, "prepare");
 }
 
 statement::~statement() {
-  if (stmt_ != nullptr)
-    sqlite3_finalize(stmt_);
+  if (stmt_ != nullptr) sqlite3_finalize(stmt_);
 }
 
 statement::statement(statement&& other) noexcept
-  : db_(std::exchange(other.db_, nullptr)), stmt_(std::exchange(other.stmt_, nullptr)) {}
+    : db_(std::exchange(other.db_, nullptr)), stmt_(std::exchange(other.stmt_, nullptr)) {
+}
 
 statement& statement::operator=(statement&& other) noexcept {
   if (this != &other) {
-    if (stmt_ != nullptr)
-      sqlite3_finalize(stmt_);
+    if (stmt_ != nullptr) sqlite3_finalize(stmt_);
     db_ = std::exchange(other.db_, nullptr);
     stmt_ = std::exchange(other.stmt_, nullptr);
   }
@@ -53,31 +51,26 @@ statement& statement::bind(int index, int64_t value) {
 statement& statement::bind(int index, std::string_view value) {
   int rc = sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()),
                              SQLITE_TRANSIENT);
-  if (rc != SQLITE_OK)
-    fail(db_, rc, "bind");
+  if (rc != SQLITE_OK) fail(db_, rc, "bind");
   return *this;
 }
 
 statement& statement::bind_blob(int index, std::span<const uint8_t> value) {
   int rc = sqlite3_bind_blob(stmt_, index, value.data(), static_cast<int>(value.size()),
                              SQLITE_TRANSIENT);
-  if (rc != SQLITE_OK)
-    fail(db_, rc, "bind");
+  if (rc != SQLITE_OK) fail(db_, rc, "bind");
   return *this;
 }
 
 statement& statement::bind_null(int index) {
-  if (int rc = sqlite3_bind_null(stmt_, index); rc != SQLITE_OK)
-    fail(db_, rc, "bind");
+  if (int rc = sqlite3_bind_null(stmt_, index); rc != SQLITE_OK) fail(db_, rc, "bind");
   return *this;
 }
 
 bool statement::step() {
   int rc = sqlite3_step(stmt_);
-  if (rc == SQLITE_ROW)
-    return true;
-  if (rc == SQLITE_DONE)
-    return false;
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
   fail(db_, rc, "step");
 }
 
@@ -98,16 +91,14 @@ int64_t statement::int64(int column) const {
 
 std::string statement::text(int column) const {
   auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
-  if (p == nullptr)
-    return {};
+  if (p == nullptr) return {};
   return std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
 }
 
 std::vector<uint8_t> statement::blob(int column) const {
   auto* p = static_cast<const uint8_t*>(sqlite3_column_blob(stmt_, column));
   auto n = static_cast<size_t>(sqlite3_column_bytes(stmt_, column));
-  if (p == nullptr)
-    return {};
+  if (p == nullptr) return {};
   return std::vector<uint8_t>(p, p + n);
 }
 
@@ -146,17 +137,15 @@ connection connection::open(const std::string& path, open_mode mode, const tunin
 }
 
 connection::~connection() {
-  if (db_ != nullptr)
-    sqlite3_close_v2(db_);
+  if (db_ != nullptr) sqlite3_close_v2(db_);
 }
 
 connection::connection(connection&& other) noexcept
-  : db_(std::exchange(other.db_, nullptr)), path_(std::move(other.path_)) {}
+    : db_(std::exchange(other.db_, nullptr)), path_(std::move(other.path_)) {}
 
 connection& connection::operator=(connection&& other) noexcept {
   if (this != &other) {
-    if (db_ != nullptr)
-      sqlite3_close_v2(db_);
+    if (db_ != nullptr) sqlite3_close_v2(db_);
     db_ = std::exchange(other.db_, nullptr);
     path_ = std::move(other.path_);
   }

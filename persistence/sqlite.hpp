@@ -62,7 +62,7 @@ enum class open_mode { read_write_create, read_only };
 // Per-connection settings, each with its unit last.
 struct tuning {
   int busy_timeout_ms = 5000;
-  int64_t cache_kib = 16 * 1024; // page cache of this connection
+  int64_t cache_kib = 16 * 1024;  // page cache of this connection
   int64_t mmap_bytes = 256 << 20; // reads through mmap up to this size of the file
   // Pages in the WAL after which a commit checkpoints by itself. The server keeps
   // this high on its writer and checkpoints from a separate connection instead.

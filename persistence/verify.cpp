@@ -37,10 +37,9 @@ std::optional<std::string> check_entry(const ledger_entry& e, const player_total
   int64_t before = i == t.balances.end() ? 0 : i->second;
   int64_t after = 0;
   if (__builtin_add_overflow(before, e.amount, &after) || after != e.balance_after)
-    return "balance_after " + std::to_string(e.balance_after)
-           + " differs from the running sum " + std::to_string(after);
-  if (after < 0)
-    return "balance below zero"s;
+    return "balance_after " + std::to_string(e.balance_after) +
+           " differs from the running sum " + std::to_string(after);
+  if (after < 0) return "balance below zero"s;
   return std::nullopt;
 }
 
@@ -49,16 +48,15 @@ public:
   explicit verifier(db::connection& conn) : conn_(conn) {}
 
   verify_report run() {
-    auto st = conn_.prepare("SELECT "s + db::entry_columns
-                            + " FROM ledger ORDER BY player_id, seq");
+    auto st = conn_.prepare("SELECT "s + db::entry_columns +
+                            " FROM ledger ORDER BY player_id, seq");
     int64_t player = 0;
     bool have_player = false;
     player_totals totals;
     while (report_.ok && st.step()) {
       auto e = db::read_entry(st);
       if (!have_player || e.player_id != player) {
-        if (have_player && !check_stored(player, totals))
-          break;
+        if (have_player && !check_stored(player, totals)) break;
         have_player = true;
         player = e.player_id;
         totals = player_totals{};
@@ -73,10 +71,8 @@ public:
       totals.balances[e.currency] = e.balance_after;
       ++report_.entries;
     }
-    if (report_.ok && have_player)
-      check_stored(player, totals);
-    if (report_.ok)
-      check_orphans();
+    if (report_.ok && have_player) check_stored(player, totals);
+    if (report_.ok) check_orphans();
     return report_;
   }
 
@@ -86,13 +82,14 @@ private:
     report_.ok = false;
     report_.error_player = player;
     report_.error_seq = seq;
-    report_.error = "ledger row player_id=" + std::to_string(player)
-                    + " seq=" + std::to_string(seq) + ": " + what;
+    report_.error = "ledger row player_id=" + std::to_string(player) +
+                    " seq=" + std::to_string(seq) + ": " + what;
   }
 
   // The stored balances must equal what the chain adds up to.
   bool check_stored(int64_t player, const player_totals& t) {
-    auto bal = conn_.prepare("SELECT currency, balance FROM balances WHERE player_id = ?");
+    auto bal =
+        conn_.prepare("SELECT currency, balance FROM balances WHERE player_id = ?");
     bal.bind(1, player);
     size_t seen = 0;
     while (bal.step()) {
@@ -102,8 +99,8 @@ private:
       int64_t expected = i == t.balances.end() ? 0 : i->second;
       if (bal.int64(1) != expected) {
         fail(player, t.last_seq,
-             "stored " + currency + " balance " + std::to_string(bal.int64(1))
-               + " differs from the ledger sum " + std::to_string(expected));
+             "stored " + currency + " balance " + std::to_string(bal.int64(1)) +
+                 " differs from the ledger sum " + std::to_string(expected));
         return false;
       }
     }
@@ -118,8 +115,7 @@ private:
   void check_orphans() {
     auto st = conn_.prepare("SELECT player_id FROM balances WHERE balance != 0 AND "
                             "player_id NOT IN (SELECT player_id FROM ledger) LIMIT 1");
-    if (st.step())
-      fail(st.int64(0), 0, "stored balance without ledger entries");
+    if (st.step()) fail(st.int64(0), 0, "stored balance without ledger entries");
   }
 
   db::connection& conn_;

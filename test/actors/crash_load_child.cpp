@@ -34,8 +34,8 @@ struct client_state {
 };
 
 void acknowledge(int fd, const wallet_request& r, const wallet_receipt& rc) {
-  auto line = r.tx_id + " " + std::to_string(r.player_id) + " " + std::to_string(rc.seq)
-              + " " + std::to_string(rc.balance) + "\n";
+  auto line = r.tx_id + " " + std::to_string(r.player_id) + " " + std::to_string(rc.seq) +
+              " " + std::to_string(rc.balance) + "\n";
   if (::write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size()))
     std::abort();
 }
@@ -47,9 +47,11 @@ wallet_request next(client_state& st) {
   r.tx_id = "c" + std::to_string(st.id) + "-" + std::to_string(st.n++);
   if (!st.open_bet.empty()) {
     r.player_id = st.open_player;
-    r.op = static_cast<uint8_t>(st.rng() % 5 == 0 ? wallet_op::rollback : wallet_op::credit);
+    r.op =
+        static_cast<uint8_t>(st.rng() % 5 == 0 ? wallet_op::rollback : wallet_op::credit);
     r.ref_tx_id = st.open_bet;
-    r.amount = r.op == static_cast<uint8_t>(wallet_op::credit) ? int64_t(st.rng() % 300) : 0;
+    r.amount =
+        r.op == static_cast<uint8_t>(wallet_op::credit) ? int64_t(st.rng() % 300) : 0;
     st.open_bet.clear();
     return r;
   }
@@ -65,19 +67,19 @@ wallet_request next(client_state& st) {
 void issue(caf::stateful_actor<client_state>* self) {
   auto req = next(self->state);
   self->request(self->state.wallets, std::chrono::seconds{30}, wallet_atom_v, req)
-    .then(
-      [self, req](wallet_receipt& rc) {
-        acknowledge(self->state.fd, req, rc);
-        issue(self);
-      },
-      [self](caf::error&) {
-        self->state.open_bet.clear();
-        issue(self);
-      });
+      .then(
+          [self, req](wallet_receipt& rc) {
+            acknowledge(self->state.fd, req, rc);
+            issue(self);
+          },
+          [self](caf::error&) {
+            self->state.open_bet.clear();
+            issue(self);
+          });
 }
 
-caf::behavior client(caf::stateful_actor<client_state>* self, registry_actor wallets, int fd,
-                     uint64_t seed, int64_t id) {
+caf::behavior client(caf::stateful_actor<client_state>* self, registry_actor wallets,
+                     int fd, uint64_t seed, int64_t id) {
   self->state.wallets = wallets;
   self->state.fd = fd;
   self->state.rng.seed(seed);
@@ -103,8 +105,7 @@ int main(int argc, char** argv) {
   }
   auto seed = std::stoull(argv[3]);
   int fd = ::open(argv[2], O_WRONLY | O_CREAT | O_APPEND, 0644);
-  if (fd < 0)
-    return 2;
+  if (fd < 0) return 2;
   caf::actor_system_config cfg;
   cfg.set("scheduler.max-threads", 2);
   caf::actor_system sys{cfg};
@@ -119,7 +120,7 @@ int main(int argc, char** argv) {
     r.currency = "EUR";
     r.amount = 1'000'000;
     self->request(n.wallets(), std::chrono::seconds{30}, wallet_atom_v, r)
-      .receive([&](wallet_receipt& rc) { acknowledge(fd, r, rc); }, [](caf::error&) {});
+        .receive([&](wallet_receipt& rc) { acknowledge(fd, r, rc); }, [](caf::error&) {});
   }
   for (int c = 0; c < clients; ++c)
     sys.spawn(client, n.wallets(), fd, seed * 1000 + static_cast<uint64_t>(c),

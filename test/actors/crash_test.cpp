@@ -35,8 +35,7 @@ std::vector<ack> read_acks(const std::string& path) {
   while (std::getline(in, line)) {
     std::istringstream fields{line};
     ack a;
-    if (fields >> a.tx >> a.player >> a.seq >> a.balance)
-      out.push_back(a);
+    if (fields >> a.tx >> a.player >> a.seq >> a.balance) out.push_back(a);
   }
   return out;
 }
@@ -95,7 +94,8 @@ void check_after_crash(const std::string& db_path, const std::string& ack_file) 
 
 } // namespace
 
-TEST_CASE("acknowledged operations survive SIGKILL at several points", "[wallet][crash]") {
+TEST_CASE("acknowledged operations survive SIGKILL at several points",
+          "[wallet][crash]") {
   temp_dir dir;
   auto ack_file = dir.file("acks.txt");
   auto data = dir.file("data");

@@ -18,7 +18,8 @@ using namespace agg::test;
 
 namespace {
 
-bool entry_exists(db::connection& conn, const std::string& source, const std::string& tx) {
+bool entry_exists(db::connection& conn, const std::string& source,
+                  const std::string& tx) {
   ledger_reader rd{conn};
   return rd.find_entry(source, tx).has_value();
 }
@@ -52,7 +53,8 @@ TEST_CASE("a reply waits for the commit that holds it", "[wallet]") {
                                 wallet_atom_v, deposit(1, "d1", 100));
   bool early = false;
   // The writer is held before its commit: no reply may arrive meanwhile.
-  f.self->receive([&](wallet_receipt&) { early = true; }, [&](caf::error&) { early = true; },
+  f.self->receive([&](wallet_receipt&) { early = true; },
+                  [&](caf::error&) { early = true; },
                   caf::after(std::chrono::milliseconds{300}) >> [] {});
   CHECK_FALSE(early);
   {
@@ -105,7 +107,8 @@ TEST_CASE("a win after rollback is refused as rolled back", "[wallet]") {
   REQUIRE(f.call(deposit(1, "d1", 1000)).ok());
   REQUIRE(f.call(bet(1, "b1", 300, "r1")).ok());
   CHECK(f.call(rollback(1, "rb1", "b1")).receipt.balance == 1000);
-  CHECK(f.call(win(1, "w1", 900, "r1", "b1")).error == wallet_errc::transaction_rolled_back);
+  CHECK(f.call(win(1, "w1", 900, "r1", "b1")).error ==
+        wallet_errc::transaction_rolled_back);
   CHECK(f.balance_of(1) == 1000);
 }
 
@@ -133,7 +136,8 @@ TEST_CASE("replays are answered from the database after the wallet was passivate
   REQUIRE(replay.ok());
   CHECK(replay.receipt.replayed);
   CHECK(replay.receipt.balance == 700);
-  CHECK(f.call(bet(1, "never-seen", 10, "r2")).error == wallet_errc::transaction_rolled_back);
+  CHECK(f.call(bet(1, "never-seen", 10, "r2")).error ==
+        wallet_errc::transaction_rolled_back);
   REQUIRE(wait_until([&] { return f.live_wallets() == 0; }));
   CHECK(f.call(win(1, "w1", 50, "", "b1")).receipt.balance == 750);
   CHECK(f.balance_of(1) == 750);
@@ -215,8 +219,10 @@ TEST_CASE("shutdown lets accepted requests finish and refuses the rest", "[walle
   std::thread stopper{[&] { f.the_node().shutdown(std::chrono::seconds{20}); }};
   for (int i = 0; i < 200; ++i)
     pending[static_cast<size_t>(i)].receive(
-      [&, i](wallet_receipt&) { acked.push_back(id("d", i)); },
-      [&](caf::error& e) { refused += wallet_error_of(e) == wallet_errc::unavailable; });
+        [&, i](wallet_receipt&) { acked.push_back(id("d", i)); },
+        [&](caf::error& e) {
+          refused += wallet_error_of(e) == wallet_errc::unavailable;
+        });
   stopper.join();
   CHECK(acked.size() + static_cast<size_t>(refused) == 200);
   auto conn = db::connection::open(f.options().db_path(), db::open_mode::read_only);
@@ -233,8 +239,9 @@ TEST_CASE("balances survive a restart of the node", "[wallet]") {
     caf::actor_system sys{test_config(cfg)};
     node n{sys, opts};
     caf::scoped_actor self{sys};
-    self->request(n.wallets(), std::chrono::seconds{10}, wallet_atom_v, deposit(5, "d1", 777))
-      .receive([](wallet_receipt&) {}, [](caf::error&) { FAIL("deposit failed"); });
+    self->request(n.wallets(), std::chrono::seconds{10}, wallet_atom_v,
+                  deposit(5, "d1", 777))
+        .receive([](wallet_receipt&) {}, [](caf::error&) { FAIL("deposit failed"); });
     n.shutdown(std::chrono::seconds{10});
   }
   caf::actor_system_config cfg;
@@ -243,7 +250,7 @@ TEST_CASE("balances survive a restart of the node", "[wallet]") {
   caf::scoped_actor self{sys};
   int64_t bal = -1;
   self->request(n.wallets(), std::chrono::seconds{10}, wallet_atom_v, balance(5))
-    .receive([&](wallet_receipt& r) { bal = r.balance; }, [](caf::error&) {});
+      .receive([&](wallet_receipt& r) { bal = r.balance; }, [](caf::error&) {});
   CHECK(bal == 777);
   n.shutdown(std::chrono::seconds{10});
 }
@@ -253,9 +260,10 @@ TEST_CASE("a crashed ledger writer is restarted with the wallets that depend on 
   node_fixture f;
   REQUIRE(f.call(deposit(1, "d1", 1000)).ok());
   caf::actor writer;
-  f.self->request(f.the_node().root(), std::chrono::seconds{5}, caf::get_atom_v,
-                  std::string{"ledger_writer"})
-    .receive([&](caf::actor& a) { writer = a; }, [](caf::error&) {});
+  f.self
+      ->request(f.the_node().root(), std::chrono::seconds{5}, caf::get_atom_v,
+                std::string{"ledger_writer"})
+      .receive([&](caf::actor& a) { writer = a; }, [](caf::error&) {});
   REQUIRE(writer);
   f.self->monitor(writer);
   f.self->send_exit(writer, caf::exit_reason::kill);
@@ -266,8 +274,7 @@ TEST_CASE("a crashed ledger writer is restarted with the wallets that depend on 
   // Callers see at most retryable errors, then the restarted tree serves them again.
   bool served = wait_until([&] {
     auto r = f.call(bet(1, "b1", 100, "r1"));
-    if (!r.ok())
-      CHECK(is_retryable(r.error));
+    if (!r.ok()) CHECK(is_retryable(r.error));
     return r.ok();
   });
   CHECK(served);

@@ -23,8 +23,7 @@ struct harness {
     for (int pass = 0; pass < 3; ++pass) {
       lookup_request miss;
       core.missing(r, miss);
-      if (miss.empty())
-        break;
+      if (miss.empty()) break;
       core.learn(miss, lookup_result{});
     }
     return core.apply(r, ++clock_us);
@@ -239,8 +238,8 @@ TEST_CASE("every write continues the hash chain", "[wallet_core]") {
   harness h;
   hash256 prev{};
   int64_t seq = 0;
-  for (auto r : {deposit(p1, "d1", 1000), bet(p1, "b1", 10, "r1"), win(p1, "w1", 20, "r1"),
-                 rollback(p1, "rb1", "unknown")}) {
+  for (auto r : {deposit(p1, "d1", 1000), bet(p1, "b1", 10, "r1"),
+                 win(p1, "w1", 20, "r1"), rollback(p1, "rb1", "unknown")}) {
     auto out = h.run(r);
     REQUIRE(out.write.has_value());
     const auto& e = out.write->entry;

@@ -56,16 +56,13 @@ public:
   expected apply(const wallet_request& r) {
     auto op = static_cast<wallet_op>(r.op);
     auto& bal = balance[r.player_id];
-    if (op == wallet_op::balance)
-      return {wallet_errc::none, bal, false};
-    if (auto i = txs.find(r.tx_id); i != txs.end())
-      return replay(r, i->second);
+    if (op == wallet_op::balance) return {wallet_errc::none, bal, false};
+    if (auto i = txs.find(r.tx_id); i != txs.end()) return replay(r, i->second);
     switch (op) {
       case wallet_op::deposit:
         return record(r, r.amount, {});
       case wallet_op::withdraw:
-        if (bal < r.amount)
-          return {wallet_errc::insufficient_funds};
+        if (bal < r.amount) return {wallet_errc::insufficient_funds};
         return record(r, -r.amount, {});
       case wallet_op::debit:
         return debit(r);
@@ -78,36 +75,33 @@ public:
 
 private:
   expected replay(const wallet_request& r, const model_tx& t) {
-    bool same = t.player == r.player_id && t.op == static_cast<wallet_op>(r.op)
-                && t.ref == r.ref_tx_id;
-    if (t.op != wallet_op::rollback)
-      same = same && t.amount == r.amount;
-    if (t.op == wallet_op::debit)
-      same = same && t.round == r.round_id;
+    bool same = t.player == r.player_id && t.op == static_cast<wallet_op>(r.op) &&
+                t.ref == r.ref_tx_id;
+    if (t.op != wallet_op::rollback) same = same && t.amount == r.amount;
+    if (t.op == wallet_op::debit) same = same && t.round == r.round_id;
     if (t.op == wallet_op::credit || t.op == wallet_op::rollback)
       same = same && (r.round_id.empty() || r.round_id == t.round);
-    if (!same)
-      return {wallet_errc::duplicate_transaction};
+    if (!same) return {wallet_errc::duplicate_transaction};
     return {wallet_errc::none, t.balance_after, true};
   }
 
   expected record(const wallet_request& r, int64_t delta, std::string round) {
     auto& bal = balance[r.player_id];
     bal += delta;
-    txs[r.tx_id] = model_tx{r.player_id, static_cast<wallet_op>(r.op), r.amount,
-                            std::move(round), r.ref_tx_id, bal, delta};
+    txs[r.tx_id] = model_tx{r.player_id, static_cast<wallet_op>(r.op),
+                            r.amount,    std::move(round),
+                            r.ref_tx_id, bal,
+                            delta};
     return {wallet_errc::none, bal, false};
   }
 
   expected debit(const wallet_request& r) {
-    if (marks.count(r.tx_id))
-      return {wallet_errc::transaction_rolled_back};
+    if (marks.count(r.tx_id)) return {wallet_errc::transaction_rolled_back};
     model_round* round = nullptr;
     if (!r.round_id.empty()) {
       auto [i, fresh] = rounds.try_emplace(r.round_id, model_round{r.player_id});
       if (!fresh) {
-        if (i->second.player != r.player_id)
-          return {wallet_errc::round_mismatch};
+        if (i->second.player != r.player_id) return {wallet_errc::round_mismatch};
         if (i->second.closed || i->second.rolled_back())
           return {wallet_errc::round_closed};
       }
@@ -129,10 +123,10 @@ private:
   expected credit(const wallet_request& r) {
     std::string round_id = r.round_id;
     if (!r.ref_tx_id.empty()) {
-      if (marks.count(r.ref_tx_id))
-        return {wallet_errc::transaction_rolled_back};
+      if (marks.count(r.ref_tx_id)) return {wallet_errc::transaction_rolled_back};
       auto i = txs.find(r.ref_tx_id);
-      if (i == txs.end() || i->second.player != r.player_id || i->second.op != wallet_op::debit)
+      if (i == txs.end() || i->second.player != r.player_id ||
+          i->second.op != wallet_op::debit)
         return {wallet_errc::transaction_not_found};
       if (round_id.empty())
         round_id = i->second.round;
@@ -142,10 +136,8 @@ private:
     if (!round_id.empty()) {
       auto i = rounds.find(round_id);
       if (i != rounds.end()) {
-        if (i->second.player != r.player_id)
-          return {wallet_errc::round_mismatch};
-        if (i->second.rolled_back())
-          return {wallet_errc::transaction_rolled_back};
+        if (i->second.player != r.player_id) return {wallet_errc::round_mismatch};
+        if (i->second.rolled_back()) return {wallet_errc::transaction_rolled_back};
       }
       auto& rd = rounds.try_emplace(round_id, model_round{r.player_id}).first->second;
       rd.credited = true;
@@ -159,26 +151,21 @@ private:
     std::string round_id = r.round_id;
     int64_t refund = 0;
     if (i != txs.end()) {
-      if (i->second.player != r.player_id)
-        return {wallet_errc::transaction_not_found};
-      if (i->second.op != wallet_op::debit)
-        return {wallet_errc::not_rollbackable};
+      if (i->second.player != r.player_id) return {wallet_errc::transaction_not_found};
+      if (i->second.op != wallet_op::debit) return {wallet_errc::not_rollbackable};
       round_id = i->second.round;
       refund = i->second.amount;
     }
     bool already = marks.count(r.ref_tx_id) != 0;
     if (!round_id.empty() && !already) {
       auto [j, fresh] = rounds.try_emplace(round_id, model_round{r.player_id});
-      if (!fresh && j->second.player != r.player_id)
-        return {wallet_errc::round_mismatch};
+      if (!fresh && j->second.player != r.player_id) return {wallet_errc::round_mismatch};
       if (!fresh && i != txs.end() && j->second.credited)
         return {wallet_errc::round_settled};
-      if (i != txs.end())
-        --j->second.open;
+      if (i != txs.end()) --j->second.open;
       ++j->second.rolled;
     }
-    if (!already)
-      marks.insert(r.ref_tx_id);
+    if (!already) marks.insert(r.ref_tx_id);
     auto req = r;
     req.amount = 0; // a rollback's request carries no amount
     return record(req, already ? 0 : refund, round_id);
@@ -194,18 +181,18 @@ public:
     int64_t p = pick(1, players_);
     int roll = static_cast<int>(pick(0, 99));
     auto fresh = id("t", counter_++);
-    if (roll < 10)
-      return deposit(p, fresh, pick(1, 5000));
-    if (roll < 15)
-      return withdraw(p, fresh, pick(1, 3000));
+    if (roll < 10) return deposit(p, fresh, pick(1, 5000));
+    if (roll < 15) return withdraw(p, fresh, pick(1, 3000));
     if (roll < 40) {
       std::string round = open_rounds_.empty() || pick(0, 2) == 0
-                            ? id("r", counter_++)
-                            : open_rounds_[static_cast<size_t>(pick(0, static_cast<int64_t>(open_rounds_.size()) - 1))];
+                              ? id("r", counter_++)
+                              : open_rounds_[static_cast<size_t>(pick(
+                                    0, static_cast<int64_t>(open_rounds_.size()) - 1))];
       auto b = bet(round_owner(round, p), fresh, pick(0, 800), round);
       b.close_round = pick(0, 9) == 0;
       bets_.push_back(b);
-      if (std::find(open_rounds_.begin(), open_rounds_.end(), round) == open_rounds_.end())
+      if (std::find(open_rounds_.begin(), open_rounds_.end(), round) ==
+          open_rounds_.end())
         open_rounds_.push_back(round);
       owners_[round] = b.player_id;
       return b;
@@ -228,7 +215,8 @@ public:
     if (roll < 85 && !sent_.empty())
       return sent_[static_cast<size_t>(pick(0, static_cast<int64_t>(sent_.size()) - 1))];
     if (roll < 92 && !sent_.empty()) {
-      auto r = sent_[static_cast<size_t>(pick(0, static_cast<int64_t>(sent_.size()) - 1))];
+      auto r =
+          sent_[static_cast<size_t>(pick(0, static_cast<int64_t>(sent_.size()) - 1))];
       if (r.op == static_cast<uint8_t>(wallet_op::rollback))
         r.ref_tx_id += "x";
       else
@@ -236,11 +224,12 @@ public:
       return r; // a conflicting replay
     }
     if (!committed_.empty()) {
-      auto r = committed_[static_cast<size_t>(pick(0, static_cast<int64_t>(committed_.size()) - 1))];
+      auto r = committed_[static_cast<size_t>(
+          pick(0, static_cast<int64_t>(committed_.size()) - 1))];
       r.player_id = r.player_id % players_ + 1; // the same id from another player
       return r;
     }
-    (void) m;
+    (void)m;
     return balance(p);
   }
 
@@ -249,14 +238,11 @@ public:
   // answers. Such a request becomes a balance read.
   wallet_request admit(wallet_request r) {
     for (const auto* id : {&r.tx_id, &r.ref_tx_id, &r.round_id}) {
-      if (id->empty())
-        continue;
+      if (id->empty()) continue;
       auto [i, fresh] = touched_.try_emplace(*id, r.player_id);
-      if (!fresh && i->second != r.player_id)
-        return balance(r.player_id);
+      if (!fresh && i->second != r.player_id) return balance(r.player_id);
     }
-    if (r.op != static_cast<uint8_t>(wallet_op::balance))
-      sent_.push_back(r);
+    if (r.op != static_cast<uint8_t>(wallet_op::balance)) sent_.push_back(r);
     return r;
   }
 
@@ -310,8 +296,9 @@ void run_model(int64_t filter_bytes, uint64_t seed) {
     }
     auto got = f.call_all(reqs);
     for (size_t i = 0; i < reqs.size(); ++i) {
-      INFO("burst " << b << " request " << i << ": " << to_string(static_cast<wallet_op>(reqs[i].op))
-                    << " player " << reqs[i].player_id << " tx " << reqs[i].tx_id << " ref "
+      INFO("burst " << b << " request " << i << ": "
+                    << to_string(static_cast<wallet_op>(reqs[i].op)) << " player "
+                    << reqs[i].player_id << " tx " << reqs[i].tx_id << " ref "
                     << reqs[i].ref_tx_id << " round " << reqs[i].round_id << " amount "
                     << reqs[i].amount);
       REQUIRE(to_string(got[i].error) == std::string{to_string(want[i].error)});

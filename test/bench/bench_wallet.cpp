@@ -63,8 +63,7 @@ wallet_request next_request(client_state& st) {
   auto tx = "c" + std::to_string(st.cfg.id) + "-" + std::to_string(st.tx_counter++);
   int roll = pct(st.rng);
   wallet_request r;
-  if (st.have_any && roll < 3)
-    return st.last_any; // an exact replay
+  if (st.have_any && roll < 3) return st.last_any; // an exact replay
   if (st.have_bet) {
     st.have_bet = false;
     r.player_id = st.last_bet.player_id;
@@ -109,23 +108,23 @@ void issue(caf::stateful_actor<client_state>* self) {
   st.have_any = true;
   auto start = clock_type::now();
   self->request(st.wallets, std::chrono::seconds{60}, wallet_atom_v, std::move(req))
-    .then(
-      [self, start](wallet_receipt& r) {
-        auto& st = self->state;
-        st.result.lat.add(std::chrono::duration_cast<std::chrono::microseconds>(
-                            clock_type::now() - start)
-                            .count());
-        st.result.replays += r.replayed ? 1 : 0;
-        ++st.done;
-        issue(self);
-      },
-      [self](caf::error&) {
-        auto& st = self->state;
-        ++st.result.errors;
-        st.have_bet = false;
-        ++st.done;
-        issue(self);
-      });
+      .then(
+          [self, start](wallet_receipt& r) {
+            auto& st = self->state;
+            st.result.lat.add(std::chrono::duration_cast<std::chrono::microseconds>(
+                                  clock_type::now() - start)
+                                  .count());
+            st.result.replays += r.replayed ? 1 : 0;
+            ++st.done;
+            issue(self);
+          },
+          [self](caf::error&) {
+            auto& st = self->state;
+            ++st.result.errors;
+            st.have_bet = false;
+            ++st.done;
+            issue(self);
+          });
 }
 
 caf::behavior bench_client(caf::stateful_actor<client_state>* self, client_config cfg,
@@ -138,7 +137,8 @@ caf::behavior bench_client(caf::stateful_actor<client_state>* self, client_confi
   return {[](caf::unit_t) {}};
 }
 
-void fund_players(caf::scoped_actor& self, const registry_actor& wallets, int64_t players) {
+void fund_players(caf::scoped_actor& self, const registry_actor& wallets,
+                  int64_t players) {
   constexpr int64_t window = 512;
   for (int64_t first = 1; first <= players; first += window) {
     int64_t last = std::min(players, first + window - 1);
@@ -186,9 +186,9 @@ int main(int argc, char** argv) {
   }
   bool own_dir = data_dir.empty();
   if (own_dir)
-    data_dir = (std::filesystem::temp_directory_path()
-                / ("bench-wallet-" + std::to_string(::getpid())))
-                 .string();
+    data_dir = (std::filesystem::temp_directory_path() /
+                ("bench-wallet-" + std::to_string(::getpid())))
+                   .string();
   std::filesystem::remove_all(data_dir);
 
   server_options opts;
@@ -227,9 +227,10 @@ int main(int argc, char** argv) {
     auto start = clock_type::now();
     int64_t per_client = ops / clients;
     for (int64_t c = 0; c < clients; ++c)
-      sys.spawn(bench_client,
-                client_config{players, per_client, static_cast<uint64_t>(seed * 7919 + c), c},
-                n.wallets(), caf::actor{self});
+      sys.spawn(
+          bench_client,
+          client_config{players, per_client, static_cast<uint64_t>(seed * 7919 + c), c},
+          n.wallets(), caf::actor{self});
     for (int64_t c = 0; c < clients; ++c)
       self->receive([&](std::vector<int64_t>& samples, int64_t errs, int64_t reps) {
         lat.samples_us.insert(lat.samples_us.end(), samples.begin(), samples.end());
@@ -246,20 +247,19 @@ int main(int argc, char** argv) {
   std::cout << "{\"bench\":\"wallet\",\"mode\":\"" << mode << "\",\"players\":" << players
             << ",\"ops\":" << done << ",\"clients\":" << clients
             << ",\"ops_per_s\":" << static_cast<int64_t>(ops_per_s)
-            << ",\"p50_us\":" << lat.percentile(50) << ",\"p99_us\":" << lat.percentile(99)
-            << ",\"max_us\":" << lat.max() << ",\"errors\":" << errors
-            << ",\"replays\":" << replays << ",\"commits\":" << measured_commits
-            << ",\"writes_per_commit\":"
+            << ",\"p50_us\":" << lat.percentile(50)
+            << ",\"p99_us\":" << lat.percentile(99) << ",\"max_us\":" << lat.max()
+            << ",\"errors\":" << errors << ",\"replays\":" << replays
+            << ",\"commits\":" << measured_commits << ",\"writes_per_commit\":"
             << (measured_commits > 0 ? measured_writes / measured_commits : 0) << "}"
             << std::endl;
   std::cout << "wallet " << mode << ": " << done << " durable ops from " << clients
-            << " clients over " << players << " players in " << seconds << " s = "
-            << static_cast<int64_t>(ops_per_s) << " ops/s; latency p50 "
+            << " clients over " << players << " players in " << seconds
+            << " s = " << static_cast<int64_t>(ops_per_s) << " ops/s; latency p50 "
             << lat.percentile(50) << " us, p99 " << lat.percentile(99) << " us, max "
             << lat.max() << " us; " << measured_commits << " commits ("
             << (measured_commits > 0 ? measured_writes / measured_commits : 0)
             << " writes each); " << errors << " errors" << std::endl;
-  if (own_dir)
-    std::filesystem::remove_all(data_dir);
+  if (own_dir) std::filesystem::remove_all(data_dir);
   return errors == 0 ? 0 : 1;
 }

@@ -17,13 +17,13 @@ struct latency {
   }
   // p in [0, 100]; sorts on first use.
   int64_t percentile(double p) {
-    if (samples_us.empty())
-      return 0;
+    if (samples_us.empty()) return 0;
     if (!sorted_) {
       std::sort(samples_us.begin(), samples_us.end());
       sorted_ = true;
     }
-    auto idx = static_cast<size_t>(p / 100.0 * static_cast<double>(samples_us.size() - 1));
+    auto idx =
+        static_cast<size_t>(p / 100.0 * static_cast<double>(samples_us.size() - 1));
     return samples_us[idx];
   }
   int64_t max() { return percentile(100); }

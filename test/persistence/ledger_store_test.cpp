@@ -103,9 +103,10 @@ TEST_CASE_METHOD(store_fixture, "an entry that does not continue the chain is re
   CHECK(verify_ledger(conn).ok);
 }
 
-TEST_CASE_METHOD(store_fixture,
-                 "a tx id taken by another player fails that entry and its successors only",
-                 "[ledger_store]") {
+TEST_CASE_METHOD(
+    store_fixture,
+    "a tx id taken by another player fails that entry and its successors only",
+    "[ledger_store]") {
   ledger_appender app{conn};
   chain_builder a{1}, b{2};
   std::vector<ledger_write> wa{a.next(entry_kind::deposit, "shared", 500)};
@@ -158,7 +159,8 @@ TEST_CASE_METHOD(store_fixture, "verify catches a stored balance that drifted",
   CHECK_THAT(report.error, Catch::Contains("differs from the ledger sum"));
 }
 
-TEST_CASE_METHOD(store_fixture, "verify catches a removed entry", "[ledger_store][verify]") {
+TEST_CASE_METHOD(store_fixture, "verify catches a removed entry",
+                 "[ledger_store][verify]") {
   ledger_appender app{conn};
   chain_builder c{5};
   std::vector<ledger_write> batch{c.next(entry_kind::deposit, "d1", 100),

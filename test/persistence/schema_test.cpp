@@ -20,8 +20,7 @@ TEST_CASE("a writer connection runs in WAL mode with synchronous=FULL", "[sqlite
   CHECK(sync.int64(0) == 2); // FULL
 }
 
-TEST_CASE("migrations bring an empty database to the latest version once",
-          "[sqlite]") {
+TEST_CASE("migrations bring an empty database to the latest version once", "[sqlite]") {
   test::temp_dir dir;
   auto conn = db::connection::open(dir.file("a.db"), db::open_mode::read_write_create);
   CHECK(db::schema_version(conn) == 0);
@@ -36,8 +35,8 @@ TEST_CASE("a database written by a newer build is refused", "[sqlite]") {
   auto conn = db::connection::open(dir.file("a.db"), db::open_mode::read_write_create);
   db::migrate(conn);
   conn.prepare("UPDATE schema_version SET version = ?")
-    .bind(1, int64_t{db::latest_schema_version() + 1})
-    .run();
+      .bind(1, int64_t{db::latest_schema_version() + 1})
+      .run();
   CHECK_THROWS_WITH(db::migrate(conn), Catch::Contains("newer than this server"));
 }
 
@@ -60,9 +59,10 @@ TEST_CASE("the ledger refuses updates and deletes", "[sqlite]") {
   test::temp_dir dir;
   auto conn = db::connection::open(dir.file("a.db"), db::open_mode::read_write_create);
   db::migrate(conn);
-  conn.exec("INSERT INTO ledger(player_id, seq, kind, source, tx_id, ref_tx_id, round_id, "
-            "currency, amount, balance_after, created_us, prev_hash, hash) VALUES "
-            "(1, 1, 1, 'operator', 't', '', '', 'EUR', 5, 5, 0, x'00', x'00')");
+  conn.exec(
+      "INSERT INTO ledger(player_id, seq, kind, source, tx_id, ref_tx_id, round_id, "
+      "currency, amount, balance_after, created_us, prev_hash, hash) VALUES "
+      "(1, 1, 1, 'operator', 't', '', '', 'EUR', 5, 5, 0, x'00', x'00')");
   CHECK_THROWS_WITH(conn.exec("UPDATE ledger SET amount = 6"),
                     Catch::Contains("append-only"));
   CHECK_THROWS_WITH(conn.exec("DELETE FROM ledger"), Catch::Contains("append-only"));

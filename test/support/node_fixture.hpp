@@ -42,8 +42,7 @@ inline bool wait_until(const std::function<bool()>& cond,
                        std::chrono::milliseconds limit = std::chrono::seconds{20}) {
   auto deadline = std::chrono::steady_clock::now() + limit;
   while (!cond()) {
-    if (std::chrono::steady_clock::now() > deadline)
-      return false;
+    if (std::chrono::steady_clock::now() > deadline) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds{2});
   }
   return true;
@@ -60,21 +59,18 @@ class node_fixture {
 public:
   explicit node_fixture(std::function<void(server_options&)> tune = {},
                         node_hooks hooks = {})
-    : opts_(make_options(dir, tune)),
-      sys(test_config(cfg)),
-      node_(std::make_unique<node>(sys, opts_, std::move(hooks))),
-      self(sys) {}
+      : opts_(make_options(dir, tune)), sys(test_config(cfg)),
+        node_(std::make_unique<node>(sys, opts_, std::move(hooks))), self(sys) {}
 
   ~node_fixture() {
-    if (node_)
-      node_->shutdown(std::chrono::seconds{10});
+    if (node_) node_->shutdown(std::chrono::seconds{10});
   }
 
   call_result call(const wallet_request& req) {
     call_result out;
     self->request(node_->wallets(), std::chrono::seconds{20}, wallet_atom_v, req)
-      .receive([&](wallet_receipt& r) { out.receipt = std::move(r); },
-               [&](caf::error& e) { out.error = wallet_error_of(e); });
+        .receive([&](wallet_receipt& r) { out.receipt = std::move(r); },
+                 [&](caf::error& e) { out.error = wallet_error_of(e); });
     return out;
   }
 
@@ -82,8 +78,8 @@ public:
   // collects every answer in the same order.
   std::vector<call_result> call_all(const std::vector<wallet_request>& reqs) {
     auto w = node_->wallets();
-    using handle_type = decltype(self->request(w, std::chrono::seconds{30}, wallet_atom_v,
-                                               reqs.front()));
+    using handle_type =
+        decltype(self->request(w, std::chrono::seconds{30}, wallet_atom_v, reqs.front()));
     std::vector<handle_type> pending;
     pending.reserve(reqs.size());
     for (const auto& r : reqs)
@@ -104,7 +100,7 @@ public:
   int64_t live_wallets() {
     int64_t n = -1;
     self->request(node_->wallets(), std::chrono::seconds{10}, stats_atom_v)
-      .receive([&](int64_t x) { n = x; }, [](caf::error&) {});
+        .receive([&](int64_t x) { n = x; }, [](caf::error&) {});
     return n;
   }
 
@@ -129,8 +125,7 @@ private:
   static server_options make_options(const temp_dir& d,
                                      const std::function<void(server_options&)>& tune) {
     auto o = test_options(d);
-    if (tune)
-      tune(o);
+    if (tune) tune(o);
     return o;
   }
 

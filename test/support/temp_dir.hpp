@@ -16,8 +16,7 @@ public:
     auto base = std::filesystem::temp_directory_path();
     for (;;) {
       path_ = base / ("agg-test-" + std::to_string(rd()) + std::to_string(rd()));
-      if (std::filesystem::create_directory(path_))
-        break;
+      if (std::filesystem::create_directory(path_)) break;
     }
   }
   ~temp_dir() {
