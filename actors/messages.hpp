@@ -3,6 +3,7 @@
 // Every message type of the server and the one type-ID block. Each struct has an
 // inspect() that lists all of its fields.
 
+#include "persistence/account_store.hpp"
 #include "persistence/ledger_types.hpp"
 
 #include <caf/all.hpp>
@@ -102,6 +103,73 @@ struct history_page {
   std::vector<ledger_entry> entries;
 };
 
+// -- accounts -------------------------------------------------------------------
+
+struct register_request {
+  std::string username;
+  std::string password;
+  std::string email; // optional
+  std::string currency;
+};
+
+// A successful login (or registration, which logs in): a new session and its token.
+struct login_grant {
+  int64_t player_id = 0;
+  std::string username;
+  std::string currency;
+  uint8_t status = 0; // account_status
+  std::string session_id;
+  std::string token;
+  int64_t expires_us = 0;
+};
+
+// An account as operators and sessions see it (no password hash).
+struct account_view {
+  int64_t player_id = 0;
+  std::string username;
+  std::string email;
+  std::string currency;
+  uint8_t status = 0; // account_status
+  int64_t created_us = 0;
+  int64_t updated_us = 0;
+};
+
+// A committed balance change, pushed to every connection of the player.
+struct balance_push {
+  int64_t player_id = 0;
+  std::string currency;
+  int64_t balance = 0;
+  int64_t seq = 0;
+  uint8_t op = 0; // wallet_op that changed it
+};
+
+// -- player connections ---------------------------------------------------------
+
+enum class client_op : uint8_t {
+  ping = 1,
+  register_account,
+  login,
+  resume,
+  refresh,
+  logout,
+  balance,
+  history,
+  self_exclude,
+};
+
+struct client_request {
+  uint8_t op = 0; // client_op
+  std::string id; // the client's request id as raw JSON, echoed back untouched
+  std::string username;
+  std::string password;
+  std::string email;
+  std::string currency;
+  std::string token;
+  int64_t before_seq = 0;
+  int64_t limit = 0;
+};
+
+
 // -- inspect ------------------------------------------------------------------
 
 template <class Inspector>
@@ -131,7 +199,7 @@ typename Inspector::result_type inspect(Inspector& f, currency_balance& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, wallet_snapshot& x) {
   return f(caf::meta::type_name("agg.wallet_snapshot"), x.player_id, x.last_seq,
-           x.last_hash, x.balances);
+           x.last_hash, x.balances, x.account_status);
 }
 
 template <class Inspector>
@@ -184,6 +252,42 @@ typename Inspector::result_type inspect(Inspector& f, history_page& x) {
   return f(caf::meta::type_name("agg.history_page"), x.entries);
 }
 
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, register_request& x) {
+  return f(caf::meta::type_name("agg.register_request"), x.username, x.password, x.email,
+           x.currency);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, login_grant& x) {
+  return f(caf::meta::type_name("agg.login_grant"), x.player_id, x.username, x.currency,
+           x.status, x.session_id, x.token, x.expires_us);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, account_view& x) {
+  return f(caf::meta::type_name("agg.account_view"), x.player_id, x.username, x.email,
+           x.currency, x.status, x.created_us, x.updated_us);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, audit_record& x) {
+  return f(caf::meta::type_name("agg.audit_record"), x.at_us, x.actor, x.role, x.action,
+           x.target, x.request_id, x.detail);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, balance_push& x) {
+  return f(caf::meta::type_name("agg.balance_push"), x.player_id, x.currency, x.balance,
+           x.seq, x.op);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, client_request& x) {
+  return f(caf::meta::type_name("agg.client_request"), x.op, x.id, x.username, x.password,
+           x.email, x.currency, x.token, x.before_seq, x.limit);
+}
+
 } // namespace agg
 
 CAF_BEGIN_TYPE_ID_BLOCK(agg, caf::first_custom_type_id)
@@ -195,6 +299,12 @@ CAF_ADD_TYPE_ID(agg, (agg::lookup_result))
 CAF_ADD_TYPE_ID(agg, (agg::append_request))
 CAF_ADD_TYPE_ID(agg, (agg::commit_result))
 CAF_ADD_TYPE_ID(agg, (agg::history_page))
+CAF_ADD_TYPE_ID(agg, (agg::register_request))
+CAF_ADD_TYPE_ID(agg, (agg::login_grant))
+CAF_ADD_TYPE_ID(agg, (agg::account_view))
+CAF_ADD_TYPE_ID(agg, (agg::audit_record))
+CAF_ADD_TYPE_ID(agg, (agg::balance_push))
+CAF_ADD_TYPE_ID(agg, (agg::client_request))
 CAF_ADD_ATOM(agg, agg, wallet_atom, "wallet")
 CAF_ADD_ATOM(agg, agg, load_atom, "load")
 CAF_ADD_ATOM(agg, agg, lookup_atom, "lookup")
@@ -207,5 +317,15 @@ CAF_ADD_ATOM(agg, agg, drain_atom, "drain")
 CAF_ADD_ATOM(agg, agg, tick_atom, "tick")
 CAF_ADD_ATOM(agg, agg, restart_atom, "restart")
 CAF_ADD_ATOM(agg, agg, stats_atom, "stats")
-CAF_ADD_ATOM(agg, agg, child_atom, "child")
+CAF_ADD_ATOM(agg, agg, register_atom, "register")
+CAF_ADD_ATOM(agg, agg, login_atom, "login")
+CAF_ADD_ATOM(agg, agg, logout_atom, "logout")
+CAF_ADD_ATOM(agg, agg, account_atom, "account")
+CAF_ADD_ATOM(agg, agg, status_atom, "status")
+CAF_ADD_ATOM(agg, agg, audit_atom, "audit")
+CAF_ADD_ATOM(agg, agg, join_atom, "join")
+CAF_ADD_ATOM(agg, agg, leave_atom, "leave")
+CAF_ADD_ATOM(agg, agg, push_atom, "push")
+CAF_ADD_ATOM(agg, agg, disconnect_atom, "disconnect")
+CAF_ADD_ATOM(agg, agg, watch_atom, "watch")
 CAF_END_TYPE_ID_BLOCK(agg)

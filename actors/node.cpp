@@ -1,5 +1,6 @@
 #include "actors/node.hpp"
 
+#include "actors/presence.hpp"
 #include "actors/supervisor.hpp"
 #include "persistence/ledger_store.hpp"
 #include "persistence/schema.hpp"
@@ -11,19 +12,36 @@ namespace agg {
 
 namespace {
 
+const caf::atom_value presence_name = caf::atom("presence");
+const caf::atom_value accounts_name = caf::atom("accounts");
+const caf::atom_value sessions_name = caf::atom("sessions");
+
 std::string reader_id(int64_t i) {
   return "ledger_reader_" + std::to_string(i);
 }
 
-std::vector<child_spec> storage_children(const server_options& opts, node_hooks hooks,
-                                         std::shared_ptr<id_filter> ids) {
+supervisor_flags flags_of(const server_options& opts, restart_strategy strategy,
+                          const std::shared_ptr<metrics>& stats) {
+  supervisor_flags flags;
+  flags.strategy = strategy;
+  flags.intensity = opts.restart_intensity;
+  flags.period = std::chrono::milliseconds{opts.restart_period_ms};
+  flags.backoff = std::chrono::milliseconds{opts.restart_backoff_ms};
+  flags.on_restart = [stats] { stats->actor_restarts.fetch_add(1); };
+  return flags;
+}
+
+std::vector<child_spec> storage_children(const server_options& opts, const node_hooks& hooks,
+                                         std::shared_ptr<id_filter> ids,
+                                         std::shared_ptr<metrics> stats) {
   std::vector<child_spec> out;
   writer_options w;
   w.db_path = opts.db_path();
   w.tuning = opts.db_tuning();
   w.commit_window = std::chrono::microseconds{opts.commit_window_us};
   w.batch_max = static_cast<size_t>(opts.commit_batch_max);
-  w.before_commit = std::move(hooks.before_commit);
+  w.before_commit = hooks.before_commit;
+  w.stats = stats;
   out.push_back({"ledger_writer", [w](caf::actor_system& sys, const child_handles&) {
                    return spawn_ledger_writer(sys, w);
                  }});
@@ -39,30 +57,65 @@ std::vector<child_spec> storage_children(const server_options& opts, node_hooks 
   limits.queue_len_max = static_cast<size_t>(opts.wallet_queue_len_max);
   auto readers = opts.reader_count;
   child_spec registry{
-      "wallet_registry",
-      [limits, readers, ids](caf::actor_system& sys, const child_handles& h) {
-        registry_deps deps;
-        deps.ids = ids;
-        deps.writer = h.at("ledger_writer");
-        for (int64_t i = 0; i < readers; ++i)
-          deps.readers.push_back(caf::actor_cast<reader_actor>(h.at(reader_id(i))));
-        deps.limits = limits;
-        return caf::actor_cast<caf::actor>(spawn_wallet_registry(sys, std::move(deps)));
-      }};
+    "wallet_registry", [=](caf::actor_system& sys, const child_handles& h) {
+      registry_deps deps;
+      deps.writer = h.at("ledger_writer");
+      for (int64_t i = 0; i < readers; ++i)
+        deps.readers.push_back(caf::actor_cast<reader_actor>(h.at(reader_id(i))));
+      deps.ids = ids;
+      deps.presence = caf::actor_cast<caf::actor>(sys.registry().get(presence_name));
+      deps.stats = stats;
+      deps.limits = limits;
+      return caf::actor_cast<caf::actor>(spawn_wallet_registry(sys, std::move(deps)));
+    }};
   registry.registered_name = wallet_registry_name();
   out.push_back(std::move(registry));
   auto interval = std::chrono::milliseconds{opts.checkpoint_interval_ms};
-  out.push_back(
-      {"checkpointer", [r, interval](caf::actor_system& sys, const child_handles&) {
-         return spawn_checkpointer(sys, r, interval);
-       }});
+  out.push_back({"checkpointer", [r, interval](caf::actor_system& sys, const child_handles&) {
+                   return spawn_checkpointer(sys, r, interval);
+                 }});
+  return out;
+}
+
+std::vector<child_spec> root_children(const server_options& opts, const node_hooks& hooks,
+                                      std::shared_ptr<id_filter> ids,
+                                      std::shared_ptr<metrics> stats,
+                                      std::shared_ptr<token_authority> tokens) {
+  std::vector<child_spec> out;
+  child_spec presence{"presence", [](caf::actor_system& sys, const child_handles&) {
+                        return spawn_presence(sys);
+                      }};
+  presence.registered_name = presence_name;
+  out.push_back(std::move(presence));
+  auto storage = storage_children(opts, hooks, std::move(ids), stats);
+  auto storage_flags = flags_of(opts, restart_strategy::rest_for_one, stats);
+  out.push_back({"storage", [storage, storage_flags](caf::actor_system& sys,
+                                                     const child_handles&) {
+                   return spawn_supervisor(sys, storage_flags, storage);
+                 }});
+  account_options a;
+  a.db_path = opts.db_path();
+  a.tuning = opts.db_tuning();
+  a.password_ops_limit = static_cast<uint64_t>(opts.password_ops_limit);
+  a.password_mem_bytes = static_cast<size_t>(opts.password_mem_kib) * 1024;
+  a.workers = static_cast<size_t>(opts.account_workers);
+  child_spec accounts{"accounts", [a, tokens](caf::actor_system& sys, const child_handles&) {
+                        return caf::actor_cast<caf::actor>(spawn_account_service(sys, a, tokens));
+                      }};
+  accounts.registered_name = accounts_name;
+  out.push_back(std::move(accounts));
+  child_spec sessions{"sessions", [stats](caf::actor_system& sys, const child_handles&) {
+                        return spawn_session_supervisor(sys, stats);
+                      }};
+  sessions.registered_name = sessions_name;
+  out.push_back(std::move(sessions));
   return out;
 }
 
 } // namespace
 
 node::node(caf::actor_system& sys, const server_options& opts, node_hooks hooks)
-    : sys_(sys) {
+  : sys_(sys), opts_(opts), hooks_(std::move(hooks)), stats_(std::make_shared<metrics>()) {
   auto ids = std::make_shared<id_filter>(static_cast<size_t>(opts.id_filter_bytes));
   {
     auto conn = db::connection::open(opts.db_path(), db::open_mode::read_write_create,
@@ -72,47 +125,83 @@ node::node(caf::actor_system& sys, const server_options& opts, node_hooks hooks)
       ids->add(id_key(static_cast<id_kind>(kind), source, id));
     });
   }
-  supervisor_flags flags;
-  flags.strategy = restart_strategy::rest_for_one;
-  flags.intensity = opts.restart_intensity;
-  flags.period = std::chrono::milliseconds{opts.restart_period_ms};
-  flags.backoff = std::chrono::milliseconds{opts.restart_backoff_ms};
-  root_ = spawn_supervisor(sys, flags, storage_children(opts, std::move(hooks), ids));
-  // The supervisor starts its children when it first runs; wait for that, so that
-  // wallets() is valid once the constructor returns.
+  tokens_ = std::make_shared<token_authority>(load_or_create_token_key(opts.token_key_path()),
+                                              opts.token_ttl_s * 1'000'000);
+  root_ = spawn_supervisor(sys, flags_of(opts, restart_strategy::one_for_one, stats_),
+                           root_children(opts, hooks_, ids, stats_, tokens_));
+  // The supervisors start their children when they first run; wait for that, so
+  // that every accessor is valid once the constructor returns.
   caf::scoped_actor self{sys};
+  caf::actor storage;
   caf::error failed;
-  self->request(root_, std::chrono::seconds{30}, caf::get_atom_v,
-                std::string{"wallet_registry"})
-      .receive([](const caf::actor&) {},
-               [&](caf::error& err) { failed = std::move(err); });
-  if (failed) throw std::runtime_error("node did not start: " + sys.render(failed));
+  self->request(root_, std::chrono::seconds{30}, caf::get_atom_v, std::string{"storage"})
+    .receive([&](caf::actor& a) { storage = a; }, [&](caf::error& err) { failed = err; });
+  if (!failed && storage)
+    self->request(storage, std::chrono::seconds{30}, caf::get_atom_v,
+                  std::string{"wallet_registry"})
+      .receive([](const caf::actor&) {}, [&](caf::error& err) { failed = err; });
+  if (failed || !storage)
+    throw std::runtime_error("node did not start: " + sys.render(failed));
 }
 
 node::~node() {
-  if (!stopped_) shutdown(std::chrono::milliseconds{5000});
+  if (!stopped_)
+    shutdown(std::chrono::milliseconds{5000});
+}
+
+caf::actor node::named(caf::atom_value name) const {
+  return caf::actor_cast<caf::actor>(sys_.registry().get(name));
 }
 
 registry_actor node::wallets() const {
-  return caf::actor_cast<registry_actor>(sys_.registry().get(wallet_registry_name()));
+  return caf::actor_cast<registry_actor>(named(wallet_registry_name()));
+}
+
+account_actor node::accounts() const {
+  return caf::actor_cast<account_actor>(named(accounts_name));
+}
+
+caf::actor node::presence() const {
+  return named(presence_name);
+}
+
+caf::actor node::sessions() const {
+  return named(sessions_name);
+}
+
+session_deps node::session_dependencies() const {
+  session_deps d;
+  d.accounts = accounts();
+  d.presence = presence();
+  d.tokens = tokens_;
+  auto* sys = &sys_;
+  d.wallets = [sys] {
+    return caf::actor_cast<registry_actor>(sys->registry().get(wallet_registry_name()));
+  };
+  d.request_timeout = std::chrono::milliseconds{opts_.request_timeout_ms};
+  d.history_limit_max = opts_.history_limit_max;
+  d.before_request = hooks_.before_request;
+  return d;
 }
 
 bool node::shutdown(std::chrono::milliseconds timeout) {
-  if (stopped_) return true;
+  if (stopped_)
+    return true;
   stopped_ = true;
   bool drained = true;
   caf::scoped_actor self{sys_};
   self->request(wallets(), timeout, drain_atom_v)
-      .receive([](int64_t) {},
-               [&](const caf::error& err) {
-                 drained = false;
-                 std::cerr << "shutdown: wallets did not drain: " << sys_.render(err)
-                           << std::endl;
-               });
+    .receive([](int64_t) {},
+             [&](const caf::error& err) {
+               drained = false;
+               std::cerr << "shutdown: wallets did not drain: " << sys_.render(err)
+                         << std::endl;
+             });
   self->monitor(root_);
   self->send_exit(root_, caf::exit_reason::user_shutdown);
   self->receive([](const caf::down_msg&) {});
-  sys_.registry().erase(wallet_registry_name());
+  for (auto name : {wallet_registry_name(), presence_name, accounts_name, sessions_name})
+    sys_.registry().erase(name);
   return drained;
 }
 

@@ -1,10 +1,15 @@
 #pragma once
 
-// One server node's actor tree: the storage supervisor (rest_for_one) over the ledger
-// writer, the ledger readers and the wallet registry. Opens and migrates the database
-// before anything starts.
+// One server node's actor tree. The root supervisor (one_for_one) runs presence, the
+// storage supervisor (rest_for_one over the ledger writer, the ledger readers, the
+// wallet registry and the checkpointer), the account service and the session
+// supervisor. Opens and migrates the database before anything starts.
 
+#include "actors/account_service.hpp"
+#include "actors/metrics.hpp"
+#include "actors/player_session.hpp"
 #include "actors/storage_actors.hpp"
+#include "actors/token_authority.hpp"
 #include "actors/wallet_registry.hpp"
 #include "config/server_config.hpp"
 
@@ -16,6 +21,7 @@ namespace agg {
 // Fault injection for tests; empty in production.
 struct node_hooks {
   std::function<bool(size_t)> before_commit; // see writer_options::before_commit
+  std::function<void(const client_request&)> before_request; // see session_deps
 };
 
 class node {
@@ -28,6 +34,13 @@ public:
 
   // The wallet registry currently serving requests.
   registry_actor wallets() const;
+  account_actor accounts() const;
+  caf::actor presence() const;
+  caf::actor sessions() const;
+  const std::shared_ptr<token_authority>& tokens() const { return tokens_; }
+  const std::shared_ptr<metrics>& stats() const { return stats_; }
+  // What a new player session needs.
+  session_deps session_dependencies() const;
 
   // The root supervisor; it terminates with supervisor_escalated when it gives up.
   const caf::actor& root() const { return root_; }
@@ -37,7 +50,13 @@ public:
   bool shutdown(std::chrono::milliseconds timeout);
 
 private:
+  caf::actor named(caf::atom_value name) const;
+
   caf::actor_system& sys_;
+  server_options opts_;
+  node_hooks hooks_;
+  std::shared_ptr<token_authority> tokens_;
+  std::shared_ptr<metrics> stats_;
   caf::actor root_;
   bool stopped_ = false;
 };

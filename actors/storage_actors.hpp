@@ -9,6 +9,7 @@
 // and answers each with a commit_result sent to the wallet that asked.
 
 #include "actors/messages.hpp"
+#include "actors/metrics.hpp"
 #include "persistence/sqlite.hpp"
 
 #include <chrono>
@@ -38,6 +39,7 @@ struct writer_options {
   // with the number of writes in it; returning true makes that commit fail as a
   // storage error would (nothing is written, every request in it fails).
   std::function<bool(size_t writes)> before_commit;
+  std::shared_ptr<metrics> stats; // may be null
 };
 
 // The writer is a blocking actor with a dynamically typed handle; it accepts

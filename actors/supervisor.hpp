@@ -45,6 +45,7 @@ struct supervisor_flags {
   std::chrono::milliseconds period{10'000};
   std::chrono::milliseconds backoff{50};
   std::chrono::milliseconds backoff_max{2'000};
+  std::function<void()> on_restart; // observer, e.g. a metrics counter; may be empty
 };
 
 // Accepts (get_atom, std::string id) -> caf::actor (invalid while restarting) and

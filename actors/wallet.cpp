@@ -27,6 +27,7 @@ struct held_reply {
   promise_type promise;
   apply_outcome outcome;
   int64_t wait_seq = 0;
+  uint8_t op = 0;
 };
 
 enum class phase { waiting, loading, ready };
@@ -44,6 +45,7 @@ struct wallet_state {
   std::deque<held_reply> replies;
   std::chrono::steady_clock::time_point last_active;
   bool stop_requested = false;
+  std::optional<uint8_t> pending_status; // set while loading, applied once loaded
   static inline const char* name = "wallet";
 
   wallet_state() = default;
@@ -130,6 +132,8 @@ public:
 private:
   void loaded(const wallet_snapshot& s) {
     st_.core.emplace(s, st_.deps.limits.cache_entries_max, st_.deps.ids.get());
+    if (st_.pending_status)
+      st_.core->set_account_status(*st_.pending_status);
     st_.committed_seq = s.last_seq;
     st_.ph = phase::ready;
     pump();
@@ -167,7 +171,8 @@ private:
         st_.outbox.push_back(std::move(*outcome.write));
         outcome.write.reset();
       }
-      st_.replies.push_back({std::move(q.promise), std::move(outcome), core.last_seq()});
+      st_.replies.push_back(
+        {std::move(q.promise), std::move(outcome), core.last_seq(), q.req.op});
     }
     if (st_.queue.empty()) core.forget_absent();
     flush();
@@ -203,14 +208,33 @@ private:
   }
 
   void release_replies() {
+    // The newest committed balance per currency, pushed once after the replies.
+    std::vector<balance_push> pushes;
     while (!st_.replies.empty() && st_.replies.front().wait_seq <= st_.committed_seq) {
       auto& r = st_.replies.front();
-      if (r.outcome.error != wallet_errc::none)
+      auto& rc = r.outcome.receipt;
+      count(r.op, r.outcome.error);
+      if (r.outcome.error != wallet_errc::none) {
         r.promise.deliver(make_error(r.outcome.error));
-      else
-        r.promise.deliver(std::move(r.outcome.receipt));
+      } else {
+        if (rc.seq > 0 && !rc.replayed)
+          note_push(pushes, rc);
+        r.promise.deliver(std::move(rc));
+      }
       st_.replies.pop_front();
     }
+    if (st_.deps.presence)
+      for (auto& p : pushes)
+        caf::unsafe_send_as(self_, st_.deps.presence, push_atom_v, std::move(p));
+  }
+
+  static void note_push(std::vector<balance_push>& pushes, const wallet_receipt& rc) {
+    for (auto& p : pushes)
+      if (p.currency == rc.currency) {
+        p = balance_push{rc.player_id, rc.currency, rc.balance, rc.seq, rc.op};
+        return;
+      }
+    pushes.push_back({rc.player_id, rc.currency, rc.balance, rc.seq, rc.op});
   }
 
   // Everything held back at or after the failed entry was computed on a view that
@@ -222,15 +246,23 @@ private:
                              !h.outcome.receipt.replayed &&
                              h.outcome.receipt.seq == r.failed_seq;
       auto err = is_failed_entry ? failure : wallet_errc::storage_error;
+      count(h.op, err);
       h.promise.deliver(make_error(err));
     }
     st_.replies.clear();
   }
 
   void fail_queue(wallet_errc err) {
-    for (auto& q : st_.queue)
+    for (auto& q : st_.queue) {
+      count(q.req.op, err);
       q.promise.deliver(make_error(err));
+    }
     st_.queue.clear();
+  }
+
+  void count(uint8_t op, wallet_errc outcome) {
+    if (st_.deps.stats)
+      st_.deps.stats->count_wallet_op(op, static_cast<uint8_t>(outcome));
   }
 
   void reload() {
@@ -265,6 +297,13 @@ wallet_actor::behavior_type wallet_impl(wallet_pointer self, int64_t player_id,
         return wallet_logic{self}.enqueue(std::move(req));
       },
       [self](committed_atom, const commit_result& r) { wallet_logic{self}.on_commit(r); },
+    [self](status_atom, uint8_t status) {
+      // Applies to requests not yet applied, too: a lock stops what is queued.
+      if (self->state.core)
+        self->state.core->set_account_status(status);
+      self->state.pending_status = status;
+      return true;
+    },
       [self](tick_atom) { wallet_logic{self}.on_tick(); },
       [self](stop_atom) { wallet_logic{self}.on_stop(); },
   };

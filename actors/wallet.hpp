@@ -11,6 +11,7 @@
 
 #include "actors/id_filter.hpp"
 #include "actors/messages.hpp"
+#include "actors/metrics.hpp"
 #include "actors/storage_actors.hpp"
 
 #include <chrono>
@@ -19,6 +20,8 @@ namespace agg {
 
 using wallet_actor =
     caf::typed_actor<caf::replies_to<wallet_atom, wallet_request>::with<wallet_receipt>,
+                     // The account's status changed (account_status).
+                     caf::replies_to<status_atom, uint8_t>::with<bool>,
                      caf::reacts_to<committed_atom, commit_result>,
                      caf::reacts_to<tick_atom>, caf::reacts_to<stop_atom>>;
 
@@ -34,6 +37,8 @@ struct wallet_deps {
   reader_actor reader;
   caf::actor registry;            // told when the wallet has been idle for idle_timeout
   std::shared_ptr<id_filter> ids; // the node's filter of stored ids
+  caf::actor presence; // told of every committed balance change; may be null
+  std::shared_ptr<metrics> stats; // may be null
   wallet_limits limits;
 };
 

@@ -23,12 +23,16 @@ bool printable(const std::string& s, size_t len_max) {
   return true;
 }
 
-bool valid_currency(const std::string& c) {
+} // namespace
+
+bool wallet_core::valid_currency(const std::string& c) {
   if (c.size() < currency_len_min || c.size() > currency_len_max) return false;
   for (char ch : c)
     if (!((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9'))) return false;
   return true;
 }
+
+namespace {
 
 apply_outcome refuse(wallet_errc e) {
   apply_outcome out;
@@ -58,7 +62,8 @@ const char* to_string(wallet_op op) {
 
 wallet_core::wallet_core(const wallet_snapshot& s, size_t cache_entries_max,
                          id_filter* ids)
-    : player_id_(s.player_id), cache_max_(cache_entries_max), ids_(ids),
+    : player_id_(s.player_id), account_status_(s.account_status),
+      cache_max_(cache_entries_max), ids_(ids),
       last_seq_(s.last_seq), last_hash_(s.last_hash) {
   for (const auto& b : s.balances)
     balances_[b.currency] = b.balance;
@@ -250,6 +255,7 @@ apply_outcome wallet_core::replay_or_duplicate(const wallet_request& req,
 apply_outcome wallet_core::apply_transfer(const wallet_request& req, int64_t now_us) {
   bool out_going = static_cast<wallet_op>(req.op) == wallet_op::withdraw;
   int64_t bal = balance(req.currency);
+  if (out_going && !active()) return refuse(wallet_errc::account_blocked);
   if (out_going && bal < req.amount) return refuse(wallet_errc::insufficient_funds);
   if (!out_going && bal > amount_minor_max - req.amount)
     return refuse(wallet_errc::balance_overflow);
@@ -262,6 +268,7 @@ apply_outcome wallet_core::apply_debit(const wallet_request& req, int64_t now_us
   auto* mark = known_mark(req.source, req.tx_id);
   if (mark == nullptr) return refuse(wallet_errc::unavailable);
   if (*mark) return refuse(wallet_errc::transaction_rolled_back);
+  if (!active()) return refuse(wallet_errc::account_blocked);
   std::optional<round_record> round;
   if (!req.round_id.empty()) {
     auto* known = known_round(req.source, req.round_id);

@@ -64,6 +64,17 @@ public:
   // Validates the fields of a request (ids, currency, amount) without any state.
   static wallet_errc validate(const wallet_request& req);
 
+  // 3 to 8 characters of A-Z and 0-9 (ISO 4217 codes and a few more).
+  static bool valid_currency(const std::string& c);
+
+  // Money going out of a locked or self-excluded account is refused; money coming
+  // in is not.
+  void set_account_status(uint8_t status) { account_status_ = status; }
+  uint8_t account_status() const { return account_status_; }
+  bool active() const {
+    return account_status_ == static_cast<uint8_t>(agg::account_status::active);
+  }
+
 private:
   // What the wallet remembers of one transaction id.
   struct tx_fact {
@@ -107,6 +118,7 @@ private:
                             int64_t now_us);
 
   int64_t player_id_;
+  uint8_t account_status_;
   size_t cache_max_;
   id_filter* ids_;
   int64_t last_seq_;

@@ -45,7 +45,8 @@ wallet_actor wallet_for(registry_pointer self, int64_t player) {
   if (auto i = st.stopping.find(player); i != st.stopping.end())
     predecessor = i->second.address();
   wallet_deps deps{st.deps.writer, reader_for(st, player),
-                   caf::actor_cast<caf::actor>(self), st.deps.ids, st.deps.limits};
+                   caf::actor_cast<caf::actor>(self), st.deps.ids, st.deps.presence,
+                   st.deps.stats, st.deps.limits};
   auto w = spawn_wallet(self, player, std::move(deps), predecessor);
   st.live.emplace(player, w);
   st.owner.emplace(w.id(), player);
@@ -98,7 +99,14 @@ registry_actor::behavior_type registry_impl(registry_pointer self, registry_deps
         return self->delegate(reader_for(self->state, player), history_atom_v, player,
                               before_seq, limit);
       },
-      [self](idle_atom, int64_t player) {
+      [self](status_atom, int64_t player, uint8_t status) -> caf::result<bool> {
+      auto& st = self->state;
+      auto i = st.live.find(player);
+      if (i == st.live.end())
+        return true;
+      return self->delegate(i->second, status_atom_v, status);
+    },
+    [self](idle_atom, int64_t player) {
         auto& st = self->state;
         auto i = st.live.find(player);
         auto sender = caf::actor_cast<caf::actor_addr>(self->current_sender());

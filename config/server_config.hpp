@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace agg {
 
@@ -43,8 +44,36 @@ struct server_options {
   int64_t restart_backoff_ms = 50; // first restart delay, doubled up to 2 s
   // Shutdown
   int64_t shutdown_timeout_ms = 30'000; // wait for in-flight commits at most
+  // Player WebSocket gateway
+  std::string ws_bind_address = "0.0.0.0";
+  int64_t ws_port = 8080; // 0 picks a free port (printed in the ready line)
+  int64_t ws_threads = 1; // io_context threads
+  int64_t ws_frame_bytes_max = 16 * 1024; // larger frames close with 1009
+  int64_t ws_handshake_timeout_ms = 5'000;
+  int64_t ws_idle_timeout_ms = 60'000; // pings keep a quiet connection alive
+  int64_t ws_write_queue_len_max = 256; // frames waiting to be written at most
+  int64_t ws_rate_per_s = 50; // requests per connection, token bucket refill
+  int64_t ws_burst = 100; // token bucket size per connection
+  int64_t ip_rate_per_s = 500; // requests per client address
+  int64_t ip_burst = 1'000;
+  int64_t ws_flood_strikes_max = 50; // rate_limited answers before disconnecting
+  // Operator HTTP API
+  std::string http_bind_address = "127.0.0.1";
+  int64_t http_port = 8081; // 0 picks a free port
+  int64_t http_threads = 4;
+  int64_t http_body_bytes_max = 64 * 1024;
+  // "name:role:key" with role read_only, support or admin; the key is the secret
+  std::vector<std::string> api_keys;
+  // Accounts and sessions
+  std::string token_key_file; // empty: <data_dir>/token.key, created if missing
+  int64_t token_ttl_s = 3'600;
+  int64_t password_ops_limit = 2; // argon2id passes (libsodium INTERACTIVE)
+  int64_t password_mem_kib = 65'536; // argon2id memory (libsodium INTERACTIVE)
+  int64_t account_workers = 2; // threads hashing and checking passwords
+  int64_t history_limit_max = 100; // ledger entries per history page at most
 
   std::string db_path() const;
+  std::string token_key_path() const;
   db::tuning db_tuning() const;
 
   // One line naming the first invalid key and why, or nothing when all are valid.

@@ -18,6 +18,7 @@ ledger_reader::ledger_reader(db::connection& conn)
           "SELECT seq, hash FROM ledger WHERE player_id = ? ORDER BY seq DESC LIMIT 1")),
       balances_(conn.prepare("SELECT currency, balance FROM balances WHERE player_id = ? "
                              "ORDER BY currency")),
+      status_(conn.prepare("SELECT status FROM accounts WHERE player_id = ?")),
       entry_(conn.prepare("SELECT "s + db::entry_columns +
                           " FROM ledger WHERE source = ? AND tx_id = ?")),
       mark_(conn.prepare(
@@ -44,6 +45,10 @@ wallet_snapshot ledger_reader::load_wallet(int64_t player_id) {
     while (balances_.step())
       s.balances.push_back({balances_.text(0), balances_.int64(1)});
     balances_.reset();
+    status_.bind(1, player_id);
+    if (status_.step())
+      s.account_status = static_cast<uint8_t>(status_.int64(0));
+    status_.reset();
     return s;
   });
 }

@@ -46,6 +46,7 @@ private:
   db::statement end_;
   db::statement head_;
   db::statement balances_;
+  db::statement status_;
   db::statement entry_;
   db::statement mark_;
   db::statement round_;

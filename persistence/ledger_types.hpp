@@ -85,6 +85,8 @@ struct wallet_snapshot {
   int64_t last_seq = 0;
   hash256 last_hash{};
   std::vector<currency_balance> balances;
+  // account_status of the player's account; active for a wallet without an account.
+  uint8_t account_status = 1;
 };
 
 // One entry to append plus the side effects it carries, in the order the wallet

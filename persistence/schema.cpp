@@ -10,7 +10,7 @@ namespace agg::db {
 namespace {
 
 // Append only: never edit a migration that has shipped.
-constexpr std::array<const char*, 1> migrations = {
+constexpr std::array<const char*, 2> migrations = {
     // 1: balances, the hash-chained ledger (a player's chain head is its last row),
     // rollback markers and rounds.
     R"sql(
@@ -64,6 +64,38 @@ CREATE TABLE rounds(
   updated_us        INTEGER NOT NULL,
   PRIMARY KEY (source, round_id)
 ) WITHOUT ROWID;
+)sql",
+  // 2: player accounts, login sessions and the operator audit trail.
+  R"sql(
+CREATE TABLE accounts(
+  player_id             INTEGER PRIMARY KEY AUTOINCREMENT,
+  username              TEXT    NOT NULL UNIQUE COLLATE NOCASE,
+  password_hash         TEXT    NOT NULL,
+  email                 TEXT    NOT NULL,
+  currency              TEXT    NOT NULL,
+  status                INTEGER NOT NULL,
+  tokens_valid_after_us INTEGER NOT NULL,
+  created_us            INTEGER NOT NULL,
+  updated_us            INTEGER NOT NULL
+);
+CREATE TABLE sessions(
+  session_id TEXT    PRIMARY KEY,
+  player_id  INTEGER NOT NULL,
+  created_us INTEGER NOT NULL,
+  expires_us INTEGER NOT NULL,
+  revoked_us INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX sessions_player ON sessions(player_id);
+CREATE TABLE audit(
+  audit_id   INTEGER PRIMARY KEY,
+  at_us      INTEGER NOT NULL,
+  actor      TEXT    NOT NULL,
+  role       TEXT    NOT NULL,
+  action     TEXT    NOT NULL,
+  target     TEXT    NOT NULL,
+  request_id TEXT    NOT NULL,
+  detail     TEXT    NOT NULL
+);
 )sql",
 };
 

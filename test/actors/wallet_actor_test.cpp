@@ -259,11 +259,13 @@ TEST_CASE("a crashed ledger writer is restarted with the wallets that depend on 
           "[wallet][supervision]") {
   node_fixture f;
   REQUIRE(f.call(deposit(1, "d1", 1000)).ok());
-  caf::actor writer;
-  f.self
-      ->request(f.the_node().root(), std::chrono::seconds{5}, caf::get_atom_v,
-                std::string{"ledger_writer"})
-      .receive([&](caf::actor& a) { writer = a; }, [](caf::error&) {});
+  auto child = [&](const caf::actor& sup, const std::string& id) {
+    caf::actor out;
+    f.self->request(sup, std::chrono::seconds{5}, caf::get_atom_v, id)
+      .receive([&](caf::actor& a) { out = a; }, [](caf::error&) {});
+    return out;
+  };
+  auto writer = child(child(f.the_node().root(), "storage"), "ledger_writer");
   REQUIRE(writer);
   f.self->monitor(writer);
   f.self->send_exit(writer, caf::exit_reason::kill);

@@ -32,6 +32,10 @@ inline server_options test_options(const temp_dir& dir) {
   o.data_dir = dir.str();
   o.commit_window_us = 200;
   o.id_filter_bytes = 1 << 20;
+  o.password_ops_limit = 1; // argon2id at its minimum: tests hash many passwords
+  o.password_mem_kib = 8;
+  o.ws_port = 0;
+  o.http_port = 0;
   o.storage_timeout_ms = 10'000;
   o.request_timeout_ms = 10'000;
   return o;

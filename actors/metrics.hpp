@@ -1,0 +1,71 @@
+#pragma once
+
+// Process metrics, updated lock-free from any thread and rendered in the Prometheus
+// text format for /metrics.
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+
+namespace agg {
+
+class histogram {
+public:
+  // Upper bounds of the buckets, microseconds.
+  static constexpr std::array<int64_t, 12> bounds_us = {
+    100, 250, 500, 1'000, 2'500, 5'000, 10'000, 25'000, 50'000, 100'000, 250'000, 1'000'000};
+
+  void observe(int64_t us);
+  // Appends the series `name` (a histogram in seconds) to `out`.
+  void render(const std::string& name, const std::string& help, std::string& out) const;
+
+private:
+  std::array<std::atomic<int64_t>, bounds_us.size() + 1> buckets_{};
+  std::atomic<int64_t> sum_us_{0};
+  std::atomic<int64_t> count_{0};
+};
+
+// Counters keyed by a label value (an error code, an operation and its outcome).
+class labeled_counter {
+public:
+  void inc(const std::string& label, int64_t n = 1);
+  int64_t get(const std::string& label) const;
+  void render(const std::string& name, const std::string& label_name,
+              const std::string& help, std::string& out) const;
+
+private:
+  mutable std::mutex mtx_;
+  std::map<std::string, int64_t> values_;
+};
+
+struct metrics {
+  // Player connections
+  std::atomic<int64_t> ws_connections{0}; // open now
+  std::atomic<int64_t> ws_connections_total{0};
+  std::atomic<int64_t> ws_messages_in{0};
+  std::atomic<int64_t> ws_messages_out{0};
+  labeled_counter ws_closed; // by reason
+  labeled_counter errors; // error frames and HTTP errors by code
+  // Wallets: [wallet_op][wallet_errc], none meaning success
+  void count_wallet_op(uint8_t op, uint8_t errc) {
+    if (op < wallet_ops.size() && errc < wallet_ops[op].size())
+      wallet_ops[op][errc].fetch_add(1, std::memory_order_relaxed);
+  }
+  std::array<std::array<std::atomic<int64_t>, 16>, 6> wallet_ops{};
+  histogram commit_latency; // one transaction, from BEGIN to COMMIT returned
+  std::atomic<int64_t> commit_writes{0};
+  std::atomic<int64_t> commits{0};
+  std::atomic<int64_t> failed_commits{0};
+  // Supervision
+  std::atomic<int64_t> actor_restarts{0};
+  std::atomic<int64_t> session_failures{0};
+  // HTTP
+  std::atomic<int64_t> http_requests{0};
+
+  std::string prometheus() const;
+};
+
+} // namespace agg

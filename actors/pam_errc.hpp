@@ -1,0 +1,31 @@
+#pragma once
+
+// Errors of the account service (player account management), as values with stable
+// wire names.
+
+#include <caf/atom.hpp>
+#include <caf/error.hpp>
+
+#include <cstdint>
+
+namespace agg {
+
+enum class pam_errc : uint8_t {
+  none = 0,
+  username_taken = 1,
+  invalid_credentials, // unknown username or wrong password: not told apart
+  account_locked,
+  account_self_excluded,
+  invalid_username, // 3 to 32 of A-Z a-z 0-9 . _ -
+  weak_password, // 8 to 128 bytes
+  invalid_email,
+  invalid_currency,
+  player_not_found,
+  storage_error, // retryable
+};
+
+const char* to_string(pam_errc x);
+caf::atom_value pam_error_category();
+caf::error make_error(pam_errc x);
+
+} // namespace agg

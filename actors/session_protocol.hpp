@@ -1,0 +1,73 @@
+#pragma once
+
+// What a player's connection hears, as plain types (client_request, what it says,
+// is in messages.hpp): the gateway decodes frames into client_request and encodes
+// server_message into frames; the session actor never sees JSON or sockets.
+
+#include "actors/messages.hpp"
+
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace agg {
+
+// -- server messages: replies carry the request's id, pushes carry none ---------
+
+struct out_error {
+  std::string id;
+  std::string code;
+  std::string message;
+};
+
+struct out_pong {
+  std::string id;
+  int64_t server_time_us = 0;
+};
+
+// registered, logged_in, resumed, refreshed
+struct out_session {
+  std::string id;
+  std::string type;
+  login_grant grant;
+  std::vector<currency_balance> balances;
+};
+
+// logged_out, self_excluded
+struct out_ack {
+  std::string id;
+  std::string type;
+};
+
+struct out_balance {
+  std::string id;
+  std::vector<currency_balance> balances;
+};
+
+struct out_balance_push {
+  balance_push push;
+};
+
+struct out_history {
+  std::string id;
+  std::vector<ledger_entry> entries;
+  int64_t next_before_seq = 0; // 0 when this is the oldest page
+};
+
+using server_message = std::variant<out_error, out_pong, out_session, out_ack, out_balance,
+                                    out_balance_push, out_history>;
+
+// Where a session's messages go: the gateway's connection. Thread-safe.
+class client_sink {
+public:
+  virtual ~client_sink() = default;
+  virtual void deliver(server_message msg) = 0;
+  // Sends a close frame with the code and reason, then closes.
+  virtual void close(uint16_t code, std::string reason) = 0;
+};
+
+// The stable wire code of an error from any service (wallet, accounts); CAF's own
+// delivery errors (timeouts, a receiver gone) become "unavailable".
+std::string error_code_of(const caf::error& err);
+
+} // namespace agg

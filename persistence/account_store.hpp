@@ -1,0 +1,84 @@
+#pragma once
+
+// Player accounts, login sessions and the operator audit trail. No CAF.
+
+#include "persistence/sqlite.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace agg {
+
+enum class account_status : uint8_t {
+  active = 1,
+  locked = 2, // by an operator
+  self_excluded = 3, // by the player
+};
+
+const char* to_string(account_status s);
+// Returns false for an unknown name.
+bool account_status_from_string(const std::string& name, account_status& out);
+
+struct account {
+  int64_t player_id = 0;
+  std::string username;
+  std::string password_hash; // argon2id, libsodium's encoded string
+  std::string email;
+  std::string currency;
+  uint8_t status = static_cast<uint8_t>(account_status::active);
+  int64_t tokens_valid_after_us = 0; // tokens issued before this are void
+  int64_t created_us = 0;
+  int64_t updated_us = 0;
+};
+
+struct audit_record {
+  int64_t at_us = 0;
+  std::string actor; // API key name
+  std::string role;
+  std::string action; // e.g. "player.lock"
+  std::string target; // e.g. "player:17"
+  std::string request_id;
+  std::string detail; // JSON
+};
+
+class account_store {
+public:
+  explicit account_store(db::connection& conn);
+
+  // Returns the new player id, or nothing when the username is taken.
+  std::optional<int64_t> create(const account& a);
+  std::optional<account> by_id(int64_t player_id);
+  std::optional<account> by_username(const std::string& username);
+  // Sets the status; leaving `active` also voids every token issued so far.
+  // Returns false for an unknown player.
+  bool set_status(int64_t player_id, account_status status, int64_t now_us);
+
+  void add_session(const std::string& session_id, int64_t player_id, int64_t created_us,
+                   int64_t expires_us);
+  // Returns false when the session is unknown or already revoked.
+  bool revoke_session(const std::string& session_id, int64_t now_us);
+  // Revoked sessions that have not expired yet, as (session id, expires_us).
+  std::vector<std::pair<std::string, int64_t>> revoked_sessions(int64_t now_us);
+  // Players whose older tokens are void, as (player id, tokens_valid_after_us).
+  std::vector<std::pair<int64_t, int64_t>> token_cutoffs();
+
+  void audit(const audit_record& r);
+  // Newest first, at most `limit`.
+  std::vector<audit_record> audit_trail(int64_t limit);
+
+private:
+  std::optional<account> one(db::statement& st);
+
+  db::connection& conn_;
+  db::statement insert_;
+  db::statement by_id_;
+  db::statement by_name_;
+  db::statement set_status_;
+  db::statement add_session_;
+  db::statement revoke_session_;
+  db::statement insert_audit_;
+};
+
+} // namespace agg
