@@ -20,7 +20,8 @@ int64_t now_us() {
 }
 
 account_view view_of(const account& a) {
-  return {a.player_id, a.username, a.email, a.currency, a.status, a.created_us, a.updated_us};
+  return {a.player_id, a.username,   a.email,     a.currency,
+          a.status,    a.created_us, a.updated_us};
 }
 
 pam_errc refusal_of(uint8_t status) {
@@ -48,8 +49,7 @@ using worker_pointer = account_actor::stateful_pointer<worker_state>;
 std::string hash_password(const worker_state& st, const std::string& password) {
   char out[crypto_pwhash_STRBYTES];
   if (crypto_pwhash_str(out, password.data(), password.size(), st.opts.password_ops_limit,
-                        st.opts.password_mem_bytes)
-      != 0)
+                        st.opts.password_mem_bytes) != 0)
     throw std::runtime_error("crypto_pwhash_str: out of memory");
   return out;
 }
@@ -69,9 +69,11 @@ caf::result<login_grant> open_session(worker_state& st, const account& a) {
   auto now = now_us();
   token_claims claims{a.player_id, token_authority::new_session_id(), now,
                       now + st.tokens->ttl_us()};
-  st.store->add_session(claims.session_id, a.player_id, claims.issued_us, claims.expires_us);
-  return login_grant{a.player_id, a.username,         a.currency,        a.status,
-                     claims.session_id, st.tokens->issue(claims), claims.expires_us};
+  st.store->add_session(claims.session_id, a.player_id, claims.issued_us,
+                        claims.expires_us);
+  return login_grant{a.player_id,      a.username,        a.currency,
+                     a.status,         claims.session_id, st.tokens->issue(claims),
+                     claims.expires_us};
 }
 
 account_actor::behavior_type worker_impl(worker_pointer self, account_options opts,
@@ -84,89 +86,87 @@ account_actor::behavior_type worker_impl(worker_pointer self, account_options op
   st.store = std::make_unique<account_store>(st.conn);
   st.dummy_hash = hash_password(st, "not a password of anyone");
   return {
-    [self](register_atom, const register_request& r) -> caf::result<login_grant> {
-      auto& st = self->state;
-      if (!valid_username(r.username))
-        return make_error(pam_errc::invalid_username);
-      if (!valid_password(r.password))
-        return make_error(pam_errc::weak_password);
-      if (!valid_email(r.email))
-        return make_error(pam_errc::invalid_email);
-      if (!wallet_core::valid_currency(r.currency))
-        return make_error(pam_errc::invalid_currency);
-      account a;
-      a.username = r.username;
-      a.password_hash = hash_password(st, r.password);
-      a.email = r.email;
-      a.currency = r.currency;
-      a.created_us = now_us();
-      return guarded([&]() -> caf::result<login_grant> {
-        auto id = st.store->create(a);
-        if (!id)
-          return make_error(pam_errc::username_taken);
-        a.player_id = *id;
-        return open_session(st, a);
-      });
-    },
-    [self](login_atom, const std::string& username,
-           const std::string& password) -> caf::result<login_grant> {
-      auto& st = self->state;
-      return guarded([&]() -> caf::result<login_grant> {
-        auto a = valid_username(username) ? st.store->by_username(username) : std::nullopt;
-        const auto& hash = a ? a->password_hash : st.dummy_hash;
-        bool match = crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size())
-                     == 0;
-        if (!a || !match)
-          return make_error(pam_errc::invalid_credentials);
-        if (auto refusal = refusal_of(a->status); refusal != pam_errc::none)
-          return make_error(refusal);
-        return open_session(st, *a);
-      });
-    },
-    [self](logout_atom, const std::string& session_id, int64_t expires_us) {
-      auto& st = self->state;
-      st.tokens->revoke_session(session_id, expires_us);
-      return guarded([&]() -> caf::result<bool> {
-        return st.store->revoke_session(session_id, now_us());
-      });
-    },
-    [self](account_atom, int64_t player) {
-      return guarded([&]() -> caf::result<account_view> {
-        auto a = self->state.store->by_id(player);
-        if (!a)
-          return make_error(pam_errc::player_not_found);
-        return view_of(*a);
-      });
-    },
-    [self](status_atom, int64_t player, uint8_t status) {
-      auto& st = self->state;
-      return guarded([&]() -> caf::result<account_view> {
-        auto s = static_cast<account_status>(status);
-        if (s != account_status::active && s != account_status::locked
-            && s != account_status::self_excluded)
-          return make_error(pam_errc::player_not_found);
-        auto now = now_us();
-        if (!st.store->set_status(player, s, now))
-          return make_error(pam_errc::player_not_found);
-        if (s != account_status::active)
-          st.tokens->revoke_player(player, now);
-        return view_of(*st.store->by_id(player));
-      });
-    },
-    [self](audit_atom, const audit_record& r) {
-      return guarded([&]() -> caf::result<bool> {
-        self->state.store->audit(r);
-        return true;
-      });
-    },
+      [self](register_atom, const register_request& r) -> caf::result<login_grant> {
+        auto& st = self->state;
+        if (!valid_username(r.username)) return make_error(pam_errc::invalid_username);
+        if (!valid_password(r.password)) return make_error(pam_errc::weak_password);
+        if (!valid_email(r.email)) return make_error(pam_errc::invalid_email);
+        if (!wallet_core::valid_currency(r.currency))
+          return make_error(pam_errc::invalid_currency);
+        account a;
+        a.username = r.username;
+        a.password_hash = hash_password(st, r.password);
+        a.email = r.email;
+        a.currency = r.currency;
+        a.created_us = now_us();
+        return guarded([&]() -> caf::result<login_grant> {
+          auto id = st.store->create(a);
+          if (!id) return make_error(pam_errc::username_taken);
+          a.player_id = *id;
+          return open_session(st, a);
+        });
+      },
+      [self](login_atom, const std::string& username,
+             const std::string& password) -> caf::result<login_grant> {
+        auto& st = self->state;
+        return guarded([&]() -> caf::result<login_grant> {
+          auto a =
+              valid_username(username) ? st.store->by_username(username) : std::nullopt;
+          const auto& hash = a ? a->password_hash : st.dummy_hash;
+          bool match = crypto_pwhash_str_verify(hash.c_str(), password.data(),
+                                                password.size()) == 0;
+          if (!a || !match) return make_error(pam_errc::invalid_credentials);
+          if (auto refusal = refusal_of(a->status); refusal != pam_errc::none)
+            return make_error(refusal);
+          return open_session(st, *a);
+        });
+      },
+      [self](logout_atom, const std::string& session_id, int64_t expires_us) {
+        auto& st = self->state;
+        st.tokens->revoke_session(session_id, expires_us);
+        return guarded([&]() -> caf::result<bool> {
+          return st.store->revoke_session(session_id, now_us());
+        });
+      },
+      [self](account_atom, int64_t player) {
+        return guarded([&]() -> caf::result<account_view> {
+          auto a = self->state.store->by_id(player);
+          if (!a) return make_error(pam_errc::player_not_found);
+          return view_of(*a);
+        });
+      },
+      [self](status_atom, int64_t player, uint8_t status) {
+        auto& st = self->state;
+        return guarded([&]() -> caf::result<account_view> {
+          auto s = static_cast<account_status>(status);
+          if (s != account_status::active && s != account_status::locked &&
+              s != account_status::self_excluded)
+            return make_error(pam_errc::player_not_found);
+          auto now = now_us();
+          if (!st.store->set_status(player, s, now))
+            return make_error(pam_errc::player_not_found);
+          if (s != account_status::active) st.tokens->revoke_player(player, now);
+          return view_of(*st.store->by_id(player));
+        });
+      },
+      [self](audit_atom, const audit_record& r) {
+        return guarded([&]() -> caf::result<bool> {
+          self->state.store->audit(r);
+          return true;
+        });
+      },
+      [self](audit_atom, int64_t limit) {
+        return guarded([&]() -> caf::result<audit_page> {
+          return audit_page{self->state.store->audit_trail(limit)};
+        });
+      },
   };
 }
 
 } // namespace
 
 bool valid_username(const std::string& s) {
-  if (s.size() < 3 || s.size() > 32)
-    return false;
+  if (s.size() < 3 || s.size() > 32) return false;
   for (char c : s)
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-')
       return false;
@@ -178,18 +178,16 @@ bool valid_password(const std::string& s) {
 }
 
 bool valid_email(const std::string& s) {
-  if (s.empty())
-    return true;
+  if (s.empty()) return true;
   auto at = s.find('@');
-  return s.size() <= 254 && at != std::string::npos && at > 0 && at + 1 < s.size()
-         && s.find('@', at + 1) == std::string::npos
-         && s.find_first_of(" \t\r\n") == std::string::npos;
+  return s.size() <= 254 && at != std::string::npos && at > 0 && at + 1 < s.size() &&
+         s.find('@', at + 1) == std::string::npos &&
+         s.find_first_of(" \t\r\n") == std::string::npos;
 }
 
 account_actor spawn_account_service(caf::actor_system& sys, const account_options& opts,
                                     std::shared_ptr<token_authority> tokens) {
-  if (sodium_init() < 0)
-    throw std::runtime_error("libsodium failed to initialize");
+  if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialize");
   {
     auto conn = db::connection::open(opts.db_path, db::open_mode::read_only, opts.tuning);
     account_store store{conn};
@@ -199,7 +197,8 @@ account_actor spawn_account_service(caf::actor_system& sys, const account_option
       tokens->revoke_player(player, cutoff);
   }
   auto factory = [&sys, opts, tokens] {
-    return caf::actor_cast<caf::actor>(sys.spawn<caf::detached>(worker_impl, opts, tokens));
+    return caf::actor_cast<caf::actor>(
+        sys.spawn<caf::detached>(worker_impl, opts, tokens));
   };
   auto pool = caf::actor_pool::make(sys.dummy_execution_unit(), opts.workers, factory,
                                     caf::actor_pool::round_robin());

@@ -14,19 +14,21 @@
 namespace agg {
 
 using account_actor = caf::typed_actor<
-  caf::replies_to<register_atom, register_request>::with<login_grant>,
-  caf::replies_to<login_atom, std::string, std::string>::with<login_grant>,
-  // Revokes the session (id, expiry of its token).
-  caf::replies_to<logout_atom, std::string, int64_t>::with<bool>,
-  caf::replies_to<account_atom, int64_t>::with<account_view>,
-  // Sets the status (account_status); leaving active voids the player's tokens.
-  caf::replies_to<status_atom, int64_t, uint8_t>::with<account_view>,
-  caf::replies_to<audit_atom, audit_record>::with<bool>>;
+    caf::replies_to<register_atom, register_request>::with<login_grant>,
+    caf::replies_to<login_atom, std::string, std::string>::with<login_grant>,
+    // Revokes the session (id, expiry of its token).
+    caf::replies_to<logout_atom, std::string, int64_t>::with<bool>,
+    caf::replies_to<account_atom, int64_t>::with<account_view>,
+    // Sets the status (account_status); leaving active voids the player's tokens.
+    caf::replies_to<status_atom, int64_t, uint8_t>::with<account_view>,
+    caf::replies_to<audit_atom, audit_record>::with<bool>,
+    // The newest audit records, at most this many.
+    caf::replies_to<audit_atom, int64_t>::with<audit_page>>;
 
 struct account_options {
   std::string db_path;
   db::tuning tuning;
-  uint64_t password_ops_limit = 2; // argon2id passes
+  uint64_t password_ops_limit = 2;       // argon2id passes
   size_t password_mem_bytes = 64u << 20; // argon2id memory
   size_t workers = 2;
 };

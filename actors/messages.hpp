@@ -134,6 +134,11 @@ struct account_view {
   int64_t updated_us = 0;
 };
 
+// The newest audit records, newest first.
+struct audit_page {
+  std::vector<audit_record> entries;
+};
+
 // A committed balance change, pushed to every connection of the player.
 struct balance_push {
   int64_t player_id = 0;
@@ -168,7 +173,6 @@ struct client_request {
   int64_t before_seq = 0;
   int64_t limit = 0;
 };
-
 
 // -- inspect ------------------------------------------------------------------
 
@@ -277,6 +281,11 @@ typename Inspector::result_type inspect(Inspector& f, audit_record& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, audit_page& x) {
+  return f(caf::meta::type_name("agg.audit_page"), x.entries);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, balance_push& x) {
   return f(caf::meta::type_name("agg.balance_push"), x.player_id, x.currency, x.balance,
            x.seq, x.op);
@@ -303,6 +312,7 @@ CAF_ADD_TYPE_ID(agg, (agg::register_request))
 CAF_ADD_TYPE_ID(agg, (agg::login_grant))
 CAF_ADD_TYPE_ID(agg, (agg::account_view))
 CAF_ADD_TYPE_ID(agg, (agg::audit_record))
+CAF_ADD_TYPE_ID(agg, (agg::audit_page))
 CAF_ADD_TYPE_ID(agg, (agg::balance_push))
 CAF_ADD_TYPE_ID(agg, (agg::client_request))
 CAF_ADD_ATOM(agg, agg, wallet_atom, "wallet")

@@ -41,8 +41,8 @@ void histogram::render(const std::string& name, const std::string& help,
   int64_t cumulative = 0;
   for (size_t i = 0; i < bounds_us.size(); ++i) {
     cumulative += buckets_[i].load(std::memory_order_relaxed);
-    out += name + "_bucket{le=\"" + seconds(bounds_us[i]) + "\"} " + std::to_string(cumulative)
-           + "\n";
+    out += name + "_bucket{le=\"" + seconds(bounds_us[i]) + "\"} " +
+           std::to_string(cumulative) + "\n";
   }
   cumulative += buckets_[bounds_us.size()].load(std::memory_order_relaxed);
   out += name + "_bucket{le=\"+Inf\"} " + std::to_string(cumulative) + "\n";
@@ -66,12 +66,15 @@ void labeled_counter::render(const std::string& name, const std::string& label_n
   header(out, name, "counter", help);
   std::lock_guard<std::mutex> guard{mtx_};
   for (const auto& [label, value] : values_)
-    out += name + "{" + label_name + "=\"" + label + "\"} " + std::to_string(value) + "\n";
+    out +=
+        name + "{" + label_name + "=\"" + label + "\"} " + std::to_string(value) + "\n";
 }
 
 std::string metrics::prometheus() const {
   std::string out;
-  auto get = [](const std::atomic<int64_t>& a) { return a.load(std::memory_order_relaxed); };
+  auto get = [](const std::atomic<int64_t>& a) {
+    return a.load(std::memory_order_relaxed);
+  };
   scalar(out, "agg_ws_connections", "gauge", "Open player WebSocket connections.",
          get(ws_connections));
   scalar(out, "agg_ws_connections_total", "counter", "Player connections accepted.",
@@ -80,25 +83,30 @@ std::string metrics::prometheus() const {
          get(ws_messages_in));
   scalar(out, "agg_ws_messages_out_total", "counter", "Frames sent to players.",
          get(ws_messages_out));
-  ws_closed.render("agg_ws_closed_total", "reason", "Connections closed, by reason.", out);
+  ws_closed.render("agg_ws_closed_total", "reason", "Connections closed, by reason.",
+                   out);
   errors.render("agg_errors_total", "code", "Errors answered, by code.", out);
-  header(out, "agg_wallet_ops_total", "counter", "Wallet operations by operation and outcome.");
+  header(out, "agg_wallet_ops_total", "counter",
+         "Wallet operations by operation and outcome.");
   for (size_t op = 0; op < wallet_ops.size(); ++op)
     for (size_t code = 0; code < wallet_ops[op].size(); ++code)
       if (auto n = get(wallet_ops[op][code]); n > 0)
-        out += std::string{"agg_wallet_ops_total{op=\""} + to_string(static_cast<wallet_op>(op))
-               + "\",outcome=\"" + (code == 0 ? "ok" : to_string(static_cast<wallet_errc>(code)))
-               + "\"} " + std::to_string(n) + "\n";
-  commit_latency.render("agg_commit_duration_seconds", "Ledger transaction duration.", out);
-  scalar(out, "agg_commits_total", "counter", "Ledger transactions committed.", get(commits));
+        out += std::string{"agg_wallet_ops_total{op=\""} +
+               to_string(static_cast<wallet_op>(op)) + "\",outcome=\"" +
+               (code == 0 ? "ok" : to_string(static_cast<wallet_errc>(code))) + "\"} " +
+               std::to_string(n) + "\n";
+  commit_latency.render("agg_commit_duration_seconds", "Ledger transaction duration.",
+                        out);
+  scalar(out, "agg_commits_total", "counter", "Ledger transactions committed.",
+         get(commits));
   scalar(out, "agg_commit_writes_total", "counter", "Ledger entries committed.",
          get(commit_writes));
   scalar(out, "agg_commit_failures_total", "counter", "Ledger transactions that failed.",
          get(failed_commits));
   scalar(out, "agg_actor_restarts_total", "counter", "Supervised actors restarted.",
          get(actor_restarts));
-  scalar(out, "agg_session_failures_total", "counter", "Player session actors that failed.",
-         get(session_failures));
+  scalar(out, "agg_session_failures_total", "counter",
+         "Player session actors that failed.", get(session_failures));
   scalar(out, "agg_http_requests_total", "counter", "Operator API requests.",
          get(http_requests));
   return out;

@@ -16,7 +16,8 @@ class histogram {
 public:
   // Upper bounds of the buckets, microseconds.
   static constexpr std::array<int64_t, 12> bounds_us = {
-    100, 250, 500, 1'000, 2'500, 5'000, 10'000, 25'000, 50'000, 100'000, 250'000, 1'000'000};
+      100,    250,    500,    1'000,   2'500,   5'000,
+      10'000, 25'000, 50'000, 100'000, 250'000, 1'000'000};
 
   void observe(int64_t us);
   // Appends the series `name` (a histogram in seconds) to `out`.
@@ -48,7 +49,7 @@ struct metrics {
   std::atomic<int64_t> ws_messages_in{0};
   std::atomic<int64_t> ws_messages_out{0};
   labeled_counter ws_closed; // by reason
-  labeled_counter errors; // error frames and HTTP errors by code
+  labeled_counter errors;    // error frames and HTTP errors by code
   // Wallets: [wallet_op][wallet_errc], none meaning success
   void count_wallet_op(uint8_t op, uint8_t errc) {
     if (op < wallet_ops.size() && errc < wallet_ops[op].size())

@@ -31,7 +31,8 @@ supervisor_flags flags_of(const server_options& opts, restart_strategy strategy,
   return flags;
 }
 
-std::vector<child_spec> storage_children(const server_options& opts, const node_hooks& hooks,
+std::vector<child_spec> storage_children(const server_options& opts,
+                                         const node_hooks& hooks,
                                          std::shared_ptr<id_filter> ids,
                                          std::shared_ptr<metrics> stats) {
   std::vector<child_spec> out;
@@ -57,23 +58,24 @@ std::vector<child_spec> storage_children(const server_options& opts, const node_
   limits.queue_len_max = static_cast<size_t>(opts.wallet_queue_len_max);
   auto readers = opts.reader_count;
   child_spec registry{
-    "wallet_registry", [=](caf::actor_system& sys, const child_handles& h) {
-      registry_deps deps;
-      deps.writer = h.at("ledger_writer");
-      for (int64_t i = 0; i < readers; ++i)
-        deps.readers.push_back(caf::actor_cast<reader_actor>(h.at(reader_id(i))));
-      deps.ids = ids;
-      deps.presence = caf::actor_cast<caf::actor>(sys.registry().get(presence_name));
-      deps.stats = stats;
-      deps.limits = limits;
-      return caf::actor_cast<caf::actor>(spawn_wallet_registry(sys, std::move(deps)));
-    }};
+      "wallet_registry", [=](caf::actor_system& sys, const child_handles& h) {
+        registry_deps deps;
+        deps.writer = h.at("ledger_writer");
+        for (int64_t i = 0; i < readers; ++i)
+          deps.readers.push_back(caf::actor_cast<reader_actor>(h.at(reader_id(i))));
+        deps.ids = ids;
+        deps.presence = caf::actor_cast<caf::actor>(sys.registry().get(presence_name));
+        deps.stats = stats;
+        deps.limits = limits;
+        return caf::actor_cast<caf::actor>(spawn_wallet_registry(sys, std::move(deps)));
+      }};
   registry.registered_name = wallet_registry_name();
   out.push_back(std::move(registry));
   auto interval = std::chrono::milliseconds{opts.checkpoint_interval_ms};
-  out.push_back({"checkpointer", [r, interval](caf::actor_system& sys, const child_handles&) {
-                   return spawn_checkpointer(sys, r, interval);
-                 }});
+  out.push_back(
+      {"checkpointer", [r, interval](caf::actor_system& sys, const child_handles&) {
+         return spawn_checkpointer(sys, r, interval);
+       }});
   return out;
 }
 
@@ -89,19 +91,20 @@ std::vector<child_spec> root_children(const server_options& opts, const node_hoo
   out.push_back(std::move(presence));
   auto storage = storage_children(opts, hooks, std::move(ids), stats);
   auto storage_flags = flags_of(opts, restart_strategy::rest_for_one, stats);
-  out.push_back({"storage", [storage, storage_flags](caf::actor_system& sys,
-                                                     const child_handles&) {
-                   return spawn_supervisor(sys, storage_flags, storage);
-                 }});
+  out.push_back(
+      {"storage", [storage, storage_flags](caf::actor_system& sys, const child_handles&) {
+         return spawn_supervisor(sys, storage_flags, storage);
+       }});
   account_options a;
   a.db_path = opts.db_path();
   a.tuning = opts.db_tuning();
   a.password_ops_limit = static_cast<uint64_t>(opts.password_ops_limit);
   a.password_mem_bytes = static_cast<size_t>(opts.password_mem_kib) * 1024;
   a.workers = static_cast<size_t>(opts.account_workers);
-  child_spec accounts{"accounts", [a, tokens](caf::actor_system& sys, const child_handles&) {
-                        return caf::actor_cast<caf::actor>(spawn_account_service(sys, a, tokens));
-                      }};
+  child_spec accounts{
+      "accounts", [a, tokens](caf::actor_system& sys, const child_handles&) {
+        return caf::actor_cast<caf::actor>(spawn_account_service(sys, a, tokens));
+      }};
   accounts.registered_name = accounts_name;
   out.push_back(std::move(accounts));
   child_spec sessions{"sessions", [stats](caf::actor_system& sys, const child_handles&) {
@@ -115,7 +118,8 @@ std::vector<child_spec> root_children(const server_options& opts, const node_hoo
 } // namespace
 
 node::node(caf::actor_system& sys, const server_options& opts, node_hooks hooks)
-  : sys_(sys), opts_(opts), hooks_(std::move(hooks)), stats_(std::make_shared<metrics>()) {
+    : sys_(sys), opts_(opts), hooks_(std::move(hooks)),
+      stats_(std::make_shared<metrics>()) {
   auto ids = std::make_shared<id_filter>(static_cast<size_t>(opts.id_filter_bytes));
   {
     auto conn = db::connection::open(opts.db_path(), db::open_mode::read_write_create,
@@ -125,8 +129,8 @@ node::node(caf::actor_system& sys, const server_options& opts, node_hooks hooks)
       ids->add(id_key(static_cast<id_kind>(kind), source, id));
     });
   }
-  tokens_ = std::make_shared<token_authority>(load_or_create_token_key(opts.token_key_path()),
-                                              opts.token_ttl_s * 1'000'000);
+  tokens_ = std::make_shared<token_authority>(
+      load_or_create_token_key(opts.token_key_path()), opts.token_ttl_s * 1'000'000);
   root_ = spawn_supervisor(sys, flags_of(opts, restart_strategy::one_for_one, stats_),
                            root_children(opts, hooks_, ids, stats_, tokens_));
   // The supervisors start their children when they first run; wait for that, so
@@ -135,18 +139,18 @@ node::node(caf::actor_system& sys, const server_options& opts, node_hooks hooks)
   caf::actor storage;
   caf::error failed;
   self->request(root_, std::chrono::seconds{30}, caf::get_atom_v, std::string{"storage"})
-    .receive([&](caf::actor& a) { storage = a; }, [&](caf::error& err) { failed = err; });
+      .receive([&](caf::actor& a) { storage = a; },
+               [&](caf::error& err) { failed = err; });
   if (!failed && storage)
     self->request(storage, std::chrono::seconds{30}, caf::get_atom_v,
                   std::string{"wallet_registry"})
-      .receive([](const caf::actor&) {}, [&](caf::error& err) { failed = err; });
+        .receive([](const caf::actor&) {}, [&](caf::error& err) { failed = err; });
   if (failed || !storage)
     throw std::runtime_error("node did not start: " + sys.render(failed));
 }
 
 node::~node() {
-  if (!stopped_)
-    shutdown(std::chrono::milliseconds{5000});
+  if (!stopped_) shutdown(std::chrono::milliseconds{5000});
 }
 
 caf::actor node::named(caf::atom_value name) const {
@@ -185,18 +189,17 @@ session_deps node::session_dependencies() const {
 }
 
 bool node::shutdown(std::chrono::milliseconds timeout) {
-  if (stopped_)
-    return true;
+  if (stopped_) return true;
   stopped_ = true;
   bool drained = true;
   caf::scoped_actor self{sys_};
   self->request(wallets(), timeout, drain_atom_v)
-    .receive([](int64_t) {},
-             [&](const caf::error& err) {
-               drained = false;
-               std::cerr << "shutdown: wallets did not drain: " << sys_.render(err)
-                         << std::endl;
-             });
+      .receive([](int64_t) {},
+               [&](const caf::error& err) {
+                 drained = false;
+                 std::cerr << "shutdown: wallets did not drain: " << sys_.render(err)
+                           << std::endl;
+               });
   self->monitor(root_);
   self->send_exit(root_, caf::exit_reason::user_shutdown);
   self->receive([](const caf::down_msg&) {});

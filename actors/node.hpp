@@ -39,6 +39,8 @@ public:
   caf::actor sessions() const;
   const std::shared_ptr<token_authority>& tokens() const { return tokens_; }
   const std::shared_ptr<metrics>& stats() const { return stats_; }
+  std::string db_path() const { return opts_.db_path(); }
+  const server_options& options() const { return opts_; }
   // What a new player session needs.
   session_deps session_dependencies() const;
 

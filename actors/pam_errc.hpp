@@ -17,7 +17,7 @@ enum class pam_errc : uint8_t {
   account_locked,
   account_self_excluded,
   invalid_username, // 3 to 32 of A-Z a-z 0-9 . _ -
-  weak_password, // 8 to 128 bytes
+  weak_password,    // 8 to 128 bytes
   invalid_email,
   invalid_currency,
   player_not_found,

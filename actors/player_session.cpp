@@ -21,7 +21,7 @@ struct session_state {
   session_deps deps;
   std::optional<login_grant> auth; // set once logged in
   token_claims claims;
-  bool auth_in_flight = false; // register, login, resume, logout, self_exclude
+  bool auth_in_flight = false;        // register, login, resume, logout, self_exclude
   std::deque<client_request> waiting; // requests behind that operation
   static inline const char* name = "player_session";
 };
@@ -39,8 +39,7 @@ public:
       st_.waiting.push_back(std::move(r));
       return;
     }
-    if (st_.deps.before_request)
-      st_.deps.before_request(r);
+    if (st_.deps.before_request) st_.deps.before_request(r);
     dispatch(r);
   }
 
@@ -80,8 +79,7 @@ private:
   }
 
   bool anonymous_only(const client_request& r) {
-    if (!st_.auth)
-      return true;
+    if (!st_.auth) return true;
     fail(r.id, "already_authenticated", "log out first");
     return false;
   }
@@ -93,8 +91,7 @@ private:
       return false;
     }
     auto state = st_.deps.tokens->still_valid(st_.claims, now_us());
-    if (state == token_check::ok)
-      return true;
+    if (state == token_check::ok) return true;
     drop_auth();
     fail(r.id, to_string(state), "the session is no longer valid; log in again");
     return false;
@@ -135,17 +132,18 @@ private:
     q.op = static_cast<uint8_t>(wallet_op::balance);
     q.currency = msg.grant.currency;
     self_->request(wallets, st_.deps.request_timeout, wallet_atom_v, q)
-      .then(
-        [self = self_, msg](wallet_receipt& rc) mutable {
-          msg.balances.push_back({rc.currency, rc.balance});
-          self->state.sink->deliver(std::move(msg));
-          session_logic{self}.end_auth();
-        },
-        [self = self_, msg](caf::error&) mutable {
-          // Logged in all the same; the balance follows with the next push or request.
-          self->state.sink->deliver(std::move(msg));
-          session_logic{self}.end_auth();
-        });
+        .then(
+            [self = self_, msg](wallet_receipt& rc) mutable {
+              msg.balances.push_back({rc.currency, rc.balance});
+              self->state.sink->deliver(std::move(msg));
+              session_logic{self}.end_auth();
+            },
+            [self = self_, msg](caf::error&) mutable {
+              // Logged in all the same; the balance follows with the next push or
+              // request.
+              self->state.sink->deliver(std::move(msg));
+              session_logic{self}.end_auth();
+            });
   }
 
   void auth_failed(const std::string& id, const caf::error& err) {
@@ -157,20 +155,27 @@ private:
     begin_auth();
     register_request reg{r.username, r.password, r.email, r.currency};
     self_->request(st_.deps.accounts, st_.deps.request_timeout, register_atom_v, reg)
-      .then([self = self_, id = r.id](login_grant& g) {
+        .then(
+            [self = self_, id = r.id](login_grant& g) {
               session_logic{self}.logged_in(id, "registered", std::move(g));
             },
-            [self = self_, id = r.id](caf::error& e) { session_logic{self}.auth_failed(id, e); });
+            [self = self_, id = r.id](caf::error& e) {
+              session_logic{self}.auth_failed(id, e);
+            });
   }
 
   void do_login(const client_request& r) {
     begin_auth();
-    self_->request(st_.deps.accounts, st_.deps.request_timeout, login_atom_v, r.username,
-                   r.password)
-      .then([self = self_, id = r.id](login_grant& g) {
+    self_
+        ->request(st_.deps.accounts, st_.deps.request_timeout, login_atom_v, r.username,
+                  r.password)
+        .then(
+            [self = self_, id = r.id](login_grant& g) {
               session_logic{self}.logged_in(id, "logged_in", std::move(g));
             },
-            [self = self_, id = r.id](caf::error& e) { session_logic{self}.auth_failed(id, e); });
+            [self = self_, id = r.id](caf::error& e) {
+              session_logic{self}.auth_failed(id, e);
+            });
   }
 
   void do_resume(const client_request& r) {
@@ -179,21 +184,25 @@ private:
     if (state != token_check::ok)
       return fail(r.id, to_string(state), "the token cannot be used; log in again");
     begin_auth();
-    self_->request(st_.deps.accounts, st_.deps.request_timeout, account_atom_v, claims.player_id)
-      .then(
-        [self = self_, id = r.id, token = r.token, claims](account_view& a) {
-          session_logic s{self};
-          if (a.status != static_cast<uint8_t>(account_status::active)) {
-            auto code = a.status == static_cast<uint8_t>(account_status::locked)
-                          ? pam_errc::account_locked
-                          : pam_errc::account_self_excluded;
-            return s.auth_failed(id, make_error(code));
-          }
-          login_grant g{a.player_id, a.username,    a.currency,       a.status,
-                        claims.session_id, token, claims.expires_us};
-          s.logged_in(id, "resumed", std::move(g));
-        },
-        [self = self_, id = r.id](caf::error& e) { session_logic{self}.auth_failed(id, e); });
+    self_
+        ->request(st_.deps.accounts, st_.deps.request_timeout, account_atom_v,
+                  claims.player_id)
+        .then(
+            [self = self_, id = r.id, token = r.token, claims](account_view& a) {
+              session_logic s{self};
+              if (a.status != static_cast<uint8_t>(account_status::active)) {
+                auto code = a.status == static_cast<uint8_t>(account_status::locked)
+                                ? pam_errc::account_locked
+                                : pam_errc::account_self_excluded;
+                return s.auth_failed(id, make_error(code));
+              }
+              login_grant g{a.player_id,       a.username, a.currency,       a.status,
+                            claims.session_id, token,      claims.expires_us};
+              s.logged_in(id, "resumed", std::move(g));
+            },
+            [self = self_, id = r.id](caf::error& e) {
+              session_logic{self}.auth_failed(id, e);
+            });
   }
 
   void do_refresh(const client_request& r) {
@@ -211,32 +220,41 @@ private:
     auto session = st_.auth->session_id;
     auto expires = st_.auth->expires_us;
     drop_auth();
-    self_->request(st_.deps.accounts, st_.deps.request_timeout, logout_atom_v, session, expires)
-      .then(
-        [self = self_, id = r.id](bool) {
-          self->state.sink->deliver(out_ack{id, "logged_out"});
-          session_logic{self}.end_auth();
-        },
-        [self = self_, id = r.id](caf::error& e) { session_logic{self}.auth_failed(id, e); });
+    self_
+        ->request(st_.deps.accounts, st_.deps.request_timeout, logout_atom_v, session,
+                  expires)
+        .then(
+            [self = self_, id = r.id](bool) {
+              self->state.sink->deliver(out_ack{id, "logged_out"});
+              session_logic{self}.end_auth();
+            },
+            [self = self_, id = r.id](caf::error& e) {
+              session_logic{self}.auth_failed(id, e);
+            });
   }
 
   void do_self_exclude(const client_request& r) {
     begin_auth();
     auto player = st_.auth->player_id;
     auto status = static_cast<uint8_t>(account_status::self_excluded);
-    self_->request(st_.deps.accounts, st_.deps.request_timeout, status_atom_v, player, status)
-      .then(
-        [self = self_, id = r.id, player, status](account_view&) {
-          auto& st = self->state;
-          // The live wallet refuses money going out from now on.
-          self->request(st.deps.wallets(), st.deps.request_timeout, status_atom_v, player, status)
-            .then([](bool) {}, [](caf::error&) {});
-          session_logic s{self};
-          s.drop_auth();
-          st.sink->deliver(out_ack{id, "self_excluded"});
-          s.end_auth();
-        },
-        [self = self_, id = r.id](caf::error& e) { session_logic{self}.auth_failed(id, e); });
+    self_
+        ->request(st_.deps.accounts, st_.deps.request_timeout, status_atom_v, player,
+                  status)
+        .then(
+            [self = self_, id = r.id, player, status](account_view&) {
+              auto& st = self->state;
+              // The live wallet refuses money going out from now on.
+              self->request(st.deps.wallets(), st.deps.request_timeout, status_atom_v,
+                            player, status)
+                  .then([](bool) {}, [](caf::error&) {});
+              session_logic s{self};
+              s.drop_auth();
+              st.sink->deliver(out_ack{id, "self_excluded"});
+              s.end_auth();
+            },
+            [self = self_, id = r.id](caf::error& e) {
+              session_logic{self}.auth_failed(id, e);
+            });
   }
 
   void drop_auth() {
@@ -247,7 +265,8 @@ private:
 
   void leave_presence() {
     if (st_.auth)
-      self_->send(st_.deps.presence, leave_atom_v, st_.auth->player_id, caf::actor{self_});
+      self_->send(st_.deps.presence, leave_atom_v, st_.auth->player_id,
+                  caf::actor{self_});
   }
 
   // -- wallet reads -----------------------------------------------------------
@@ -258,25 +277,30 @@ private:
     q.op = static_cast<uint8_t>(wallet_op::balance);
     q.currency = st_.auth->currency;
     self_->request(st_.deps.wallets(), st_.deps.request_timeout, wallet_atom_v, q)
-      .then(
-        [self = self_, id = r.id](wallet_receipt& rc) {
-          self->state.sink->deliver(out_balance{id, {{rc.currency, rc.balance}}});
-        },
-        [self = self_, id = r.id](caf::error& e) { session_logic{self}.fail(id, e); });
+        .then(
+            [self = self_, id = r.id](wallet_receipt& rc) {
+              self->state.sink->deliver(out_balance{id, {{rc.currency, rc.balance}}});
+            },
+            [self = self_, id = r.id](caf::error& e) {
+              session_logic{self}.fail(id, e);
+            });
   }
 
   void do_history(const client_request& r) {
     auto limit = r.limit <= 0 ? 20 : std::min(r.limit, st_.deps.history_limit_max);
-    self_->request(st_.deps.wallets(), st_.deps.request_timeout, history_atom_v,
-                   st_.auth->player_id, r.before_seq, limit)
-      .then(
-        [self = self_, id = r.id, limit](history_page& page) {
-          int64_t next = static_cast<int64_t>(page.entries.size()) == limit
-                           ? page.entries.back().seq
-                           : 0;
-          self->state.sink->deliver(out_history{id, std::move(page.entries), next});
-        },
-        [self = self_, id = r.id](caf::error& e) { session_logic{self}.fail(id, e); });
+    self_
+        ->request(st_.deps.wallets(), st_.deps.request_timeout, history_atom_v,
+                  st_.auth->player_id, r.before_seq, limit)
+        .then(
+            [self = self_, id = r.id, limit](history_page& page) {
+              int64_t next = static_cast<int64_t>(page.entries.size()) == limit
+                                 ? page.entries.back().seq
+                                 : 0;
+              self->state.sink->deliver(out_history{id, std::move(page.entries), next});
+            },
+            [self = self_, id = r.id](caf::error& e) {
+              session_logic{self}.fail(id, e);
+            });
   }
 
   session_pointer self_;
@@ -288,9 +312,9 @@ caf::behavior session_impl(session_pointer self, std::shared_ptr<client_sink> si
   self->state.sink = std::move(sink);
   self->state.deps = std::move(deps);
   return {
-    [self](client_request& r) { session_logic{self}.on_request(r); },
-    [self](push_atom, const balance_push& p) { session_logic{self}.on_push(p); },
-    [self](disconnect_atom) { session_logic{self}.on_disconnect(); },
+      [self](client_request& r) { session_logic{self}.on_request(r); },
+      [self](push_atom, const balance_push& p) { session_logic{self}.on_push(p); },
+      [self](disconnect_atom) { session_logic{self}.on_disconnect(); },
   };
 }
 
@@ -307,11 +331,10 @@ caf::behavior session_supervisor_impl(caf::stateful_actor<supervisor_state>* sel
   self->set_down_handler([self](caf::down_msg& dm) {
     auto& st = self->state;
     std::erase_if(st.live, [&](const caf::actor& a) { return a.address() == dm.source; });
-    if (dm.reason && dm.reason != caf::exit_reason::normal
-        && dm.reason != caf::exit_reason::user_shutdown) {
+    if (dm.reason && dm.reason != caf::exit_reason::normal &&
+        dm.reason != caf::exit_reason::user_shutdown) {
       ++st.failed;
-      if (st.stats)
-        st.stats->session_failures.fetch_add(1, std::memory_order_relaxed);
+      if (st.stats) st.stats->session_failures.fetch_add(1, std::memory_order_relaxed);
     }
   });
   self->set_exit_handler([self](caf::exit_msg& msg) {
@@ -320,14 +343,13 @@ caf::behavior session_supervisor_impl(caf::stateful_actor<supervisor_state>* sel
     self->quit(msg.reason);
   });
   return {
-    [self](watch_atom, const caf::actor& session) {
-      if (self->state.live.insert(session).second)
-        self->monitor(session);
-    },
-    [self](stats_atom) {
-      return caf::make_message(static_cast<int64_t>(self->state.live.size()),
-                               self->state.failed);
-    },
+      [self](watch_atom, const caf::actor& session) {
+        if (self->state.live.insert(session).second) self->monitor(session);
+      },
+      [self](stats_atom) {
+        return caf::make_message(static_cast<int64_t>(self->state.live.size()),
+                                 self->state.failed);
+      },
   };
 }
 
@@ -343,23 +365,22 @@ std::string error_code_of(const caf::error& err) {
 
 caf::actor spawn_player_session(caf::actor_system& sys, const caf::actor& supervisor,
                                 std::shared_ptr<client_sink> sink, session_deps deps) {
-  std::weak_ptr<client_sink> weak = sink;
-  auto session = sys.spawn(session_impl, std::move(sink), std::move(deps));
-  // A session that fails tells its connection with its last breath.
-  session->attach_functor([weak](const caf::error& reason) {
-    if (!reason || reason == caf::exit_reason::normal
-        || reason == caf::exit_reason::user_shutdown)
+  auto session = sys.spawn(session_impl, sink, std::move(deps));
+  // A session that fails tells its connection with its last breath. (The sink refers
+  // to its connection weakly, so holding it here keeps nothing else alive.)
+  session->attach_functor([sink](const caf::error& reason) {
+    if (!reason || reason == caf::exit_reason::normal ||
+        reason == caf::exit_reason::user_shutdown)
       return;
-    if (auto s = weak.lock()) {
-      s->deliver(out_error{"", "internal_error", "the session failed; reconnect"});
-      s->close(1011, "session failed");
-    }
+    sink->deliver(out_error{"", "internal_error", "the session failed; reconnect"});
+    sink->close(1011, "session failed");
   });
   caf::anon_send(supervisor, watch_atom_v, session);
   return session;
 }
 
-caf::actor spawn_session_supervisor(caf::actor_system& sys, std::shared_ptr<metrics> stats) {
+caf::actor spawn_session_supervisor(caf::actor_system& sys,
+                                    std::shared_ptr<metrics> stats) {
   return sys.spawn(session_supervisor_impl, std::move(stats));
 }
 

@@ -42,6 +42,7 @@ caf::actor spawn_player_session(caf::actor_system& sys, const caf::actor& superv
 
 // Watches every session: counts failures and, when it is stopped, stops them all.
 // Accepts (watch_atom, actor) and (stats_atom) -> (int64_t live, int64_t failed).
-caf::actor spawn_session_supervisor(caf::actor_system& sys, std::shared_ptr<metrics> stats);
+caf::actor spawn_session_supervisor(caf::actor_system& sys,
+                                    std::shared_ptr<metrics> stats);
 
 } // namespace agg

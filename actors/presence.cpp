@@ -18,37 +18,33 @@ using presence_pointer = caf::stateful_actor<presence_state>*;
 void remove(presence_pointer self, caf::actor_id who) {
   auto& st = self->state;
   auto p = st.player_of.find(who);
-  if (p == st.player_of.end())
-    return;
+  if (p == st.player_of.end()) return;
   auto& list = st.sessions[p->second];
   std::erase_if(list, [&](const caf::actor& a) { return a.id() == who; });
-  if (list.empty())
-    st.sessions.erase(p->second);
+  if (list.empty()) st.sessions.erase(p->second);
   st.player_of.erase(p);
 }
 
 caf::behavior presence_impl(presence_pointer self, int) {
   self->set_down_handler([self](caf::down_msg& dm) { remove(self, dm.source.id()); });
   return {
-    [self](join_atom, int64_t player, const caf::actor& session) {
-      auto& st = self->state;
-      if (!st.player_of.emplace(session.id(), player).second)
-        return;
-      st.sessions[player].push_back(session);
-      self->monitor(session);
-    },
-    [self](leave_atom, int64_t, const caf::actor& session) {
-      self->demonitor(session);
-      remove(self, session.id());
-    },
-    [self](push_atom, const balance_push& p) {
-      auto i = self->state.sessions.find(p.player_id);
-      if (i == self->state.sessions.end())
-        return;
-      for (auto& s : i->second)
-        self->send(s, push_atom_v, p);
-    },
-    [self](stats_atom) { return static_cast<int64_t>(self->state.player_of.size()); },
+      [self](join_atom, int64_t player, const caf::actor& session) {
+        auto& st = self->state;
+        if (!st.player_of.emplace(session.id(), player).second) return;
+        st.sessions[player].push_back(session);
+        self->monitor(session);
+      },
+      [self](leave_atom, int64_t, const caf::actor& session) {
+        self->demonitor(session);
+        remove(self, session.id());
+      },
+      [self](push_atom, const balance_push& p) {
+        auto i = self->state.sessions.find(p.player_id);
+        if (i == self->state.sessions.end()) return;
+        for (auto& s : i->second)
+          self->send(s, push_atom_v, p);
+      },
+      [self](stats_atom) { return static_cast<int64_t>(self->state.player_of.size()); },
   };
 }
 

@@ -54,10 +54,11 @@ struct out_history {
   int64_t next_before_seq = 0; // 0 when this is the oldest page
 };
 
-using server_message = std::variant<out_error, out_pong, out_session, out_ack, out_balance,
-                                    out_balance_push, out_history>;
+using server_message = std::variant<out_error, out_pong, out_session, out_ack,
+                                    out_balance, out_balance_push, out_history>;
 
-// Where a session's messages go: the gateway's connection. Thread-safe.
+// Where a session's messages go: the gateway's connection. Thread-safe. A sink must
+// not keep its connection alive: a connection ends when its socket does.
 class client_sink {
 public:
   virtual ~client_sink() = default;

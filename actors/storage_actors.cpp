@@ -125,18 +125,19 @@ private:
         throw db::error(10, "injected commit failure");
       outcomes = appender_.append(writes);
     } catch (const std::exception& e) {
-      std::cerr << "ledger_writer: commit of " << writes_ << " writes failed: " << e.what()
-                << std::endl;
+      std::cerr << "ledger_writer: commit of " << writes_
+                << " writes failed: " << e.what() << std::endl;
       failed = true;
       appender_.clear_head_cache();
     }
     if (auto& m = opts_.stats) {
       auto took = std::chrono::steady_clock::now() - started;
       m->commit_latency.observe(
-        std::chrono::duration_cast<std::chrono::microseconds>(took).count());
+          std::chrono::duration_cast<std::chrono::microseconds>(took).count());
       (failed ? m->failed_commits : m->commits).fetch_add(1, std::memory_order_relaxed);
       if (!failed)
-        m->commit_writes.fetch_add(static_cast<int64_t>(writes_), std::memory_order_relaxed);
+        m->commit_writes.fetch_add(static_cast<int64_t>(writes_),
+                                   std::memory_order_relaxed);
     }
     for (size_t i = 0; i < batch_.size(); ++i) {
       auto& p = batch_[i];

@@ -73,8 +73,7 @@ std::optional<std::chrono::milliseconds> admit_restart(supervisor_state& st) {
     return std::nullopt;
   st.recent_restarts.push_back(now);
   ++st.restarts;
-  if (st.flags.on_restart)
-    st.flags.on_restart();
+  if (st.flags.on_restart) st.flags.on_restart();
   auto delay = st.flags.backoff;
   for (size_t n = 1; n < st.recent_restarts.size() && delay < st.flags.backoff_max; ++n)
     delay *= 2;

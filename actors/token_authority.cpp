@@ -44,15 +44,13 @@ bool b64url_decode(std::string_view in, std::string& out) {
       return false;
   }
   size_t pad = (4 - s.size() % 4) % 4;
-  if (pad == 3)
-    return false;
+  if (pad == 3) return false;
   s.append(pad, '=');
   out.assign(3 * s.size() / 4 + 1, '\0');
   int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
                           reinterpret_cast<const unsigned char*>(s.data()),
                           static_cast<int>(s.size()));
-  if (n < 0)
-    return false;
+  if (n < 0) return false;
   out.resize(static_cast<size_t>(n) - pad);
   return true;
 }
@@ -91,7 +89,7 @@ const char* to_string(token_check c) {
 }
 
 token_authority::token_authority(std::string key, int64_t ttl_us)
-  : key_(std::move(key)), ttl_us_(ttl_us) {
+    : key_(std::move(key)), ttl_us_(ttl_us) {
   if (key_.size() < 32)
     throw std::invalid_argument("token signing key must have at least 32 bytes");
 }
@@ -105,8 +103,8 @@ std::string token_authority::mac(std::string_view data) const {
 }
 
 std::string token_authority::issue(const token_claims& c) const {
-  auto payload = std::to_string(c.player_id) + "|" + c.session_id + "|"
-                 + std::to_string(c.issued_us) + "|" + std::to_string(c.expires_us);
+  auto payload = std::to_string(c.player_id) + "|" + c.session_id + "|" +
+                 std::to_string(c.issued_us) + "|" + std::to_string(c.expires_us);
   std::string signed_part{prefix};
   signed_part += b64url(payload);
   return signed_part + "." + b64url(mac(signed_part));
@@ -117,40 +115,36 @@ token_check token_authority::verify(std::string_view token, int64_t now_us,
   if (token.size() > token_len_max || token.substr(0, prefix.size()) != prefix)
     return token_check::malformed;
   auto dot = token.rfind('.');
-  if (dot <= prefix.size())
-    return token_check::malformed;
+  if (dot <= prefix.size()) return token_check::malformed;
   std::string given;
-  if (!b64url_decode(token.substr(dot + 1), given))
-    return token_check::malformed;
+  if (!b64url_decode(token.substr(dot + 1), given)) return token_check::malformed;
   auto expected = mac(token.substr(0, dot));
-  if (given.size() != expected.size()
-      || CRYPTO_memcmp(given.data(), expected.data(), given.size()) != 0)
+  if (given.size() != expected.size() ||
+      CRYPTO_memcmp(given.data(), expected.data(), given.size()) != 0)
     return token_check::bad_signature;
   std::string payload;
   if (!b64url_decode(token.substr(prefix.size(), dot - prefix.size()), payload))
     return token_check::malformed;
   std::vector<std::string_view> parts;
   std::string_view rest{payload};
-  for (size_t p; (p = rest.find('|')) != std::string_view::npos; rest.remove_prefix(p + 1))
+  for (size_t p; (p = rest.find('|')) != std::string_view::npos;
+       rest.remove_prefix(p + 1))
     parts.push_back(rest.substr(0, p));
   parts.push_back(rest);
   token_claims c;
-  if (parts.size() != 4 || !to_int(parts[0], c.player_id) || !to_int(parts[2], c.issued_us)
-      || !to_int(parts[3], c.expires_us))
+  if (parts.size() != 4 || !to_int(parts[0], c.player_id) ||
+      !to_int(parts[2], c.issued_us) || !to_int(parts[3], c.expires_us))
     return token_check::malformed;
   c.session_id = parts[1];
   auto state = still_valid(c, now_us);
-  if (state == token_check::ok)
-    out = std::move(c);
+  if (state == token_check::ok) out = std::move(c);
   return state;
 }
 
 token_check token_authority::still_valid(const token_claims& c, int64_t now_us) const {
-  if (now_us >= c.expires_us)
-    return token_check::expired;
+  if (now_us >= c.expires_us) return token_check::expired;
   std::shared_lock<std::shared_mutex> guard{mtx_};
-  if (revoked_sessions_.count(c.session_id) != 0)
-    return token_check::revoked;
+  if (revoked_sessions_.count(c.session_id) != 0) return token_check::revoked;
   if (auto i = player_cutoffs_.find(c.player_id);
       i != player_cutoffs_.end() && c.issued_us < i->second)
     return token_check::revoked;
@@ -204,8 +198,7 @@ std::string load_or_create_token_key(const std::string& path) {
   std::ofstream out{path};
   umask(old_mask);
   out << hex(bytes, sizeof(bytes)) << "\n";
-  if (!out)
-    throw std::runtime_error(path + ": cannot write a new token key");
+  if (!out) throw std::runtime_error(path + ": cannot write a new token key");
   return std::string(reinterpret_cast<char*>(bytes), sizeof(bytes));
 }
 

@@ -52,7 +52,7 @@ private:
   int64_t ttl_us_;
   mutable std::shared_mutex mtx_;
   std::unordered_map<std::string, int64_t> revoked_sessions_; // id -> expires_us
-  std::unordered_map<int64_t, int64_t> player_cutoffs_; // player -> valid after
+  std::unordered_map<int64_t, int64_t> player_cutoffs_;       // player -> valid after
 };
 
 // Reads the signing key from `path` (hex, 64 characters); creates it with a fresh

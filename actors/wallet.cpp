@@ -132,8 +132,7 @@ public:
 private:
   void loaded(const wallet_snapshot& s) {
     st_.core.emplace(s, st_.deps.limits.cache_entries_max, st_.deps.ids.get());
-    if (st_.pending_status)
-      st_.core->set_account_status(*st_.pending_status);
+    if (st_.pending_status) st_.core->set_account_status(*st_.pending_status);
     st_.committed_seq = s.last_seq;
     st_.ph = phase::ready;
     pump();
@@ -172,7 +171,7 @@ private:
         outcome.write.reset();
       }
       st_.replies.push_back(
-        {std::move(q.promise), std::move(outcome), core.last_seq(), q.req.op});
+          {std::move(q.promise), std::move(outcome), core.last_seq(), q.req.op});
     }
     if (st_.queue.empty()) core.forget_absent();
     flush();
@@ -217,8 +216,7 @@ private:
       if (r.outcome.error != wallet_errc::none) {
         r.promise.deliver(make_error(r.outcome.error));
       } else {
-        if (rc.seq > 0 && !rc.replayed)
-          note_push(pushes, rc);
+        if (rc.seq > 0 && !rc.replayed) note_push(pushes, rc);
         r.promise.deliver(std::move(rc));
       }
       st_.replies.pop_front();
@@ -297,13 +295,12 @@ wallet_actor::behavior_type wallet_impl(wallet_pointer self, int64_t player_id,
         return wallet_logic{self}.enqueue(std::move(req));
       },
       [self](committed_atom, const commit_result& r) { wallet_logic{self}.on_commit(r); },
-    [self](status_atom, uint8_t status) {
-      // Applies to requests not yet applied, too: a lock stops what is queued.
-      if (self->state.core)
-        self->state.core->set_account_status(status);
-      self->state.pending_status = status;
-      return true;
-    },
+      [self](status_atom, uint8_t status) {
+        // Applies to requests not yet applied, too: a lock stops what is queued.
+        if (self->state.core) self->state.core->set_account_status(status);
+        self->state.pending_status = status;
+        return true;
+      },
       [self](tick_atom) { wallet_logic{self}.on_tick(); },
       [self](stop_atom) { wallet_logic{self}.on_stop(); },
   };

@@ -63,8 +63,8 @@ const char* to_string(wallet_op op) {
 wallet_core::wallet_core(const wallet_snapshot& s, size_t cache_entries_max,
                          id_filter* ids)
     : player_id_(s.player_id), account_status_(s.account_status),
-      cache_max_(cache_entries_max), ids_(ids),
-      last_seq_(s.last_seq), last_hash_(s.last_hash) {
+      cache_max_(cache_entries_max), ids_(ids), last_seq_(s.last_seq),
+      last_hash_(s.last_hash) {
   for (const auto& b : s.balances)
     balances_[b.currency] = b.balance;
 }

@@ -44,9 +44,10 @@ wallet_actor wallet_for(registry_pointer self, int64_t player) {
   caf::actor_addr predecessor;
   if (auto i = st.stopping.find(player); i != st.stopping.end())
     predecessor = i->second.address();
-  wallet_deps deps{st.deps.writer, reader_for(st, player),
-                   caf::actor_cast<caf::actor>(self), st.deps.ids, st.deps.presence,
-                   st.deps.stats, st.deps.limits};
+  wallet_deps deps{
+      st.deps.writer, reader_for(st, player), caf::actor_cast<caf::actor>(self),
+      st.deps.ids,    st.deps.presence,       st.deps.stats,
+      st.deps.limits};
   auto w = spawn_wallet(self, player, std::move(deps), predecessor);
   st.live.emplace(player, w);
   st.owner.emplace(w.id(), player);
@@ -100,13 +101,12 @@ registry_actor::behavior_type registry_impl(registry_pointer self, registry_deps
                               before_seq, limit);
       },
       [self](status_atom, int64_t player, uint8_t status) -> caf::result<bool> {
-      auto& st = self->state;
-      auto i = st.live.find(player);
-      if (i == st.live.end())
-        return true;
-      return self->delegate(i->second, status_atom_v, status);
-    },
-    [self](idle_atom, int64_t player) {
+        auto& st = self->state;
+        auto i = st.live.find(player);
+        if (i == st.live.end()) return true;
+        return self->delegate(i->second, status_atom_v, status);
+      },
+      [self](idle_atom, int64_t player) {
         auto& st = self->state;
         auto i = st.live.find(player);
         auto sender = caf::actor_cast<caf::actor_addr>(self->current_sender());

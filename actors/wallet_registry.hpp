@@ -16,9 +16,9 @@ using registry_actor = caf::typed_actor<
     caf::replies_to<wallet_atom, wallet_request>::with<wallet_receipt>,
     caf::replies_to<history_atom, int64_t, int64_t, int64_t>::with<history_page>,
     caf::reacts_to<idle_atom, int64_t>,
-  // Tells the player's live wallet (if any) that its account status changed; a
-  // wallet loaded later reads the status from the database.
-  caf::replies_to<status_atom, int64_t, uint8_t>::with<bool>,
+    // Tells the player's live wallet (if any) that its account status changed; a
+    // wallet loaded later reads the status from the database.
+    caf::replies_to<status_atom, int64_t, uint8_t>::with<bool>,
     // Stop taking requests, let every wallet finish its commits; replies when all are
     // gone.
     caf::replies_to<drain_atom>::with<int64_t>,
@@ -29,7 +29,7 @@ struct registry_deps {
   caf::actor writer;
   std::vector<reader_actor> readers;
   std::shared_ptr<id_filter> ids;
-  caf::actor presence; // may be null
+  caf::actor presence;            // may be null
   std::shared_ptr<metrics> stats; // may be null
   wallet_limits limits;
 };

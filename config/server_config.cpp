@@ -36,8 +36,7 @@ std::string server_options::db_path() const {
 }
 
 std::string server_options::token_key_path() const {
-  if (!token_key_file.empty())
-    return token_key_file;
+  if (!token_key_file.empty()) return token_key_file;
   return (std::filesystem::path{data_dir} / "token.key").string();
 }
 
@@ -71,25 +70,25 @@ std::optional<std::string> server_options::validate() const {
       in_range("restart_period_ms", restart_period_ms, 1, hour_ms),
       in_range("restart_backoff_ms", restart_backoff_ms, 0, 60'000),
       in_range("shutdown_timeout_ms", shutdown_timeout_ms, 1, hour_ms),
-    in_range("ws_port", ws_port, 0, 65'535),
-    in_range("ws_threads", ws_threads, 1, 64),
-    in_range("ws_frame_bytes_max", ws_frame_bytes_max, 256, 16 << 20),
-    in_range("ws_handshake_timeout_ms", ws_handshake_timeout_ms, 100, hour_ms),
-    in_range("ws_idle_timeout_ms", ws_idle_timeout_ms, 100, 24 * hour_ms),
-    in_range("ws_write_queue_len_max", ws_write_queue_len_max, 1, 1'000'000),
-    in_range("ws_rate_per_s", ws_rate_per_s, 1, 1'000'000),
-    in_range("ws_burst", ws_burst, 1, 1'000'000),
-    in_range("ip_rate_per_s", ip_rate_per_s, 1, 100'000'000),
-    in_range("ip_burst", ip_burst, 1, 100'000'000),
-    in_range("ws_flood_strikes_max", ws_flood_strikes_max, 1, 1'000'000),
-    in_range("http_port", http_port, 0, 65'535),
-    in_range("http_threads", http_threads, 1, 256),
-    in_range("http_body_bytes_max", http_body_bytes_max, 1'024, 64 << 20),
-    in_range("token_ttl_s", token_ttl_s, 10, 30 * 24 * 3'600),
-    in_range("password_ops_limit", password_ops_limit, 1, 16),
-    in_range("password_mem_kib", password_mem_kib, 8, 4 << 20),
-    in_range("account_workers", account_workers, 1, 64),
-    in_range("history_limit_max", history_limit_max, 1, 10'000),
+      in_range("ws_port", ws_port, 0, 65'535),
+      in_range("ws_threads", ws_threads, 1, 64),
+      in_range("ws_frame_bytes_max", ws_frame_bytes_max, 256, 16 << 20),
+      in_range("ws_handshake_timeout_ms", ws_handshake_timeout_ms, 100, hour_ms),
+      in_range("ws_idle_timeout_ms", ws_idle_timeout_ms, 100, 24 * hour_ms),
+      in_range("ws_write_queue_len_max", ws_write_queue_len_max, 1, 1'000'000),
+      in_range("ws_rate_per_s", ws_rate_per_s, 1, 1'000'000),
+      in_range("ws_burst", ws_burst, 1, 1'000'000),
+      in_range("ip_rate_per_s", ip_rate_per_s, 1, 100'000'000),
+      in_range("ip_burst", ip_burst, 1, 100'000'000),
+      in_range("ws_flood_strikes_max", ws_flood_strikes_max, 1, 1'000'000),
+      in_range("http_port", http_port, 0, 65'535),
+      in_range("http_threads", http_threads, 1, 256),
+      in_range("http_body_bytes_max", http_body_bytes_max, 1'024, 64 << 20),
+      in_range("token_ttl_s", token_ttl_s, 10, 30 * 24 * 3'600),
+      in_range("password_ops_limit", password_ops_limit, 1, 16),
+      in_range("password_mem_kib", password_mem_kib, 8, 4 << 20),
+      in_range("account_workers", account_workers, 1, 64),
+      in_range("history_limit_max", history_limit_max, 1, 10'000),
   };
   for (const auto& c : checks)
     if (c) return c;
@@ -98,9 +97,10 @@ std::optional<std::string> server_options::validate() const {
   for (const auto& k : api_keys) {
     auto first = k.find(':');
     auto second = first == std::string::npos ? first : k.find(':', first + 1);
-    auto role = second == std::string::npos ? "" : k.substr(first + 1, second - first - 1);
-    if (second == std::string::npos || first == 0 || k.size() - second - 1 < 16
-        || (role != "read_only" && role != "support" && role != "admin"))
+    auto role =
+        second == std::string::npos ? "" : k.substr(first + 1, second - first - 1);
+    if (second == std::string::npos || first == 0 || k.size() - second - 1 < 16 ||
+        (role != "read_only" && role != "support" && role != "admin"))
       return "aggregator.api_keys: each entry is name:role:key with role read_only, "
              "support or admin and a key of at least 16 characters";
   }
@@ -140,8 +140,10 @@ server_config::server_config() {
       .add(opts.ws_port, "ws_port", "player WebSocket port (0: any free port)")
       .add(opts.ws_threads, "ws_threads", "WebSocket io threads")
       .add(opts.ws_frame_bytes_max, "ws_frame_bytes_max", "largest frame accepted")
-      .add(opts.ws_handshake_timeout_ms, "ws_handshake_timeout_ms", "handshake time limit")
-      .add(opts.ws_idle_timeout_ms, "ws_idle_timeout_ms", "idle time limit (pings keep alive)")
+      .add(opts.ws_handshake_timeout_ms, "ws_handshake_timeout_ms",
+           "handshake time limit")
+      .add(opts.ws_idle_timeout_ms, "ws_idle_timeout_ms",
+           "idle time limit (pings keep alive)")
       .add(opts.ws_write_queue_len_max, "ws_write_queue_len_max",
            "frames waiting per connection")
       .add(opts.ws_rate_per_s, "ws_rate_per_s", "requests per second per connection")
@@ -160,7 +162,8 @@ server_config::server_config() {
       .add(opts.password_ops_limit, "password_ops_limit", "argon2id passes")
       .add(opts.password_mem_kib, "password_mem_kib", "argon2id memory")
       .add(opts.account_workers, "account_workers", "account service threads")
-      .add(opts.history_limit_max, "history_limit_max", "ledger entries per page at most");
+      .add(opts.history_limit_max, "history_limit_max",
+           "ledger entries per page at most");
 }
 
 } // namespace agg

@@ -50,11 +50,11 @@ struct server_options {
   int64_t ws_threads = 1; // io_context threads
   int64_t ws_frame_bytes_max = 16 * 1024; // larger frames close with 1009
   int64_t ws_handshake_timeout_ms = 5'000;
-  int64_t ws_idle_timeout_ms = 60'000; // pings keep a quiet connection alive
+  int64_t ws_idle_timeout_ms = 60'000;  // pings keep a quiet connection alive
   int64_t ws_write_queue_len_max = 256; // frames waiting to be written at most
-  int64_t ws_rate_per_s = 50; // requests per connection, token bucket refill
-  int64_t ws_burst = 100; // token bucket size per connection
-  int64_t ip_rate_per_s = 500; // requests per client address
+  int64_t ws_rate_per_s = 50;           // requests per connection, token bucket refill
+  int64_t ws_burst = 100;               // token bucket size per connection
+  int64_t ip_rate_per_s = 500;          // requests per client address
   int64_t ip_burst = 1'000;
   int64_t ws_flood_strikes_max = 50; // rate_limited answers before disconnecting
   // Operator HTTP API
@@ -67,10 +67,10 @@ struct server_options {
   // Accounts and sessions
   std::string token_key_file; // empty: <data_dir>/token.key, created if missing
   int64_t token_ttl_s = 3'600;
-  int64_t password_ops_limit = 2; // argon2id passes (libsodium INTERACTIVE)
+  int64_t password_ops_limit = 2;    // argon2id passes (libsodium INTERACTIVE)
   int64_t password_mem_kib = 65'536; // argon2id memory (libsodium INTERACTIVE)
-  int64_t account_workers = 2; // threads hashing and checking passwords
-  int64_t history_limit_max = 100; // ledger entries per history page at most
+  int64_t account_workers = 2;       // threads hashing and checking passwords
+  int64_t history_limit_max = 100;   // ledger entries per history page at most
 
   std::string db_path() const;
   std::string token_key_path() const;

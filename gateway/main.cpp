@@ -3,6 +3,8 @@
 
 #include "actors/node.hpp"
 #include "config/server_config.hpp"
+#include "gateway/http_api.hpp"
+#include "gateway/ws_server.hpp"
 #include "persistence/schema.hpp"
 #include "persistence/verify.hpp"
 
@@ -43,8 +45,7 @@ int run_verify(int argc, char** argv) {
     return 2;
   }
   try {
-    auto conn = agg::db::connection::open(opts.db_path(), agg::db::open_mode::read_only);
-    auto report = agg::verify_ledger(conn);
+    auto report = agg::verify_database(opts.db_path());
     if (!report.ok) {
       std::cout << "verify FAILED: " << report.error << std::endl;
       return 1;
@@ -111,10 +112,50 @@ int run_server(int argc, char** argv) {
         return caf::behavior{[](caf::unit_t) {}};
       },
       node->root());
-  std::cout << "aggregator ready: database " << cfg.opts.db_path() << " (schema v"
-            << agg::db::latest_schema_version() << "), commit window "
-            << cfg.opts.commit_window_us << " us, batch max " << cfg.opts.commit_batch_max
-            << std::endl;
+  const auto& o = cfg.opts;
+  agg::gateway::ws_options ws;
+  ws.bind_address = o.ws_bind_address;
+  ws.port = static_cast<uint16_t>(o.ws_port);
+  ws.threads = static_cast<int>(o.ws_threads);
+  ws.frame_bytes_max = static_cast<size_t>(o.ws_frame_bytes_max);
+  ws.handshake_timeout = std::chrono::milliseconds{o.ws_handshake_timeout_ms};
+  ws.idle_timeout = std::chrono::milliseconds{o.ws_idle_timeout_ms};
+  ws.write_queue_len_max = static_cast<size_t>(o.ws_write_queue_len_max);
+  ws.rate_per_s = static_cast<double>(o.ws_rate_per_s);
+  ws.burst = static_cast<double>(o.ws_burst);
+  ws.ip_rate_per_s = static_cast<double>(o.ip_rate_per_s);
+  ws.ip_burst = static_cast<double>(o.ip_burst);
+  ws.flood_strikes_max = static_cast<int>(o.ws_flood_strikes_max);
+  auto* n = node.get();
+  agg::gateway::ws_server players{ws,
+                                  [&sys, n](std::shared_ptr<agg::client_sink> sink) {
+                                    return agg::spawn_player_session(
+                                        sys, n->sessions(), std::move(sink),
+                                        n->session_dependencies());
+                                  },
+                                  n->stats()};
+  agg::gateway::http_options http;
+  http.bind_address = o.http_bind_address;
+  http.port = static_cast<uint16_t>(o.http_port);
+  http.threads = static_cast<int>(o.http_threads);
+  http.body_bytes_max = static_cast<size_t>(o.http_body_bytes_max);
+  http.request_timeout = std::chrono::milliseconds{o.request_timeout_ms};
+  http.keys = agg::gateway::parse_api_keys(o.api_keys);
+  agg::gateway::http_api operators{http, sys, *n};
+  uint16_t ws_port = 0;
+  uint16_t http_port = 0;
+  try {
+    ws_port = players.start();
+    http_port = operators.start();
+  } catch (const std::exception& e) {
+    std::cerr << "startup failed: " << e.what() << std::endl;
+    node->shutdown(std::chrono::milliseconds{o.shutdown_timeout_ms});
+    return 1;
+  }
+  std::cout << "aggregator ready: players ws://" << o.ws_bind_address << ":" << ws_port
+            << "/v1, operators http://" << o.http_bind_address << ":" << http_port
+            << ", database " << o.db_path() << " (schema v"
+            << agg::db::latest_schema_version() << ")" << std::endl;
   int sig = 0;
   sigwait(&stop_signals, &sig);
   bool escalated = sig == SIGUSR1;
@@ -122,6 +163,8 @@ int run_server(int argc, char** argv) {
     std::cerr << "aggregator: the root supervisor gave up; stopping" << std::endl;
   else
     std::cout << "aggregator: " << strsignal(sig) << ", stopping" << std::endl;
+  players.stop(std::chrono::milliseconds{2'000});
+  operators.stop();
   bool drained = node->shutdown(std::chrono::milliseconds{cfg.opts.shutdown_timeout_ms});
   node.reset();
   std::cout << "aggregator stopped" << std::endl;

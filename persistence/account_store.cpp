@@ -7,8 +7,8 @@ namespace agg {
 namespace {
 
 constexpr const char* account_columns =
-  "player_id, username, password_hash, email, currency, status, tokens_valid_after_us, "
-  "created_us, updated_us";
+    "player_id, username, password_hash, email, currency, status, tokens_valid_after_us, "
+    "created_us, updated_us";
 
 std::string select_account(const char* where) {
   return std::string{"SELECT "} + account_columns + " FROM accounts WHERE " + where;
@@ -29,7 +29,8 @@ const char* to_string(account_status s) {
 }
 
 bool account_status_from_string(const std::string& name, account_status& out) {
-  for (auto s : {account_status::active, account_status::locked, account_status::self_excluded})
+  for (auto s :
+       {account_status::active, account_status::locked, account_status::self_excluded})
     if (name == to_string(s)) {
       out = s;
       return true;
@@ -38,34 +39,36 @@ bool account_status_from_string(const std::string& name, account_status& out) {
 }
 
 account_store::account_store(db::connection& conn)
-  : conn_(conn),
-    insert_(conn.prepare(
-      "INSERT INTO accounts(username, password_hash, email, currency, status, "
-      "tokens_valid_after_us, created_us, updated_us) VALUES (?, ?, ?, ?, ?, 0, ?, ?) "
-      "ON CONFLICT(username) DO NOTHING")),
-    by_id_(conn.prepare(select_account("player_id = ?"))),
-    by_name_(conn.prepare(select_account("username = ?"))),
-    set_status_(conn.prepare(
-      "UPDATE accounts SET status = ?1, updated_us = ?2, tokens_valid_after_us = "
-      "CASE WHEN ?1 = 1 THEN tokens_valid_after_us ELSE ?2 END WHERE player_id = ?3")),
-    add_session_(conn.prepare("INSERT INTO sessions(session_id, player_id, created_us, "
-                              "expires_us, revoked_us) VALUES (?, ?, ?, ?, 0)")),
-    revoke_session_(conn.prepare("UPDATE sessions SET revoked_us = ? WHERE session_id = ? "
-                                 "AND revoked_us = 0")),
-    insert_audit_(conn.prepare("INSERT INTO audit(at_us, actor, role, action, target, "
-                               "request_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")) {}
+    : conn_(conn),
+      insert_(conn.prepare(
+          "INSERT INTO accounts(username, password_hash, email, currency, status, "
+          "tokens_valid_after_us, created_us, updated_us) VALUES (?, ?, ?, ?, ?, 0, ?, "
+          "?) "
+          "ON CONFLICT(username) DO NOTHING")),
+      by_id_(conn.prepare(select_account("player_id = ?"))),
+      by_name_(conn.prepare(select_account("username = ?"))),
+      set_status_(conn.prepare(
+          "UPDATE accounts SET status = ?1, updated_us = ?2, tokens_valid_after_us = "
+          "CASE WHEN ?1 = 1 THEN tokens_valid_after_us ELSE ?2 END WHERE player_id = "
+          "?3")),
+      add_session_(conn.prepare("INSERT INTO sessions(session_id, player_id, created_us, "
+                                "expires_us, revoked_us) VALUES (?, ?, ?, ?, 0)")),
+      revoke_session_(
+          conn.prepare("UPDATE sessions SET revoked_us = ? WHERE session_id = ? "
+                       "AND revoked_us = 0")),
+      insert_audit_(conn.prepare("INSERT INTO audit(at_us, actor, role, action, target, "
+                                 "request_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")) {}
 
 std::optional<int64_t> account_store::create(const account& a) {
   insert_.bind(1, a.username)
-    .bind(2, a.password_hash)
-    .bind(3, a.email)
-    .bind(4, a.currency)
-    .bind(5, int64_t{a.status})
-    .bind(6, a.created_us)
-    .bind(7, a.created_us)
-    .run();
-  if (conn_.changes() == 0)
-    return std::nullopt;
+      .bind(2, a.password_hash)
+      .bind(3, a.email)
+      .bind(4, a.currency)
+      .bind(5, int64_t{a.status})
+      .bind(6, a.created_us)
+      .bind(7, a.created_us)
+      .run();
+  if (conn_.changes() == 0) return std::nullopt;
   return sqlite3_last_insert_rowid(conn_.handle());
 }
 
@@ -100,15 +103,19 @@ std::optional<account> account_store::by_username(const std::string& username) {
 
 bool account_store::set_status(int64_t player_id, account_status status, int64_t now_us) {
   set_status_.bind(1, int64_t{static_cast<uint8_t>(status)})
-    .bind(2, now_us)
-    .bind(3, player_id)
-    .run();
+      .bind(2, now_us)
+      .bind(3, player_id)
+      .run();
   return conn_.changes() > 0;
 }
 
 void account_store::add_session(const std::string& session_id, int64_t player_id,
                                 int64_t created_us, int64_t expires_us) {
-  add_session_.bind(1, session_id).bind(2, player_id).bind(3, created_us).bind(4, expires_us).run();
+  add_session_.bind(1, session_id)
+      .bind(2, player_id)
+      .bind(3, created_us)
+      .bind(4, expires_us)
+      .run();
 }
 
 bool account_store::revoke_session(const std::string& session_id, int64_t now_us) {
@@ -116,9 +123,10 @@ bool account_store::revoke_session(const std::string& session_id, int64_t now_us
   return conn_.changes() > 0;
 }
 
-std::vector<std::pair<std::string, int64_t>> account_store::revoked_sessions(int64_t now_us) {
-  auto st = conn_.prepare(
-    "SELECT session_id, expires_us FROM sessions WHERE revoked_us > 0 AND expires_us > ?");
+std::vector<std::pair<std::string, int64_t>>
+account_store::revoked_sessions(int64_t now_us) {
+  auto st = conn_.prepare("SELECT session_id, expires_us FROM sessions WHERE revoked_us "
+                          "> 0 AND expires_us > ?");
   st.bind(1, now_us);
   std::vector<std::pair<std::string, int64_t>> out;
   while (st.step())
@@ -127,8 +135,8 @@ std::vector<std::pair<std::string, int64_t>> account_store::revoked_sessions(int
 }
 
 std::vector<std::pair<int64_t, int64_t>> account_store::token_cutoffs() {
-  auto st = conn_.prepare(
-    "SELECT player_id, tokens_valid_after_us FROM accounts WHERE tokens_valid_after_us > 0");
+  auto st = conn_.prepare("SELECT player_id, tokens_valid_after_us FROM accounts WHERE "
+                          "tokens_valid_after_us > 0");
   std::vector<std::pair<int64_t, int64_t>> out;
   while (st.step())
     out.emplace_back(st.int64(0), st.int64(1));
@@ -137,13 +145,13 @@ std::vector<std::pair<int64_t, int64_t>> account_store::token_cutoffs() {
 
 void account_store::audit(const audit_record& r) {
   insert_audit_.bind(1, r.at_us)
-    .bind(2, r.actor)
-    .bind(3, r.role)
-    .bind(4, r.action)
-    .bind(5, r.target)
-    .bind(6, r.request_id)
-    .bind(7, r.detail)
-    .run();
+      .bind(2, r.actor)
+      .bind(3, r.role)
+      .bind(4, r.action)
+      .bind(5, r.target)
+      .bind(6, r.request_id)
+      .bind(7, r.detail)
+      .run();
 }
 
 std::vector<audit_record> account_store::audit_trail(int64_t limit) {
@@ -152,8 +160,8 @@ std::vector<audit_record> account_store::audit_trail(int64_t limit) {
   st.bind(1, limit);
   std::vector<audit_record> out;
   while (st.step())
-    out.push_back({st.int64(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5),
-                   st.text(6)});
+    out.push_back({st.int64(0), st.text(1), st.text(2), st.text(3), st.text(4),
+                   st.text(5), st.text(6)});
   return out;
 }
 

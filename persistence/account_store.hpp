@@ -13,7 +13,7 @@ namespace agg {
 
 enum class account_status : uint8_t {
   active = 1,
-  locked = 2, // by an operator
+  locked = 2,        // by an operator
   self_excluded = 3, // by the player
 };
 

@@ -46,8 +46,7 @@ wallet_snapshot ledger_reader::load_wallet(int64_t player_id) {
       s.balances.push_back({balances_.text(0), balances_.int64(1)});
     balances_.reset();
     status_.bind(1, player_id);
-    if (status_.step())
-      s.account_status = static_cast<uint8_t>(status_.int64(0));
+    if (status_.step()) s.account_status = static_cast<uint8_t>(status_.int64(0));
     status_.reset();
     return s;
   });

@@ -65,8 +65,8 @@ CREATE TABLE rounds(
   PRIMARY KEY (source, round_id)
 ) WITHOUT ROWID;
 )sql",
-  // 2: player accounts, login sessions and the operator audit trail.
-  R"sql(
+    // 2: player accounts, login sessions and the operator audit trail.
+    R"sql(
 CREATE TABLE accounts(
   player_id             INTEGER PRIMARY KEY AUTOINCREMENT,
   username              TEXT    NOT NULL UNIQUE COLLATE NOCASE,

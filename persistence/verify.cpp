@@ -124,6 +124,11 @@ private:
 
 } // namespace
 
+verify_report verify_database(const std::string& path) {
+  auto conn = db::connection::open(path, db::open_mode::read_only);
+  return verify_ledger(conn);
+}
+
 verify_report verify_ledger(db::connection& conn) {
   conn.exec("BEGIN");
   try {

@@ -21,4 +21,7 @@ struct verify_report {
 
 verify_report verify_ledger(db::connection& conn);
 
+// Opens the database at `path` and verifies it. Throws db::error when it cannot open.
+verify_report verify_database(const std::string& path);
+
 } // namespace agg

@@ -262,7 +262,7 @@ TEST_CASE("a crashed ledger writer is restarted with the wallets that depend on 
   auto child = [&](const caf::actor& sup, const std::string& id) {
     caf::actor out;
     f.self->request(sup, std::chrono::seconds{5}, caf::get_atom_v, id)
-      .receive([&](caf::actor& a) { out = a; }, [](caf::error&) {});
+        .receive([&](caf::actor& a) { out = a; }, [](caf::error&) {});
     return out;
   };
   auto writer = child(child(f.the_node().root(), "storage"), "ledger_writer");

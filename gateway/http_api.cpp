@@ -1,0 +1,515 @@
+#include "gateway/http_api.hpp"
+
+#include "actors/pam_errc.hpp"
+#include "actors/wallet_errc.hpp"
+#include "persistence/chain_hash.hpp"
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+#include <charconv>
+#include <iostream>
+#include <thread>
+#include <variant>
+
+namespace agg::gateway {
+
+namespace {
+
+using json = nlohmann::json;
+
+int role_rank(const std::string& role) {
+  return role == "admin" ? 3 : role == "support" ? 2 : role == "read_only" ? 1 : 0;
+}
+
+int64_t now_us() {
+  using namespace std::chrono;
+  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string new_request_id() {
+  unsigned char b[8];
+  RAND_bytes(b, sizeof(b));
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  for (auto c : b) {
+    out.push_back(digits[c >> 4]);
+    out.push_back(digits[c & 0xf]);
+  }
+  return out;
+}
+
+// The HTTP status for an error from the wallets or the account service.
+int status_of(const caf::error& err) {
+  if (err.category() == wallet_error_category()) {
+    switch (static_cast<wallet_errc>(err.code())) {
+      case wallet_errc::invalid_request:
+      case wallet_errc::invalid_amount:
+        return 400;
+      case wallet_errc::insufficient_funds:
+      case wallet_errc::account_blocked:
+      case wallet_errc::balance_overflow:
+        return 422;
+      case wallet_errc::storage_error:
+      case wallet_errc::unavailable:
+        return 503;
+      default:
+        return 409;
+    }
+  }
+  if (err.category() == pam_error_category()) {
+    switch (static_cast<pam_errc>(err.code())) {
+      case pam_errc::username_taken:
+        return 409;
+      case pam_errc::player_not_found:
+        return 404;
+      case pam_errc::storage_error:
+        return 503;
+      case pam_errc::account_locked:
+      case pam_errc::account_self_excluded:
+      case pam_errc::invalid_credentials:
+        return 403;
+      default:
+        return 400;
+    }
+  }
+  return 503;
+}
+
+json account_json(const account_view& a) {
+  account_status status;
+  status = static_cast<account_status>(a.status);
+  return json{{"player_id", a.player_id},
+              {"username", a.username},
+              {"email", a.email},
+              {"currency", a.currency},
+              {"status", to_string(status)},
+              {"created_at_us", a.created_us},
+              {"updated_at_us", a.updated_us}};
+}
+
+json receipt_json(const wallet_receipt& r) {
+  return json{{"player_id", r.player_id},
+              {"currency", r.currency},
+              {"amount", r.amount},
+              {"balance", r.balance},
+              {"seq", r.seq},
+              {"created_at_us", r.created_us},
+              {"replayed", r.replayed}};
+}
+
+json entry_json(const ledger_entry& e) {
+  entry_kind kind;
+  return json{{"seq", e.seq},
+              {"kind", entry_kind_from_int(e.kind, kind) ? to_string(kind) : "unknown"},
+              {"source", e.source},
+              {"tx_id", e.tx_id},
+              {"ref_tx_id", e.ref_tx_id},
+              {"round_id", e.round_id},
+              {"currency", e.currency},
+              {"amount", e.amount},
+              {"balance_after", e.balance_after},
+              {"created_at_us", e.created_us},
+              {"hash", to_hex(e.hash)}};
+}
+
+// One request's context: who calls and how to answer.
+struct call {
+  const httplib::Request& req;
+  httplib::Response& res;
+  std::string request_id;
+  const api_key* key = nullptr;
+
+  void reply(int status, const json& body) {
+    res.status = status;
+    res.set_header("X-Request-Id", request_id);
+    res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace),
+                    "application/json");
+  }
+
+  void fail(int status, const std::string& code, const std::string& message) {
+    reply(status, json{{"error", {{"code", code}, {"message", message}}},
+                       {"request_id", request_id}});
+  }
+};
+
+} // namespace
+
+std::vector<api_key> parse_api_keys(const std::vector<std::string>& entries) {
+  std::vector<api_key> out;
+  for (const auto& e : entries) {
+    auto a = e.find(':');
+    auto b = e.find(':', a + 1);
+    if (a == std::string::npos || b == std::string::npos) continue;
+    out.push_back({e.substr(0, a), e.substr(a + 1, b - a - 1), e.substr(b + 1)});
+  }
+  return out;
+}
+
+struct http_api::impl {
+  http_options opts;
+  caf::actor_system& sys;
+  node& n;
+  httplib::Server srv;
+  std::thread thread;
+
+  impl(http_options o, caf::actor_system& s, node& nd)
+      : opts(std::move(o)), sys(s), n(nd) {}
+
+  // -- plumbing -----------------------------------------------------------------------
+
+  template <class R, class Handle, class... Ts>
+  std::variant<R, caf::error> ask(const Handle& h, Ts&&... xs) {
+    if (!h) return make_error(wallet_errc::unavailable);
+    caf::scoped_actor self{sys};
+    std::variant<R, caf::error> out = make_error(wallet_errc::unavailable);
+    self->request(h, opts.request_timeout, std::forward<Ts>(xs)...)
+        .receive([&](R& r) { out = std::move(r); },
+                 [&](caf::error& e) { out = std::move(e); });
+    return out;
+  }
+
+  const api_key* find_key(const httplib::Request& req) {
+    std::string given = req.get_header_value("X-API-Key");
+    auto auth = req.get_header_value("Authorization");
+    if (given.empty() && auth.rfind("Bearer ", 0) == 0) given = auth.substr(7);
+    if (given.empty()) return nullptr;
+    for (const auto& k : opts.keys)
+      if (k.key.size() == given.size() &&
+          CRYPTO_memcmp(k.key.data(), given.data(), given.size()) == 0)
+        return &k;
+    return nullptr;
+  }
+
+  // Wraps a handler with authentication, the role check and error safety.
+  template <class F>
+  httplib::Server::Handler guarded(int min_rank, F f) {
+    return [this, min_rank, f](const httplib::Request& req, httplib::Response& res) {
+      n.stats()->http_requests.fetch_add(1, std::memory_order_relaxed);
+      auto rid = req.get_header_value("X-Request-Id");
+      call c{req, res, rid.empty() || rid.size() > 64 ? new_request_id() : rid};
+      c.key = find_key(req);
+      if (c.key == nullptr)
+        return deny(c, 401, "unauthorized", "a valid API key is required");
+      if (role_rank(c.key->role) < min_rank)
+        return deny(c, 403, "forbidden", "the key's role does not allow this");
+      try {
+        f(c);
+      } catch (const std::exception& e) {
+        std::cerr << "http: " << req.path << ": " << e.what() << std::endl;
+        c.fail(500, "internal_error", "internal error");
+      }
+    };
+  }
+
+  void deny(call& c, int status, const std::string& code, const std::string& message) {
+    n.stats()->errors.inc(code);
+    c.fail(status, code, message);
+  }
+
+  void fail(call& c, const caf::error& err) {
+    auto code = error_code_of(err);
+    n.stats()->errors.inc(code);
+    c.fail(status_of(err), code, sys.render(err));
+  }
+
+  std::optional<json> body(call& c) {
+    auto doc = json::parse(c.req.body, nullptr, false);
+    if (doc.is_discarded() || !doc.is_object()) {
+      c.fail(400, "malformed_json", "the body must be one JSON object");
+      return std::nullopt;
+    }
+    return doc;
+  }
+
+  std::optional<int64_t> player_of(call& c) {
+    const auto& m = c.req.matches;
+    int64_t id = 0;
+    auto s = m.size() > 1 ? m[1].str() : std::string{};
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), id);
+    if (ec != std::errc{} || p != s.data() + s.size() || id <= 0) {
+      c.fail(404, "player_not_found", "no such player");
+      return std::nullopt;
+    }
+    return id;
+  }
+
+  void audit(call& c, const std::string& action, const std::string& target,
+             const json& detail) {
+    audit_record r{now_us(),
+                   c.key->name,
+                   c.key->role,
+                   action,
+                   target,
+                   c.request_id,
+                   detail.dump(-1, ' ', false, json::error_handler_t::replace)};
+    auto done = ask<bool>(n.accounts(), audit_atom_v, r);
+    if (std::holds_alternative<caf::error>(done))
+      std::cerr << "http: audit record of " << action << " " << target
+                << " failed: " << sys.render(std::get<caf::error>(done)) << std::endl;
+  }
+
+  // -- routes ---------------------------------------------------------------------------
+
+  void routes() {
+    srv.Get("/health", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content(R"({"status":"ok"})", "application/json");
+    });
+    srv.Get("/ready", [this](const httplib::Request&, httplib::Response& res) {
+      auto live = ask<int64_t>(n.wallets(), stats_atom_v);
+      bool ready = std::holds_alternative<int64_t>(live) && n.accounts();
+      res.status = ready ? 200 : 503;
+      res.set_content(ready ? R"({"status":"ready"})" : R"({"status":"not_ready"})",
+                      "application/json");
+    });
+    srv.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+      res.set_content(n.stats()->prometheus(), "text/plain; version=0.0.4");
+    });
+    srv.Post("/v1/players", guarded(2, [this](call& c) { create_player(c); }));
+    srv.Get(R"(/v1/players/(\d+))", guarded(1, [this](call& c) { get_player(c); }));
+    srv.Post(R"(/v1/players/(\d+)/lock)",
+             guarded(2, [this](call& c) { set_status(c, account_status::locked); }));
+    srv.Post(R"(/v1/players/(\d+)/unlock)",
+             guarded(2, [this](call& c) { set_status(c, account_status::active); }));
+    srv.Post(R"(/v1/players/(\d+)/deposits)",
+             guarded(3, [this](call& c) { transfer(c, wallet_op::deposit); }));
+    srv.Post(R"(/v1/players/(\d+)/withdrawals)",
+             guarded(3, [this](call& c) { transfer(c, wallet_op::withdraw); }));
+    srv.Get(R"(/v1/players/(\d+)/balance)", guarded(1, [this](call& c) { balance(c); }));
+    srv.Get(R"(/v1/players/(\d+)/ledger)", guarded(1, [this](call& c) { ledger(c); }));
+    srv.Get("/v1/audit", guarded(3, [this](call& c) { audit_trail(c); }));
+  }
+
+  void create_player(call& c) {
+    auto doc = body(c);
+    if (!doc) return;
+    register_request r;
+    for (auto [name, field] : {std::pair{"username", &r.username},
+                               {"password", &r.password},
+                               {"currency", &r.currency},
+                               {"email", &r.email}}) {
+      auto i = doc->find(name);
+      if (i == doc->end() && std::string{name} == "email") continue;
+      if (i == doc->end() || !i->is_string())
+        return c.fail(400, "invalid_field",
+                      std::string{"'"} + name + "' must be a string");
+      *field = i->get<std::string>();
+    }
+    auto out = ask<login_grant>(n.accounts(), register_atom_v, r);
+    json detail{{"username", r.username}, {"currency", r.currency}};
+    if (auto* err = std::get_if<caf::error>(&out)) {
+      detail["error"] = error_code_of(*err);
+      audit(c, "player.create", "username:" + r.username, detail);
+      return fail(c, *err);
+    }
+    auto& g = std::get<login_grant>(out);
+    audit(c, "player.create", "player:" + std::to_string(g.player_id), detail);
+    auto view = ask<account_view>(n.accounts(), account_atom_v, g.player_id);
+    if (auto* a = std::get_if<account_view>(&view)) return c.reply(201, account_json(*a));
+    fail(c, std::get<caf::error>(view));
+  }
+
+  void get_player(call& c) {
+    auto player = player_of(c);
+    if (!player) return;
+    auto view = ask<account_view>(n.accounts(), account_atom_v, *player);
+    if (auto* err = std::get_if<caf::error>(&view)) return fail(c, *err);
+    auto& a = std::get<account_view>(view);
+    auto j = account_json(a);
+    auto bal = read_balance(*player, a.currency);
+    if (auto* r = std::get_if<wallet_receipt>(&bal)) j["balance"] = r->balance;
+    c.reply(200, j);
+  }
+
+  std::variant<wallet_receipt, caf::error> read_balance(int64_t player,
+                                                        const std::string& currency) {
+    wallet_request q;
+    q.player_id = player;
+    q.op = static_cast<uint8_t>(wallet_op::balance);
+    q.currency = currency;
+    return ask<wallet_receipt>(n.wallets(), wallet_atom_v, q);
+  }
+
+  void set_status(call& c, account_status status) {
+    auto player = player_of(c);
+    if (!player) return;
+    auto code = static_cast<uint8_t>(status);
+    auto out = ask<account_view>(n.accounts(), status_atom_v, *player, code);
+    auto action = status == account_status::locked ? "player.lock" : "player.unlock";
+    json detail{{"status", to_string(status)}};
+    if (!c.req.body.empty()) {
+      auto doc = json::parse(c.req.body, nullptr, false);
+      if (doc.is_object() && doc.contains("reason") && doc["reason"].is_string())
+        detail["reason"] = doc["reason"];
+    }
+    if (auto* err = std::get_if<caf::error>(&out)) {
+      detail["error"] = error_code_of(*err);
+      audit(c, action, "player:" + std::to_string(*player), detail);
+      return fail(c, *err);
+    }
+    // The live wallet refuses (or accepts again) money going out at once.
+    auto told = ask<bool>(n.wallets(), status_atom_v, *player, code);
+    audit(c, action, "player:" + std::to_string(*player), detail);
+    if (auto* err = std::get_if<caf::error>(&told)) return fail(c, *err);
+    c.reply(200, account_json(std::get<account_view>(out)));
+  }
+
+  void transfer(call& c, wallet_op op) {
+    auto player = player_of(c);
+    if (!player) return;
+    auto doc = body(c);
+    if (!doc) return;
+    auto amount = doc->find("amount");
+    if (amount == doc->end() || !amount->is_number_integer())
+      return c.fail(400, "invalid_field", "'amount' must be an integer of minor units");
+    std::string key = c.req.get_header_value("Idempotency-Key");
+    if (auto k = doc->find("idempotency_key"); k != doc->end() && k->is_string())
+      key = k->get<std::string>();
+    if (key.empty())
+      return c.fail(400, "invalid_field",
+                    "an idempotency key is required (Idempotency-Key header or "
+                    "'idempotency_key')");
+    std::string currency;
+    if (auto cur = doc->find("currency"); cur != doc->end()) {
+      if (!cur->is_string())
+        return c.fail(400, "invalid_field", "'currency' must be a string");
+      currency = cur->get<std::string>();
+    } else {
+      auto view = ask<account_view>(n.accounts(), account_atom_v, *player);
+      if (auto* err = std::get_if<caf::error>(&view)) return fail(c, *err);
+      currency = std::get<account_view>(view).currency;
+    }
+    wallet_request q;
+    q.player_id = *player;
+    q.op = static_cast<uint8_t>(op);
+    q.source = "operator";
+    q.tx_id = key;
+    q.currency = currency;
+    q.amount = amount->get<int64_t>();
+    auto out = ask<wallet_receipt>(n.wallets(), wallet_atom_v, q);
+    auto action = op == wallet_op::deposit ? "wallet.deposit" : "wallet.withdraw";
+    json detail{{"amount", q.amount}, {"currency", currency}, {"idempotency_key", key}};
+    if (auto* err = std::get_if<caf::error>(&out)) {
+      detail["error"] = error_code_of(*err);
+      audit(c, action, "player:" + std::to_string(*player), detail);
+      return fail(c, *err);
+    }
+    auto& r = std::get<wallet_receipt>(out);
+    detail["seq"] = r.seq;
+    detail["replayed"] = r.replayed;
+    audit(c, action, "player:" + std::to_string(*player), detail);
+    c.reply(r.replayed ? 200 : 201, receipt_json(r));
+  }
+
+  void balance(call& c) {
+    auto player = player_of(c);
+    if (!player) return;
+    auto currency = c.req.get_param_value("currency");
+    if (currency.empty()) {
+      auto view = ask<account_view>(n.accounts(), account_atom_v, *player);
+      if (auto* err = std::get_if<caf::error>(&view)) return fail(c, *err);
+      currency = std::get<account_view>(view).currency;
+    }
+    auto out = read_balance(*player, currency);
+    if (auto* err = std::get_if<caf::error>(&out)) return fail(c, *err);
+    auto& r = std::get<wallet_receipt>(out);
+    c.reply(
+        200,
+        json{{"player_id", *player}, {"currency", r.currency}, {"balance", r.balance}});
+  }
+
+  std::optional<int64_t> int_param(call& c, const char* name, int64_t fallback,
+                                   int64_t lo, int64_t hi) {
+    if (!c.req.has_param(name)) return fallback;
+    auto s = c.req.get_param_value(name);
+    int64_t v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc{} || p != s.data() + s.size() || v < lo || v > hi) {
+      c.fail(400, "invalid_field", std::string{"'"} + name + "' is out of range");
+      return std::nullopt;
+    }
+    return v;
+  }
+
+  void ledger(call& c) {
+    auto player = player_of(c);
+    if (!player) return;
+    auto before = int_param(c, "before_seq", 0, 0, INT64_MAX);
+    auto limit = before ? int_param(c, "limit", 50, 1, 500) : std::nullopt;
+    if (!limit) return;
+    auto out = ask<history_page>(n.wallets(), history_atom_v, *player, *before, *limit);
+    if (auto* err = std::get_if<caf::error>(&out)) return fail(c, *err);
+    auto& page = std::get<history_page>(out);
+    auto entries = json::array();
+    for (const auto& e : page.entries)
+      entries.push_back(entry_json(e));
+    json j{{"player_id", *player}, {"entries", std::move(entries)}};
+    if (static_cast<int64_t>(page.entries.size()) == *limit)
+      j["next_before_seq"] = page.entries.back().seq;
+    c.reply(200, j);
+  }
+
+  void audit_trail(call& c) {
+    auto limit = int_param(c, "limit", 100, 1, 1000);
+    if (!limit) return;
+    auto out = ask<audit_page>(n.accounts(), audit_atom_v, *limit);
+    if (auto* err = std::get_if<caf::error>(&out)) return fail(c, *err);
+    auto rows = json::array();
+    for (const auto& r : std::get<audit_page>(out).entries)
+      rows.push_back({{"at_us", r.at_us},
+                      {"actor", r.actor},
+                      {"role", r.role},
+                      {"action", r.action},
+                      {"target", r.target},
+                      {"request_id", r.request_id},
+                      {"detail", json::parse(r.detail, nullptr, false)}});
+    c.reply(200, json{{"entries", std::move(rows)}});
+  }
+};
+
+http_api::http_api(http_options opts, caf::actor_system& sys, node& n)
+    : impl_(std::make_unique<impl>(std::move(opts), sys, n)) {
+  auto threads = static_cast<size_t>(impl_->opts.threads);
+  impl_->srv.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  impl_->srv.set_payload_max_length(impl_->opts.body_bytes_max);
+  impl_->srv.set_read_timeout(std::chrono::seconds{10});
+  impl_->srv.set_write_timeout(std::chrono::seconds{10});
+  impl_->srv.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    auto code = res.status == 404   ? "not_found"
+                : res.status == 413 ? "payload_too_large"
+                : res.status == 405 ? "method_not_allowed"
+                                    : "bad_request";
+    res.set_content(json{{"error", {{"code", code}, {"message", code}}}}.dump(),
+                    "application/json");
+  });
+  impl_->routes();
+}
+
+http_api::~http_api() {
+  stop();
+}
+
+uint16_t http_api::start() {
+  auto& o = impl_->opts;
+  int port = o.port == 0
+                 ? impl_->srv.bind_to_any_port(o.bind_address)
+                 : (impl_->srv.bind_to_port(o.bind_address, o.port) ? o.port : -1);
+  if (port <= 0)
+    throw std::runtime_error("cannot bind the operator API to " + o.bind_address + ":" +
+                             std::to_string(o.port));
+  impl_->thread = std::thread{[this] { impl_->srv.listen_after_bind(); }};
+  return static_cast<uint16_t>(port);
+}
+
+void http_api::stop() {
+  if (impl_->thread.joinable()) {
+    impl_->srv.stop();
+    impl_->thread.join();
+  }
+}
+
+} // namespace agg::gateway

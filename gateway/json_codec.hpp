@@ -1,0 +1,29 @@
+#pragma once
+
+// The player protocol's JSON, version 1 (docs/protocol.md): frames to client_request
+// and server_message to frames. The only place that knows the wire format of the
+// player connection.
+
+#include "actors/session_protocol.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace agg::gateway {
+
+inline constexpr int protocol_version = 1;
+
+// A frame that cannot become a request: the error to answer with.
+struct decode_error {
+  std::string id;   // the request's id when it could be read, raw JSON
+  std::string code; // malformed_json, unknown_type, invalid_field
+  std::string message;
+};
+
+// Returns true and fills `out`, or false and fills `err`.
+bool decode_request(std::string_view frame, client_request& out, decode_error& err);
+
+std::string encode(const server_message& msg);
+std::string encode_welcome(std::string_view server_name, int64_t idle_timeout_ms);
+
+} // namespace agg::gateway

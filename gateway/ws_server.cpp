@@ -1,0 +1,403 @@
+#include "gateway/ws_server.hpp"
+
+#include "gateway/json_codec.hpp"
+#include "gateway/rate_limiter.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include <caf/send.hpp>
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <iostream>
+#include <mutex>
+#include <shared_mutex>
+#include <thread>
+#include <unordered_map>
+
+namespace agg::gateway {
+
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+constexpr const char* server_name = "aggregator/0.1";
+constexpr const char* ws_path = "/v1";
+
+class ws_session;
+
+// What every connection of one server shares.
+struct shared_state {
+  ws_options opts;
+  session_factory make_session;
+  std::shared_ptr<metrics> stats;
+  address_limiter ip_limits;
+  std::mutex mtx;
+  std::condition_variable all_gone;
+  std::unordered_map<ws_session*, std::weak_ptr<ws_session>> live;
+  // Actors reach connections only through this gate; once the io threads are gone it
+  // closes, so nothing is posted to an io_context that is going away.
+  std::shared_mutex gate;
+  bool gate_open = true;
+
+  shared_state(ws_options o, session_factory f, std::shared_ptr<metrics> s)
+      : opts(std::move(o)), make_session(std::move(f)), stats(std::move(s)),
+        ip_limits(opts.ip_rate_per_s, opts.ip_burst) {}
+};
+
+// What a session actor holds: a weak reference to its connection, so that the
+// connection's life is decided by its socket and not by the actor.
+class connection_sink : public client_sink {
+public:
+  connection_sink(std::weak_ptr<ws_session> conn, std::shared_ptr<shared_state> shared)
+      : conn_(std::move(conn)), shared_(std::move(shared)) {}
+  void deliver(server_message msg) override;
+  void close(uint16_t code, std::string reason) override;
+
+private:
+  std::weak_ptr<ws_session> conn_;
+  std::shared_ptr<shared_state> shared_;
+};
+
+class ws_session : public std::enable_shared_from_this<ws_session> {
+public:
+  ws_session(tcp::socket&& socket, std::shared_ptr<shared_state> shared)
+      : ws_(std::move(socket)), shared_(std::move(shared)),
+        bucket_(shared_->opts.rate_per_s, shared_->opts.burst) {
+    beast::error_code ec;
+    auto ep = beast::get_lowest_layer(ws_).socket().remote_endpoint(ec);
+    address_ = ec ? "unknown" : ep.address().to_string();
+  }
+
+  void run() {
+    net::dispatch(ws_.get_executor(), beast::bind_front_handler(&ws_session::read_upgrade,
+                                                                shared_from_this()));
+  }
+
+  // -- for connection_sink, from any thread -------------------------------------
+
+  void deliver(server_message msg) {
+    if (auto* e = std::get_if<out_error>(&msg)) shared_->stats->errors.inc(e->code);
+    net::post(ws_.get_executor(),
+              [self = shared_from_this(), text = encode(msg)]() mutable {
+                self->send_text(std::move(text));
+              });
+  }
+
+  void close(uint16_t code, std::string reason) {
+    net::post(ws_.get_executor(), [self = shared_from_this(), code, reason] {
+      self->start_close(
+          websocket::close_reason{static_cast<websocket::close_code>(code), reason},
+          "closed by server");
+    });
+  }
+
+  // Last resort at shutdown: drop the TCP connection; pending operations fail.
+  void abort() {
+    net::post(ws_.get_executor(), [self = shared_from_this()] {
+      beast::error_code ignored;
+      beast::get_lowest_layer(self->ws_).socket().close(ignored);
+    });
+  }
+
+  // Server shutdown: a close frame with 1001 (going away).
+  void shutdown() {
+    net::post(ws_.get_executor(), [self = shared_from_this()] {
+      self->start_close(websocket::close_reason{websocket::close_code::going_away,
+                                                "server shutting down"},
+                        "server shutdown");
+    });
+  }
+
+private:
+  // -- handshake ------------------------------------------------------------------
+
+  void read_upgrade() {
+    beast::get_lowest_layer(ws_).expires_after(shared_->opts.handshake_timeout);
+    http::async_read(
+        ws_.next_layer(), buffer_, req_,
+        beast::bind_front_handler(&ws_session::on_upgrade, shared_from_this()));
+  }
+
+  void on_upgrade(beast::error_code ec, std::size_t) {
+    if (ec) return; // not even a request: nothing to tell
+    auto target = req_.target();
+    bool path_ok = target == ws_path || target.starts_with(std::string{ws_path} + "?");
+    if (!websocket::is_upgrade(req_) || !path_ok)
+      return reject(path_ok ? http::status::bad_request : http::status::not_found);
+    beast::get_lowest_layer(ws_).expires_never();
+    ws_.set_option(websocket::stream_base::timeout{shared_->opts.handshake_timeout,
+                                                   shared_->opts.idle_timeout, true});
+    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
+      res.set(http::field::server, server_name);
+    }));
+    ws_.read_message_max(shared_->opts.frame_bytes_max);
+    ws_.async_accept(
+        req_, beast::bind_front_handler(&ws_session::on_accept, shared_from_this()));
+  }
+
+  void reject(http::status status) {
+    auto res =
+        std::make_shared<http::response<http::string_body>>(status, req_.version());
+    res->set(http::field::server, server_name);
+    res->set(http::field::content_type, "text/plain");
+    res->body() = "WebSocket endpoint: ws://host:port/v1\n";
+    res->prepare_payload();
+    http::async_write(ws_.next_layer(), *res,
+                      [self = shared_from_this(), res](beast::error_code, std::size_t) {
+                        beast::error_code ignored;
+                        beast::get_lowest_layer(self->ws_).socket().shutdown(
+                            tcp::socket::shutdown_both, ignored);
+                      });
+  }
+
+  void on_accept(beast::error_code ec) {
+    if (ec) return;
+    req_ = {};
+    {
+      std::lock_guard<std::mutex> guard{shared_->mtx};
+      shared_->live.emplace(this, weak_from_this());
+    }
+    registered_ = true;
+    shared_->stats->ws_connections.fetch_add(1, std::memory_order_relaxed);
+    shared_->stats->ws_connections_total.fetch_add(1, std::memory_order_relaxed);
+    actor_ = shared_->make_session(
+        std::make_shared<connection_sink>(weak_from_this(), shared_));
+    send_text(encode_welcome(server_name, shared_->opts.idle_timeout.count()));
+    do_read();
+  }
+
+  // -- reading --------------------------------------------------------------------
+
+  void do_read() {
+    ws_.async_read(buffer_,
+                   beast::bind_front_handler(&ws_session::on_read, shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    if (ec)
+      return finish(ec == websocket::error::closed            ? "closed by client"
+                    : ec == websocket::error::message_too_big ? "frame too large"
+                    : ec == beast::error::timeout             ? "idle timeout"
+                                                              : "read error");
+    shared_->stats->ws_messages_in.fetch_add(1, std::memory_order_relaxed);
+    auto frame = beast::buffers_to_string(buffer_.data());
+    buffer_.consume(buffer_.size());
+    if (closing_) return do_read();
+    if (!ws_.got_text())
+      answer_error("", "binary_not_supported", "frames must be UTF-8 JSON text");
+    else if (!bucket_.take() || !shared_->ip_limits.take(address_))
+      rate_limited();
+    else
+      dispatch(frame);
+    do_read();
+  }
+
+  void dispatch(const std::string& frame) {
+    client_request req;
+    decode_error err;
+    if (!decode_request(frame, req, err))
+      return answer_error(err.id, err.code, err.message);
+    if (actor_) caf::anon_send(actor_, std::move(req));
+  }
+
+  void rate_limited() {
+    answer_error("", "rate_limited", "slow down");
+    if (++strikes_ >= shared_->opts.flood_strikes_max)
+      start_close(websocket::close_reason{websocket::close_code::policy_error,
+                                          "rate limit exceeded"},
+                  "flooding");
+  }
+
+  void answer_error(const std::string& id, const std::string& code,
+                    const std::string& msg) {
+    shared_->stats->errors.inc(code);
+    send_text(encode(out_error{id, code, msg}));
+  }
+
+  // -- writing: one write in flight, a bounded queue behind it ------------------
+
+  void send_text(std::string text) {
+    if (closing_) return;
+    if (queue_.size() >= shared_->opts.write_queue_len_max)
+      return start_close(websocket::close_reason{websocket::close_code::try_again_later,
+                                                 "write queue full"},
+                         "write queue full");
+    queue_.push_back(std::move(text));
+    if (!writing_) do_write();
+  }
+
+  void do_write() {
+    writing_ = true;
+    ws_.text(true);
+    ws_.async_write(net::buffer(queue_.front()),
+                    beast::bind_front_handler(&ws_session::on_write, shared_from_this()));
+  }
+
+  void on_write(beast::error_code ec, std::size_t) {
+    if (ec) return finish("write error");
+    shared_->stats->ws_messages_out.fetch_add(1, std::memory_order_relaxed);
+    queue_.pop_front();
+    if (!queue_.empty()) return do_write();
+    writing_ = false;
+    if (close_pending_) do_close();
+  }
+
+  // -- closing ----------------------------------------------------------------------
+
+  // Frames already queued are still written, then the close frame.
+  void start_close(websocket::close_reason reason, const char* why) {
+    if (closing_ || finished_) return;
+    closing_ = true;
+    close_reason_ = std::move(reason);
+    why_ = why;
+    if (writing_)
+      close_pending_ = true;
+    else
+      do_close();
+  }
+
+  void do_close() {
+    close_pending_ = false;
+    ws_.async_close(close_reason_, [self = shared_from_this()](beast::error_code) {
+      self->finish(self->why_);
+    });
+  }
+
+  // Runs once, whatever ended the connection.
+  void finish(const char* why) {
+    if (finished_) return;
+    finished_ = true;
+    if (!registered_) return;
+    shared_->stats->ws_connections.fetch_sub(1, std::memory_order_relaxed);
+    shared_->stats->ws_closed.inc(why);
+    if (actor_) {
+      caf::anon_send(actor_, disconnect_atom_v);
+      actor_ = nullptr;
+    }
+    std::lock_guard<std::mutex> guard{shared_->mtx};
+    shared_->live.erase(this);
+    if (shared_->live.empty()) shared_->all_gone.notify_all();
+  }
+
+  websocket::stream<beast::tcp_stream> ws_;
+  beast::flat_buffer buffer_;
+  http::request<http::string_body> req_;
+  std::shared_ptr<shared_state> shared_;
+  caf::actor actor_;
+  std::deque<std::string> queue_;
+  bool registered_ = false;
+  bool writing_ = false;
+  bool closing_ = false;
+  bool close_pending_ = false;
+  bool finished_ = false;
+  websocket::close_reason close_reason_;
+  const char* why_ = "";
+  token_bucket bucket_;
+  int strikes_ = 0;
+  std::string address_;
+};
+
+void connection_sink::deliver(server_message msg) {
+  std::shared_lock<std::shared_mutex> guard{shared_->gate};
+  if (!shared_->gate_open) return;
+  if (auto c = conn_.lock()) c->deliver(std::move(msg));
+}
+
+void connection_sink::close(uint16_t code, std::string reason) {
+  std::shared_lock<std::shared_mutex> guard{shared_->gate};
+  if (!shared_->gate_open) return;
+  if (auto c = conn_.lock()) c->close(code, std::move(reason));
+}
+
+} // namespace
+
+struct ws_server::impl {
+  net::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  std::shared_ptr<shared_state> shared;
+  std::vector<std::thread> threads;
+  std::atomic<bool> stopped{false};
+
+  impl(ws_options opts, session_factory f, std::shared_ptr<metrics> stats)
+      : ioc(opts.threads), shared(std::make_shared<shared_state>(
+                               std::move(opts), std::move(f), std::move(stats))) {}
+
+  void do_accept() {
+    acceptor.async_accept(net::make_strand(ioc),
+                          [this](beast::error_code ec, tcp::socket s) {
+                            if (ec == net::error::operation_aborted || stopped) return;
+                            if (!ec)
+                              std::make_shared<ws_session>(std::move(s), shared)->run();
+                            else
+                              std::cerr << "ws accept: " << ec.message() << std::endl;
+                            do_accept();
+                          });
+  }
+};
+
+ws_server::ws_server(ws_options opts, session_factory make_session,
+                     std::shared_ptr<metrics> stats)
+    : impl_(std::make_unique<impl>(std::move(opts), std::move(make_session),
+                                   std::move(stats))) {}
+
+ws_server::~ws_server() {
+  stop(std::chrono::milliseconds{2'000});
+}
+
+uint16_t ws_server::start() {
+  auto& o = impl_->shared->opts;
+  tcp::endpoint ep{net::ip::make_address(o.bind_address), o.port};
+  auto& acc = impl_->acceptor;
+  acc.open(ep.protocol());
+  acc.set_option(net::socket_base::reuse_address(true));
+  acc.bind(ep);
+  acc.listen(net::socket_base::max_listen_connections);
+  impl_->do_accept();
+  for (int i = 0; i < o.threads; ++i)
+    impl_->threads.emplace_back([this] { impl_->ioc.run(); });
+  return acc.local_endpoint().port();
+}
+
+void ws_server::stop(std::chrono::milliseconds grace) {
+  if (impl_->stopped.exchange(true)) return;
+  net::post(impl_->ioc, [this] {
+    beast::error_code ignored;
+    impl_->acceptor.close(ignored);
+  });
+  auto& shared = *impl_->shared;
+  {
+    std::unique_lock<std::mutex> guard{shared.mtx};
+    for (auto& [ptr, weak] : shared.live)
+      if (auto s = weak.lock()) s->shutdown();
+    shared.all_gone.wait_for(guard, grace, [&] { return shared.live.empty(); });
+    for (auto& [ptr, weak] : shared.live)
+      if (auto s = weak.lock()) s->abort();
+    shared.all_gone.wait_for(guard, std::chrono::seconds{1},
+                             [&] { return shared.live.empty(); });
+  }
+  impl_->ioc.stop();
+  for (auto& t : impl_->threads)
+    t.join();
+  impl_->threads.clear();
+  std::unique_lock<std::shared_mutex> guard{shared.gate};
+  shared.gate_open = false;
+}
+
+size_t ws_server::connections() const {
+  std::lock_guard<std::mutex> guard{impl_->shared->mtx};
+  return impl_->shared->live.size();
+}
+
+} // namespace agg::gateway

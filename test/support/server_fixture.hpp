@@ -1,0 +1,114 @@
+#pragma once
+
+// A whole server on loopback: a node on a temp dir, the player WebSocket edge and
+// the operator HTTP API on free ports, with one API key per role.
+
+#include "gateway/http_api.hpp"
+#include "gateway/ws_server.hpp"
+#include "support/node_fixture.hpp"
+#include "support/ws_client.hpp"
+
+#include <httplib.h>
+
+namespace agg::test {
+
+inline const std::string admin_key = "admin-key-0123456789abcdef";
+inline const std::string support_key = "support-key-0123456789abcdef";
+inline const std::string reader_key = "reader-key-0123456789abcdef";
+
+class server_fixture : public node_fixture {
+public:
+  explicit server_fixture(std::function<void(server_options&)> tune = {},
+                          node_hooks hooks = {})
+      : node_fixture(
+            [tune](server_options& o) {
+              o.ws_bind_address = "127.0.0.1";
+              o.api_keys = {"ops:admin:" + admin_key, "desk:support:" + support_key,
+                            "audit:read_only:" + reader_key};
+              if (tune) tune(o);
+            },
+            std::move(hooks)) {
+    const auto& o = options();
+    gateway::ws_options ws;
+    ws.bind_address = o.ws_bind_address;
+    ws.port = 0;
+    ws.frame_bytes_max = static_cast<size_t>(o.ws_frame_bytes_max);
+    ws.idle_timeout = std::chrono::milliseconds{o.ws_idle_timeout_ms};
+    ws.write_queue_len_max = static_cast<size_t>(o.ws_write_queue_len_max);
+    ws.rate_per_s = static_cast<double>(o.ws_rate_per_s);
+    ws.burst = static_cast<double>(o.ws_burst);
+    ws.ip_rate_per_s = static_cast<double>(o.ip_rate_per_s);
+    ws.ip_burst = static_cast<double>(o.ip_burst);
+    ws.flood_strikes_max = static_cast<int>(o.ws_flood_strikes_max);
+    auto* n = &the_node();
+    auto* s = &sys;
+    players_ = std::make_unique<gateway::ws_server>(
+        ws,
+        [s, n](std::shared_ptr<client_sink> sink) {
+          return spawn_player_session(*s, n->sessions(), std::move(sink),
+                                      n->session_dependencies());
+        },
+        n->stats());
+    ws_port = players_->start();
+    gateway::http_options http;
+    http.port = 0;
+    http.keys = gateway::parse_api_keys(o.api_keys);
+    operators_ = std::make_unique<gateway::http_api>(http, sys, *n);
+    http_port = operators_->start();
+  }
+
+  ~server_fixture() { stop_servers(); }
+
+  void stop_servers() {
+    if (players_) players_->stop(std::chrono::seconds{5});
+    if (operators_) operators_->stop();
+  }
+
+  httplib::Client http(const std::string& key = admin_key) {
+    httplib::Client c{"127.0.0.1", http_port};
+    c.set_connection_timeout(std::chrono::seconds{5});
+    c.set_read_timeout(std::chrono::seconds{20});
+    if (!key.empty()) c.set_default_headers({{"Authorization", "Bearer " + key}});
+    return c;
+  }
+
+  // Connects and reads the welcome frame.
+  std::unique_ptr<ws_client> connect() {
+    auto c = std::make_unique<ws_client>(ws_port);
+    auto welcome = c->next();
+    REQUIRE(welcome);
+    REQUIRE((*welcome)["type"] == "welcome");
+    return c;
+  }
+
+  // Registers a player over a fresh connection; returns the connection and the reply.
+  std::pair<std::unique_ptr<ws_client>, nlohmann::json>
+  register_player(const std::string& username, const std::string& currency = "EUR") {
+    auto c = connect();
+    auto r = c->request({{"type", "register"},
+                         {"username", username},
+                         {"password", "correct horse battery"},
+                         {"currency", currency}});
+    REQUIRE(r["type"] == "registered");
+    return {std::move(c), r};
+  }
+
+  int64_t deposit(int64_t player, int64_t amount, const std::string& key) {
+    auto res =
+        http().Post("/v1/players/" + std::to_string(player) + "/deposits",
+                    nlohmann::json{{"amount", amount}, {"idempotency_key", key}}.dump(),
+                    "application/json");
+    REQUIRE(res);
+    REQUIRE(res->status / 100 == 2);
+    return nlohmann::json::parse(res->body)["balance"].get<int64_t>();
+  }
+
+  uint16_t ws_port = 0;
+  uint16_t http_port = 0;
+
+private:
+  std::unique_ptr<gateway::ws_server> players_;
+  std::unique_ptr<gateway::http_api> operators_;
+};
+
+} // namespace agg::test
