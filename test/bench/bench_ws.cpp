@@ -1,0 +1,319 @@
+// bench_ws: a load generator, run as its own process against a running server.
+// Opens N connections, registers a player on each (so every connection is
+// authenticated), then sends requests at a fixed total rate spread round-robin over
+// the connections, and measures each request's latency until its reply.
+//
+//   bench_ws --connections 10000 --rate 20000 --duration-s 20 --scenario balance
+//            [--host 127.0.0.1] [--port 8080] [--server-pid PID] [--threads 1]
+//            [--connect-concurrency 256]
+//
+// The server must allow this: cheap password hashing and no per-address limit for
+// loopback (see test/bench/run_bench_ws.sh). Prints one JSON line and a summary.
+
+#include "bench_args.hpp"
+#include "latency.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+#include <nlohmann/json.hpp>
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <deque>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <unordered_map>
+
+namespace {
+
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using json = nlohmann::json;
+using clock_type = std::chrono::steady_clock;
+
+struct totals {
+  agg::bench::latency lat;
+  int64_t sent = 0;
+  int64_t errors = 0; // error replies
+  int64_t failed_connections = 0;
+  int64_t closed = 0;
+  int64_t ready = 0;
+};
+
+class conn : public std::enable_shared_from_this<conn> {
+public:
+  conn(net::io_context& ioc, totals& t, std::string name, std::function<void()> on_setup)
+      : ws_(ioc), resolver_(ioc), t_(t), name_(std::move(name)),
+        on_setup_(std::move(on_setup)) {}
+
+  void start(const std::string& host, const std::string& port) {
+    host_ = host + ":" + port;
+    resolver_.async_resolve(
+        host, port, [self = shared_from_this()](auto ec, auto results) {
+          if (ec) return self->setup_failed();
+          beast::get_lowest_layer(self->ws_).async_connect(
+              results, [self](beast::error_code ec, const tcp::endpoint&) {
+                if (ec) return self->setup_failed();
+                self->ws_.async_handshake(self->host_, "/v1",
+                                          [self](beast::error_code ec) {
+                                            if (ec) return self->setup_failed();
+                                            self->read();
+                                            self->write(json{
+                                                {"type", "register"},
+                                                {"id", 0},
+                                                {"username", self->name_},
+                                                {"password", "bench-password-1"},
+                                                {"currency",
+                                                 "EUR"}}.dump());
+                                          });
+              });
+        });
+  }
+
+  bool ready() const { return ready_; }
+
+  void request(const std::string& type) {
+    auto id = ++next_id_;
+    pending_.emplace(id, clock_type::now());
+    ++t_.sent;
+    write(json{{"type", type}, {"id", id}}.dump());
+  }
+
+  size_t outstanding() const { return pending_.size(); }
+
+  void close() {
+    beast::error_code ignored;
+    beast::get_lowest_layer(ws_).socket().close(ignored);
+  }
+
+private:
+  void setup_failed() {
+    if (!setup_done_) {
+      setup_done_ = true;
+      ++t_.failed_connections;
+      on_setup_();
+    }
+  }
+
+  void read() {
+    ws_.async_read(buf_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) {
+        if (self->ready_) ++self->t_.closed;
+        self->ready_ = false;
+        return self->setup_failed();
+      }
+      self->on_frame(beast::buffers_to_string(self->buf_.data()));
+      self->buf_.consume(self->buf_.size());
+      self->read();
+    });
+  }
+
+  void on_frame(const std::string& text) {
+    auto j = json::parse(text, nullptr, false);
+    if (!j.is_object() || !j.contains("id")) return; // welcome and pushes
+    auto id = j["id"].get<int64_t>();
+    if (id == 0) {
+      if (j["type"] == "registered") {
+        ready_ = true;
+        ++t_.ready;
+        setup_done_ = true;
+        on_setup_();
+      } else {
+        setup_failed();
+      }
+      return;
+    }
+    auto i = pending_.find(id);
+    if (i == pending_.end()) return;
+    t_.lat.add(std::chrono::duration_cast<std::chrono::microseconds>(clock_type::now() -
+                                                                     i->second)
+                   .count());
+    pending_.erase(i);
+    if (j["type"] == "error") ++t_.errors;
+  }
+
+  void write(std::string text) {
+    out_.push_back(std::move(text));
+    if (!writing_) do_write();
+  }
+
+  void do_write() {
+    writing_ = true;
+    ws_.async_write(net::buffer(out_.front()),
+                    [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                      self->out_.pop_front();
+                      if (ec || self->out_.empty()) {
+                        self->writing_ = false;
+                        return;
+                      }
+                      self->do_write();
+                    });
+  }
+
+  websocket::stream<beast::tcp_stream> ws_;
+  tcp::resolver resolver_;
+  beast::flat_buffer buf_;
+  std::deque<std::string> out_;
+  bool writing_ = false;
+  bool ready_ = false;
+  bool setup_done_ = false;
+  totals& t_;
+  std::string name_;
+  std::string host_;
+  std::function<void()> on_setup_;
+  int64_t next_id_ = 0;
+  std::unordered_map<int64_t, clock_type::time_point> pending_;
+};
+
+int64_t rss_kib(int64_t pid) {
+  if (pid <= 0) return -1;
+  std::ifstream in{"/proc/" + std::to_string(pid) + "/status"};
+  std::string key;
+  while (in >> key) {
+    if (key == "VmRSS:") {
+      int64_t kib = 0;
+      in >> kib;
+      return kib;
+    }
+    in.ignore(4096, '\n');
+  }
+  return -1;
+}
+
+void raise_fd_limit() {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = lim.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &lim);
+  }
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  agg::bench::args a{argc, argv};
+  auto host = a.str("host", "127.0.0.1");
+  auto port = a.str("port", "8080");
+  auto connections = a.num("connections", 1000);
+  auto rate = a.num("rate", 2000);
+  auto duration_s = a.num("duration-s", 10);
+  auto scenario = a.str("scenario", "balance");
+  auto server_pid = a.num("server-pid", 0);
+  auto concurrency = a.num("connect-concurrency", 256);
+  a.reject_unknown();
+  if (scenario != "balance") {
+    std::cerr << "--scenario: balance (spin comes with the game studio)" << std::endl;
+    return 2;
+  }
+  raise_fd_limit();
+  net::io_context ioc{1};
+  totals t;
+  std::vector<std::shared_ptr<conn>> conns;
+  auto run_id = std::to_string(std::random_device{}() % 1'000'000);
+  int64_t started = 0, settled = 0;
+  auto rss_before = rss_kib(server_pid);
+  std::function<void()> start_next = [&] {
+    if (started >= connections) return;
+    auto name = "b" + run_id + "x" + std::to_string(started++);
+    auto c = std::make_shared<conn>(ioc, t, name, [&] {
+      ++settled;
+      start_next();
+    });
+    conns.push_back(c);
+    c->start(host, port);
+  };
+  auto setup_began = clock_type::now();
+  for (int64_t i = 0; i < std::min(concurrency, connections); ++i)
+    start_next();
+  while (settled < connections &&
+         clock_type::now() - setup_began < std::chrono::minutes{10})
+    ioc.run_for(std::chrono::milliseconds{50});
+  auto setup_s = std::chrono::duration<double>(clock_type::now() - setup_began).count();
+  // Let the server settle, then read its memory with every connection idle.
+  ioc.run_for(std::chrono::seconds{1});
+  auto rss_idle = rss_kib(server_pid);
+
+  std::vector<conn*> ready;
+  for (auto& c : conns)
+    if (c->ready()) ready.push_back(c.get());
+  if (ready.empty()) {
+    std::cerr << "no connection could be set up" << std::endl;
+    return 1;
+  }
+  // Send at `rate` in total, round-robin, on a 1 ms tick.
+  auto load_began = clock_type::now();
+  auto end = load_began + std::chrono::seconds{duration_s};
+  double budget = 0;
+  size_t next = 0;
+  auto last = load_began;
+  net::steady_timer tick{ioc};
+  std::function<void()> on_tick = [&] {
+    auto now = clock_type::now();
+    if (now >= end) return;
+    budget +=
+        static_cast<double>(rate) * std::chrono::duration<double>(now - last).count();
+    last = now;
+    while (budget >= 1.0) {
+      auto* c = ready[next++ % ready.size()];
+      if (c->ready()) c->request("balance");
+      budget -= 1.0;
+    }
+    tick.expires_after(std::chrono::milliseconds{1});
+    tick.async_wait([&](beast::error_code) { on_tick(); });
+  };
+  on_tick();
+  while (clock_type::now() < end)
+    ioc.run_for(std::chrono::milliseconds{100});
+  auto load_s = std::chrono::duration<double>(clock_type::now() - load_began).count();
+  // Give the last replies a moment; what is still missing counts as timed out.
+  auto grace_end = clock_type::now() + std::chrono::seconds{5};
+  auto outstanding = [&] {
+    int64_t n = 0;
+    for (auto* c : ready)
+      n += static_cast<int64_t>(c->outstanding());
+    return n;
+  };
+  while (outstanding() > 0 && clock_type::now() < grace_end)
+    ioc.run_for(std::chrono::milliseconds{50});
+  auto timed_out = outstanding();
+  int64_t held = 0;
+  for (auto* c : ready)
+    held += c->ready() ? 1 : 0;
+  auto done = static_cast<int64_t>(t.lat.samples_us.size());
+  double per_s = static_cast<double>(done) / load_s;
+  auto per_conn =
+      rss_before > 0 && rss_idle > 0 && !ready.empty()
+          ? static_cast<double>(rss_idle - rss_before) / static_cast<double>(ready.size())
+          : -1.0;
+  std::cout << "{\"bench\":\"ws\",\"scenario\":\"" << scenario
+            << "\",\"connections\":" << connections
+            << ",\"authenticated\":" << ready.size() << ",\"held\":" << held
+            << ",\"rate_target\":" << rate
+            << ",\"requests_per_s\":" << static_cast<int64_t>(per_s)
+            << ",\"p50_us\":" << t.lat.percentile(50)
+            << ",\"p99_us\":" << t.lat.percentile(99) << ",\"max_us\":" << t.lat.max()
+            << ",\"errors\":" << t.errors << ",\"timeouts\":" << timed_out
+            << ",\"failed_connections\":" << t.failed_connections
+            << ",\"closed\":" << t.closed << ",\"server_rss_kib_idle\":" << rss_idle
+            << ",\"server_rss_kib_per_connection\":" << per_conn << "}" << std::endl;
+  std::cout << "ws " << scenario << ": " << ready.size() << "/" << connections
+            << " authenticated connections in " << setup_s << " s, " << held
+            << " held to the end; " << done << " requests in " << load_s
+            << " s = " << static_cast<int64_t>(per_s) << "/s (target " << rate
+            << "); latency p50 " << t.lat.percentile(50) << " us, p99 "
+            << t.lat.percentile(99) << " us, max " << t.lat.max() << " us; " << t.errors
+            << " errors, " << timed_out << " timeouts; server RSS " << rss_idle
+            << " KiB idle, " << per_conn << " KiB per connection" << std::endl;
+  for (auto& c : conns)
+    c->close();
+  ioc.run_for(std::chrono::milliseconds{200});
+  return t.errors == 0 && timed_out == 0 ? 0 : 1;
+}
