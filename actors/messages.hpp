@@ -46,6 +46,8 @@ struct wallet_request {
   std::string currency;
   int64_t amount = 0;       // positive minor units; ignored by balance and rollback
   bool close_round = false; // debit or credit: the round ends with this entry
+  std::string game_id;      // debit: the game of a new round (kept with the round)
+  std::string round_detail; // credit: the round's outcome (JSON), kept with the round
 };
 
 // The durable result of a wallet request. An exact replay gets the original receipt
@@ -148,6 +150,98 @@ struct balance_push {
   uint8_t op = 0; // wallet_op that changed it
 };
 
+// -- vendors and rounds ---------------------------------------------------------
+
+struct play_request {
+  int64_t player_id = 0;
+  std::string vendor;
+  std::string game_id;
+  std::string currency;
+  int64_t stake = 0;
+  std::string params_json; // game parameters, e.g. {"chance":5000}
+  uint64_t origin = 0; // the requesting session's actor id: it gets the reply, not a push
+};
+
+// A settled round, as the player sees it.
+struct round_result {
+  std::string vendor;
+  std::string round_id;
+  std::string game_id;
+  int64_t player_id = 0;
+  std::string currency;
+  int64_t stake = 0;
+  int64_t win = 0;
+  int64_t balance = 0; // after the win
+  std::string detail_json;
+  std::string server_seed_hash; // provably fair rounds; empty otherwise
+  std::string client_seed;
+  int64_t nonce = -1;
+  int64_t created_us = 0;
+  uint64_t origin = 0;
+};
+
+// The outcome a vendor's worker computed for a round.
+struct outcome_reply {
+  int64_t win = 0;
+  std::string detail_json;
+  bool provably_fair = false;
+  std::string server_seed_hash;
+  std::string client_seed;
+  int64_t nonce = -1;
+};
+
+struct catalog_game {
+  std::string vendor;
+  std::string game_id;
+  std::string name;
+  std::string category;
+  int64_t rtp_ppm = 0;
+  int64_t stake_min = 0;
+  int64_t stake_max = 0;
+  int64_t stake_step = 1;
+  std::vector<std::string> currencies; // empty: every currency
+  bool available = true;
+};
+
+struct game_catalog {
+  std::vector<catalog_game> games;
+};
+
+struct vendor_status {
+  std::string vendor;
+  bool available = true;
+};
+
+struct seed_view {
+  std::string vendor;
+  std::string server_seed_hash;
+  std::string client_seed;
+  int64_t next_nonce = 0;
+};
+
+struct seed_reveal {
+  std::string vendor;
+  std::string server_seed;
+  std::string server_seed_hash;
+  std::string client_seed;
+  int64_t last_nonce = -1;
+  seed_view next;
+};
+
+struct verify_request {
+  std::string vendor;
+  std::string game_id;
+  std::string params_json;
+  int64_t stake = 0;
+  std::string server_seed; // hex
+  std::string client_seed;
+  int64_t nonce = 0;
+};
+
+struct round_page {
+  std::vector<round_record> rounds;
+};
+
 // -- player connections ---------------------------------------------------------
 
 enum class client_op : uint8_t {
@@ -160,6 +254,13 @@ enum class client_op : uint8_t {
   balance,
   history,
   self_exclude,
+  games,
+  play,
+  rounds,
+  seeds,
+  set_client_seed,
+  rotate_seed,
+  verify,
 };
 
 struct client_request {
@@ -172,6 +273,13 @@ struct client_request {
   std::string token;
   int64_t before_seq = 0;
   int64_t limit = 0;
+  std::string vendor;
+  std::string game_id;
+  int64_t stake = 0;
+  std::string params_json;
+  std::string client_seed;
+  std::string server_seed;
+  int64_t nonce = 0;
 };
 
 // -- inspect ------------------------------------------------------------------
@@ -187,7 +295,8 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, round_record& x) {
   return f(caf::meta::type_name("agg.round_record"), x.source, x.round_id, x.player_id,
            x.currency, x.bet_count, x.open_bet_count, x.rolled_back_count, x.bet_total,
-           x.win_total, x.refund_total, x.credited, x.closed, x.opened_us, x.updated_us);
+           x.win_total, x.refund_total, x.credited, x.closed, x.opened_us, x.updated_us,
+           x.game_id, x.detail);
 }
 
 template <class Inspector>
@@ -215,7 +324,8 @@ typename Inspector::result_type inspect(Inspector& f, ledger_write& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, wallet_request& x) {
   return f(caf::meta::type_name("agg.wallet_request"), x.player_id, x.op, x.source,
-           x.tx_id, x.ref_tx_id, x.round_id, x.currency, x.amount, x.close_round);
+           x.tx_id, x.ref_tx_id, x.round_id, x.currency, x.amount, x.close_round,
+           x.game_id, x.round_detail);
 }
 
 template <class Inspector>
@@ -292,9 +402,69 @@ typename Inspector::result_type inspect(Inspector& f, balance_push& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, play_request& x) {
+  return f(caf::meta::type_name("agg.play_request"), x.player_id, x.vendor, x.game_id,
+           x.currency, x.stake, x.params_json, x.origin);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, round_result& x) {
+  return f(caf::meta::type_name("agg.round_result"), x.vendor, x.round_id, x.game_id,
+           x.player_id, x.currency, x.stake, x.win, x.balance, x.detail_json,
+           x.server_seed_hash, x.client_seed, x.nonce, x.created_us, x.origin);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, outcome_reply& x) {
+  return f(caf::meta::type_name("agg.outcome_reply"), x.win, x.detail_json,
+           x.provably_fair, x.server_seed_hash, x.client_seed, x.nonce);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, catalog_game& x) {
+  return f(caf::meta::type_name("agg.catalog_game"), x.vendor, x.game_id, x.name,
+           x.category, x.rtp_ppm, x.stake_min, x.stake_max, x.stake_step, x.currencies,
+           x.available);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, game_catalog& x) {
+  return f(caf::meta::type_name("agg.game_catalog"), x.games);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, vendor_status& x) {
+  return f(caf::meta::type_name("agg.vendor_status"), x.vendor, x.available);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, seed_view& x) {
+  return f(caf::meta::type_name("agg.seed_view"), x.vendor, x.server_seed_hash,
+           x.client_seed, x.next_nonce);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, seed_reveal& x) {
+  return f(caf::meta::type_name("agg.seed_reveal"), x.vendor, x.server_seed,
+           x.server_seed_hash, x.client_seed, x.last_nonce, x.next);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, verify_request& x) {
+  return f(caf::meta::type_name("agg.verify_request"), x.vendor, x.game_id, x.params_json,
+           x.stake, x.server_seed, x.client_seed, x.nonce);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, round_page& x) {
+  return f(caf::meta::type_name("agg.round_page"), x.rounds);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, client_request& x) {
   return f(caf::meta::type_name("agg.client_request"), x.op, x.id, x.username, x.password,
-           x.email, x.currency, x.token, x.before_seq, x.limit);
+           x.email, x.currency, x.token, x.before_seq, x.limit, x.vendor, x.game_id,
+           x.stake, x.params_json, x.client_seed, x.server_seed, x.nonce);
 }
 
 } // namespace agg
@@ -315,6 +485,16 @@ CAF_ADD_TYPE_ID(agg, (agg::audit_record))
 CAF_ADD_TYPE_ID(agg, (agg::audit_page))
 CAF_ADD_TYPE_ID(agg, (agg::balance_push))
 CAF_ADD_TYPE_ID(agg, (agg::client_request))
+CAF_ADD_TYPE_ID(agg, (agg::play_request))
+CAF_ADD_TYPE_ID(agg, (agg::round_result))
+CAF_ADD_TYPE_ID(agg, (agg::outcome_reply))
+CAF_ADD_TYPE_ID(agg, (agg::catalog_game))
+CAF_ADD_TYPE_ID(agg, (agg::game_catalog))
+CAF_ADD_TYPE_ID(agg, (agg::vendor_status))
+CAF_ADD_TYPE_ID(agg, (agg::seed_view))
+CAF_ADD_TYPE_ID(agg, (agg::seed_reveal))
+CAF_ADD_TYPE_ID(agg, (agg::verify_request))
+CAF_ADD_TYPE_ID(agg, (agg::round_page))
 CAF_ADD_ATOM(agg, agg, wallet_atom, "wallet")
 CAF_ADD_ATOM(agg, agg, load_atom, "load")
 CAF_ADD_ATOM(agg, agg, lookup_atom, "lookup")
@@ -338,4 +518,13 @@ CAF_ADD_ATOM(agg, agg, leave_atom, "leave")
 CAF_ADD_ATOM(agg, agg, push_atom, "push")
 CAF_ADD_ATOM(agg, agg, disconnect_atom, "disconnect")
 CAF_ADD_ATOM(agg, agg, watch_atom, "watch")
+CAF_ADD_ATOM(agg, agg, play_atom, "play")
+CAF_ADD_ATOM(agg, agg, games_atom, "games")
+CAF_ADD_ATOM(agg, agg, seeds_atom, "seeds")
+CAF_ADD_ATOM(agg, agg, rotate_atom, "rotate")
+CAF_ADD_ATOM(agg, agg, verify_atom, "verify")
+CAF_ADD_ATOM(agg, agg, unsettled_atom, "unsettled")
+CAF_ADD_ATOM(agg, agg, broadcast_atom, "broadcast")
+CAF_ADD_ATOM(agg, agg, sweep_atom, "sweep")
+CAF_ADD_ATOM(agg, agg, rounds_atom, "rounds")
 CAF_END_TYPE_ID_BLOCK(agg)

@@ -1,7 +1,10 @@
 #include "actors/node.hpp"
 
 #include "actors/presence.hpp"
+#include "actors/seed_repository_db.hpp"
 #include "actors/supervisor.hpp"
+#include "actors/vendor_connection.hpp"
+#include "actors/vendor_directory.hpp"
 #include "persistence/ledger_store.hpp"
 #include "persistence/schema.hpp"
 #include "persistence/sqlite.hpp"
@@ -79,6 +82,97 @@ std::vector<child_spec> storage_children(const server_options& opts,
   return out;
 }
 
+// The vendor's own options from its [vendors.<id>] section; the keys not known here
+// are the adapter's. Throws std::invalid_argument naming a bad key.
+vendor_options vendor_options_of(const server_options& opts, const std::string& id) {
+  vendor_options v;
+  v.id = id;
+  v.kind = id;
+  auto settings = opts.vendor_settings.count(id) ? opts.vendor_settings.at(id)
+                                                 : std::map<std::string, std::string>{};
+  auto take = [&](const char* key, int64_t fallback, int64_t lo, int64_t hi) {
+    auto i = settings.find(key);
+    if (i == settings.end()) return fallback;
+    int64_t value = 0;
+    try {
+      size_t used = 0;
+      value = std::stoll(i->second, &used);
+      if (used != i->second.size()) throw std::invalid_argument("trailing characters");
+    } catch (const std::exception&) {
+      throw std::invalid_argument("vendors." + id + "." + key + ": not an integer");
+    }
+    if (value < lo || value > hi)
+      throw std::invalid_argument("vendors." + id + "." + key + ": must be between " +
+                                  std::to_string(lo) + " and " + std::to_string(hi));
+    settings.erase(i);
+    return value;
+  };
+  if (auto i = settings.find("kind"); i != settings.end()) {
+    v.kind = i->second;
+    settings.erase(i);
+  }
+  v.workers = static_cast<size_t>(take("workers", 2, 1, 256));
+  v.concurrency_max = static_cast<size_t>(take("concurrency_max", 512, 1, 1'000'000));
+  v.round_timeout =
+      std::chrono::milliseconds{take("round_timeout_ms", 5'000, 1, 3'600'000)};
+  v.breaker_failures = take("breaker_failures", 5, 1, 1'000'000);
+  v.breaker_cooldown =
+      std::chrono::milliseconds{take("breaker_cooldown_ms", 5'000, 1, 3'600'000)};
+  v.sweep_interval =
+      std::chrono::milliseconds{take("sweep_interval_ms", 10'000, 10, 3'600'000)};
+  v.stale_after =
+      std::chrono::milliseconds{take("stale_after_ms", 60'000, 1, 86'400'000)};
+  for (const auto& entry : opts.stake_max_by_currency) {
+    auto colon = entry.find(':');
+    v.stake_max_by_currency[entry.substr(0, colon)] = std::stoll(entry.substr(colon + 1));
+  }
+  // restart_* keys belong to the vendor's supervisor; read by the caller.
+  settings.erase("restart_intensity");
+  settings.erase("restart_period_ms");
+  v.settings = std::move(settings);
+  return v;
+}
+
+child_spec vendor_child(const server_options& opts, const std::string& id,
+                        const std::shared_ptr<metrics>& stats,
+                        const std::shared_ptr<vendors::seed_repository>& seeds) {
+  auto v = vendor_options_of(opts, id);
+  auto flags = flags_of(opts, restart_strategy::one_for_one, stats);
+  auto settings = opts.vendor_settings.count(id) ? opts.vendor_settings.at(id)
+                                                 : std::map<std::string, std::string>{};
+  if (auto i = settings.find("restart_intensity"); i != settings.end())
+    flags.intensity = std::stoll(i->second);
+  if (auto i = settings.find("restart_period_ms"); i != settings.end())
+    flags.period = std::chrono::milliseconds{std::stoll(i->second)};
+  auto request_timeout = std::chrono::milliseconds{opts.request_timeout_ms};
+  child_spec connection{
+      "connection",
+      [v, stats, seeds, request_timeout](caf::actor_system& sys, const child_handles&) {
+        vendor_deps deps;
+        auto* s = &sys;
+        deps.wallets = [s] {
+          return caf::actor_cast<registry_actor>(
+              s->registry().get(wallet_registry_name()));
+        };
+        deps.presence = [s] {
+          return caf::actor_cast<caf::actor>(s->registry().get(presence_name));
+        };
+        deps.directory =
+            caf::actor_cast<caf::actor>(sys.registry().get(vendor_directory_name()));
+        deps.seeds = seeds;
+        deps.stats = stats;
+        deps.request_timeout = request_timeout;
+        return spawn_vendor_connection(sys, v, std::move(deps));
+      }};
+  // A vendor that keeps failing beyond its intensity stays down (its games answer
+  // vendor_unavailable); the rest of the server carries on.
+  return {"vendor:" + id,
+          [flags, connection](caf::actor_system& sys, const child_handles&) {
+            return spawn_supervisor(sys, flags, {connection});
+          },
+          restart_policy::temporary};
+}
+
 std::vector<child_spec> root_children(const server_options& opts, const node_hooks& hooks,
                                       std::shared_ptr<id_filter> ids,
                                       std::shared_ptr<metrics> stats,
@@ -107,6 +201,25 @@ std::vector<child_spec> root_children(const server_options& opts, const node_hoo
       }};
   accounts.registered_name = accounts_name;
   out.push_back(std::move(accounts));
+  child_spec directory{
+      "vendor_directory",
+      [vendors = opts.vendors](caf::actor_system& sys, const child_handles&) {
+        auto* s = &sys;
+        return spawn_vendor_directory(sys, vendors, [s] {
+          return caf::actor_cast<caf::actor>(s->registry().get(presence_name));
+        });
+      }};
+  directory.registered_name = vendor_directory_name();
+  out.push_back(std::move(directory));
+  auto seeds = std::make_shared<db_seed_repository>(opts.db_path(), opts.db_tuning());
+  std::vector<child_spec> studios;
+  for (const auto& id : opts.vendors)
+    studios.push_back(vendor_child(opts, id, stats, seeds));
+  auto studio_flags = flags_of(opts, restart_strategy::one_for_one, stats);
+  out.push_back(
+      {"studios", [studios, studio_flags](caf::actor_system& sys, const child_handles&) {
+         return spawn_supervisor(sys, studio_flags, studios);
+       }});
   child_spec sessions{"sessions", [stats](caf::actor_system& sys, const child_handles&) {
                         return spawn_session_supervisor(sys, stats);
                       }};
@@ -185,6 +298,9 @@ session_deps node::session_dependencies() const {
   d.request_timeout = std::chrono::milliseconds{opts_.request_timeout_ms};
   d.history_limit_max = opts_.history_limit_max;
   d.before_request = hooks_.before_request;
+  d.vendors = [sys] {
+    return caf::actor_cast<caf::actor>(sys->registry().get(vendor_directory_name()));
+  };
   return d;
 }
 
@@ -203,7 +319,8 @@ bool node::shutdown(std::chrono::milliseconds timeout) {
   self->monitor(root_);
   self->send_exit(root_, caf::exit_reason::user_shutdown);
   self->receive([](const caf::down_msg&) {});
-  for (auto name : {wallet_registry_name(), presence_name, accounts_name, sessions_name})
+  for (auto name : {wallet_registry_name(), presence_name, accounts_name, sessions_name,
+                    vendor_directory_name()})
     sys_.registry().erase(name);
   return drained;
 }

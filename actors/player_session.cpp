@@ -1,6 +1,7 @@
 #include "actors/player_session.hpp"
 
 #include "actors/pam_errc.hpp"
+#include "actors/vendor_errc.hpp"
 #include "actors/wallet_errc.hpp"
 
 #include <deque>
@@ -74,6 +75,19 @@ private:
         return authenticated(r) ? do_history(r) : void();
       case client_op::self_exclude:
         return authenticated(r) ? do_self_exclude(r) : void();
+      case client_op::games:
+        return do_games(r);
+      case client_op::play:
+        return authenticated(r) ? do_play(r) : void();
+      case client_op::rounds:
+        return authenticated(r) ? do_rounds(r) : void();
+      case client_op::seeds:
+        return authenticated(r) ? do_seeds(r) : void();
+      case client_op::set_client_seed:
+      case client_op::rotate_seed:
+        return authenticated(r) ? do_rotate(r) : void();
+      case client_op::verify:
+        return do_verify(r);
     }
     fail(r.id, "unknown_type", "unknown request type");
   }
@@ -303,6 +317,89 @@ private:
             });
   }
 
+  // -- games and rounds -------------------------------------------------------------
+
+  // Asks the vendor directory; on success delivers make(reply), else the error.
+  template <class R, class Make, class... Ts>
+  void ask_vendors(const std::string& id, Make make, Ts&&... xs) {
+    auto vendors = st_.deps.vendors ? st_.deps.vendors() : caf::actor{};
+    if (!vendors) return fail(id, "vendor_unavailable", "no game vendors are configured");
+    self_->request(vendors, st_.deps.request_timeout, std::forward<Ts>(xs)...)
+        .then([self = self_,
+               make](R& reply) { self->state.sink->deliver(make(std::move(reply))); },
+              [self = self_, id](caf::error& e) { session_logic{self}.fail(id, e); });
+  }
+
+  void do_games(const client_request& r) {
+    ask_vendors<game_catalog>(
+        r.id,
+        [id = r.id](game_catalog c) {
+          return out_games{id, std::move(c)};
+        },
+        games_atom_v);
+  }
+
+  void do_play(const client_request& r) {
+    play_request p{st_.auth->player_id, r.vendor, r.game_id,
+                   st_.auth->currency,  r.stake,  r.params_json,
+                   self_->id()};
+    ask_vendors<round_result>(
+        r.id,
+        [id = r.id](round_result rr) {
+          return out_round{id, std::move(rr)};
+        },
+        play_atom_v, std::move(p));
+  }
+
+  void do_rounds(const client_request& r) {
+    auto limit = r.limit <= 0 ? std::min<int64_t>(20, st_.deps.history_limit_max)
+                              : std::min(r.limit, st_.deps.history_limit_max);
+    self_
+        ->request(st_.deps.wallets(), st_.deps.request_timeout, rounds_atom_v,
+                  st_.auth->player_id, r.before_seq, limit)
+        .then(
+            [self = self_, id = r.id](round_page& page) {
+              self->state.sink->deliver(out_rounds{id, std::move(page)});
+            },
+            [self = self_, id = r.id](caf::error& e) {
+              session_logic{self}.fail(id, e);
+            });
+  }
+
+  void do_seeds(const client_request& r) {
+    ask_vendors<seed_view>(
+        r.id,
+        [id = r.id](seed_view s) {
+          return out_seeds{id, std::move(s)};
+        },
+        seeds_atom_v, r.vendor, st_.auth->player_id);
+  }
+
+  void do_rotate(const client_request& r) {
+    auto seed = static_cast<client_op>(r.op) == client_op::set_client_seed
+                    ? r.client_seed
+                    : std::string{};
+    if (static_cast<client_op>(r.op) == client_op::set_client_seed && seed.empty())
+      return fail(r.id, "invalid_field", "'client_seed' is required");
+    ask_vendors<seed_reveal>(
+        r.id,
+        [id = r.id](seed_reveal s) {
+          return out_seeds_rotated{id, std::move(s)};
+        },
+        rotate_atom_v, r.vendor, st_.auth->player_id, std::move(seed));
+  }
+
+  void do_verify(const client_request& r) {
+    verify_request v{r.vendor,      r.game_id,     r.params_json, r.stake,
+                     r.server_seed, r.client_seed, r.nonce};
+    ask_vendors<round_result>(
+        r.id,
+        [id = r.id](round_result rr) {
+          return out_verified{id, std::move(rr)};
+        },
+        verify_atom_v, std::move(v));
+  }
+
   session_pointer self_;
   session_state& st_;
 };
@@ -314,6 +411,15 @@ caf::behavior session_impl(session_pointer self, std::shared_ptr<client_sink> si
   return {
       [self](client_request& r) { session_logic{self}.on_request(r); },
       [self](push_atom, const balance_push& p) { session_logic{self}.on_push(p); },
+      [self](push_atom, const round_result& r) {
+        // The connection that played it has its reply; the others get a push.
+        auto& st = self->state;
+        if (st.auth && r.player_id == st.auth->player_id && r.origin != self->id())
+          st.sink->deliver(out_round{"", r});
+      },
+      [self](push_atom, const vendor_status& s) {
+        self->state.sink->deliver(out_vendor_status{s});
+      },
       [self](disconnect_atom) { session_logic{self}.on_disconnect(); },
   };
 }
@@ -360,6 +466,8 @@ std::string error_code_of(const caf::error& err) {
     return to_string(static_cast<wallet_errc>(err.code()));
   if (err.category() == pam_error_category())
     return to_string(static_cast<pam_errc>(err.code()));
+  if (err.category() == vendor_error_category())
+    return to_string(static_cast<vendor_errc>(err.code()));
   return "unavailable";
 }
 

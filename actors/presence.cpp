@@ -25,6 +25,15 @@ void remove(presence_pointer self, caf::actor_id who) {
   st.player_of.erase(p);
 }
 
+// Sends (push_atom, x) to every session of the player.
+template <class T>
+void forward(presence_pointer self, int64_t player, const T& x) {
+  auto i = self->state.sessions.find(player);
+  if (i == self->state.sessions.end()) return;
+  for (auto& s : i->second)
+    self->send(s, push_atom_v, x);
+}
+
 caf::behavior presence_impl(presence_pointer self, int) {
   self->set_down_handler([self](caf::down_msg& dm) { remove(self, dm.source.id()); });
   return {
@@ -38,11 +47,12 @@ caf::behavior presence_impl(presence_pointer self, int) {
         self->demonitor(session);
         remove(self, session.id());
       },
-      [self](push_atom, const balance_push& p) {
-        auto i = self->state.sessions.find(p.player_id);
-        if (i == self->state.sessions.end()) return;
-        for (auto& s : i->second)
-          self->send(s, push_atom_v, p);
+      [self](push_atom, const balance_push& p) { forward(self, p.player_id, p); },
+      [self](push_atom, const round_result& r) { forward(self, r.player_id, r); },
+      [self](broadcast_atom, const vendor_status& s) {
+        for (auto& [player, sessions] : self->state.sessions)
+          for (auto& session : sessions)
+            self->send(session, push_atom_v, s);
       },
       [self](stats_atom) { return static_cast<int64_t>(self->state.player_of.size()); },
   };

@@ -54,8 +54,46 @@ struct out_history {
   int64_t next_before_seq = 0; // 0 when this is the oldest page
 };
 
-using server_message = std::variant<out_error, out_pong, out_session, out_ack,
-                                    out_balance, out_balance_push, out_history>;
+struct out_games {
+  std::string id;
+  game_catalog catalog;
+};
+
+// A round's result: the reply to play (with its id) and a push to the player's other
+// connections (without).
+struct out_round {
+  std::string id;
+  round_result round;
+};
+
+struct out_rounds {
+  std::string id;
+  round_page page;
+};
+
+struct out_seeds {
+  std::string id;
+  seed_view seeds;
+};
+
+struct out_seeds_rotated {
+  std::string id;
+  seed_reveal reveal;
+};
+
+struct out_verified {
+  std::string id;
+  round_result round;
+};
+
+struct out_vendor_status {
+  vendor_status status;
+};
+
+using server_message =
+    std::variant<out_error, out_pong, out_session, out_ack, out_balance, out_balance_push,
+                 out_history, out_games, out_round, out_rounds, out_seeds,
+                 out_seeds_rotated, out_verified, out_vendor_status>;
 
 // Where a session's messages go: the gateway's connection. Thread-safe. A sink must
 // not keep its connection alive: a connection ends when its socket does.

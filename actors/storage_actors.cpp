@@ -61,6 +61,17 @@ reader_actor::behavior_type ledger_reader_impl(reader_pointer self, reader_optio
           return history_page{self->state.store->history(player, before_seq, limit)};
         });
       },
+      [=](unsettled_atom, const std::string& source, int64_t before_us, int64_t limit) {
+        return guarded([&] {
+          return round_page{
+              self->state.store->unsettled_rounds(source, before_us, limit)};
+        });
+      },
+      [=](rounds_atom, int64_t player, int64_t before_seq, int64_t limit) {
+        return guarded([&] {
+          return round_page{self->state.store->recent_rounds(player, before_seq, limit)};
+        });
+      },
   };
 }
 

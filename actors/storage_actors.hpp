@@ -21,7 +21,11 @@ namespace agg {
 using reader_actor = caf::typed_actor<
     caf::replies_to<load_atom, int64_t>::with<wallet_snapshot>,
     caf::replies_to<lookup_atom, lookup_request>::with<lookup_result>,
-    caf::replies_to<history_atom, int64_t, int64_t, int64_t>::with<history_page>>;
+    caf::replies_to<history_atom, int64_t, int64_t, int64_t>::with<history_page>,
+    // Rounds of a vendor (source) opened before a time (us) and never settled.
+    caf::replies_to<unsettled_atom, std::string, int64_t, int64_t>::with<round_page>,
+    // The rounds of a player's newest ledger entries (before_seq, limit).
+    caf::replies_to<rounds_atom, int64_t, int64_t, int64_t>::with<round_page>>;
 
 struct reader_options {
   std::string db_path;

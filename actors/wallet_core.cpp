@@ -264,6 +264,17 @@ apply_outcome wallet_core::apply_transfer(const wallet_request& req, int64_t now
                      std::nullopt, false, now_us);
 }
 
+round_record wallet_core::fresh_round(const std::string& source,
+                                      const std::string& round_id,
+                                      const std::string& currency) const {
+  round_record r;
+  r.source = source;
+  r.round_id = round_id;
+  r.player_id = player_id_;
+  r.currency = currency;
+  return r;
+}
+
 apply_outcome wallet_core::apply_debit(const wallet_request& req, int64_t now_us) {
   auto* mark = known_mark(req.source, req.tx_id);
   if (mark == nullptr) return refuse(wallet_errc::unavailable);
@@ -280,7 +291,7 @@ apply_outcome wallet_core::apply_debit(const wallet_request& req, int64_t now_us
       if (r.closed || r.rolled_back()) return refuse(wallet_errc::round_closed);
       round = r;
     } else {
-      round = round_record{req.source, req.round_id, player_id_, req.currency};
+      round = fresh_round(req.source, req.round_id, req.currency);
       round->opened_us = now_us;
     }
   }
@@ -291,6 +302,7 @@ apply_outcome wallet_core::apply_debit(const wallet_request& req, int64_t now_us
     round->bet_total += req.amount;
     round->closed = req.close_round;
     round->updated_us = now_us;
+    if (round->game_id.empty()) round->game_id = req.game_id;
   }
   return write_entry(req, entry_kind::bet, -req.amount, req.currency, req.round_id, round,
                      false, now_us);
@@ -322,13 +334,14 @@ apply_outcome wallet_core::apply_credit(const wallet_request& req, int64_t now_u
       if (r.rolled_back()) return refuse(wallet_errc::transaction_rolled_back);
       round = r;
     } else {
-      round = round_record{req.source, round_id, player_id_, req.currency};
+      round = fresh_round(req.source, round_id, req.currency);
       round->opened_us = now_us;
     }
     round->credited = true;
     round->win_total += req.amount;
     round->closed = round->closed || req.close_round;
     round->updated_us = now_us;
+    if (!req.round_detail.empty()) round->detail = req.round_detail;
   }
   if (balance(req.currency) > amount_minor_max - req.amount)
     return refuse(wallet_errc::balance_overflow);
@@ -373,7 +386,7 @@ apply_outcome wallet_core::apply_rollback(const wallet_request& req, int64_t now
       if (round->player_id != player_id_) return refuse(wallet_errc::round_mismatch);
       if (*ref && round->credited) return refuse(wallet_errc::round_settled);
     } else {
-      round = round_record{req.source, round_id, player_id_, currency};
+      round = fresh_round(req.source, round_id, currency);
       round->opened_us = now_us;
     }
     if (*ref) round->open_bet_count -= 1;

@@ -105,6 +105,8 @@ private:
   const std::optional<round_fact>* known_round(const std::string& source,
                                                const std::string& id) const;
 
+  round_record fresh_round(const std::string& source, const std::string& round_id,
+                           const std::string& currency) const;
   apply_outcome replay_or_duplicate(const wallet_request& req, const tx_fact& fact) const;
   apply_outcome apply_debit(const wallet_request& req, int64_t now_us);
   apply_outcome apply_credit(const wallet_request& req, int64_t now_us);

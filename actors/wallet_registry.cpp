@@ -100,6 +100,20 @@ registry_actor::behavior_type registry_impl(registry_pointer self, registry_deps
         return self->delegate(reader_for(self->state, player), history_atom_v, player,
                               before_seq, limit);
       },
+      [self](unsettled_atom, std::string& source, int64_t before_us,
+             int64_t limit) -> caf::result<round_page> {
+        if (limit <= 0) return make_error(wallet_errc::invalid_request);
+        auto& reader = self->state.deps.readers[std::hash<std::string>{}(source) %
+                                                self->state.deps.readers.size()];
+        return self->delegate(reader, unsettled_atom_v, std::move(source), before_us,
+                              limit);
+      },
+      [self](rounds_atom, int64_t player, int64_t before_seq,
+             int64_t limit) -> caf::result<round_page> {
+        if (player <= 0 || limit <= 0) return make_error(wallet_errc::invalid_request);
+        return self->delegate(reader_for(self->state, player), rounds_atom_v, player,
+                              before_seq, limit);
+      },
       [self](status_atom, int64_t player, uint8_t status) -> caf::result<bool> {
         auto& st = self->state;
         auto i = st.live.find(player);

@@ -15,6 +15,10 @@ namespace agg {
 using registry_actor = caf::typed_actor<
     caf::replies_to<wallet_atom, wallet_request>::with<wallet_receipt>,
     caf::replies_to<history_atom, int64_t, int64_t, int64_t>::with<history_page>,
+    // Rounds of a vendor (source) opened before a time (us) and never settled.
+    caf::replies_to<unsettled_atom, std::string, int64_t, int64_t>::with<round_page>,
+    // The rounds of a player's newest ledger entries (before_seq, limit).
+    caf::replies_to<rounds_atom, int64_t, int64_t, int64_t>::with<round_page>,
     caf::reacts_to<idle_atom, int64_t>,
     // Tells the player's live wallet (if any) that its account status changed; a
     // wallet loaded later reads the status from the database.

@@ -94,6 +94,16 @@ std::optional<std::string> server_options::validate() const {
     if (c) return c;
   if (db_file.empty() || db_file.find('/') != std::string::npos)
     return "aggregator.db_file: must be a plain file name, got '" + db_file + "'";
+  for (const auto& v : vendors)
+    if (v.empty() || v.size() > 32 || v.find_first_of(":/ \t") != std::string::npos)
+      return "aggregator.vendors: '" + v + "' is not a valid vendor id";
+  for (const auto& entry : stake_max_by_currency) {
+    auto colon = entry.find(':');
+    bool ok = colon != std::string::npos && colon >= 3 && colon + 1 < entry.size() &&
+              entry.find_first_not_of("0123456789", colon + 1) == std::string::npos;
+    if (!ok)
+      return "aggregator.stake_max_by_currency: entries are CUR:max, e.g. \"EUR:100000\"";
+  }
   for (const auto& k : api_keys) {
     auto first = k.find(':');
     auto second = first == std::string::npos ? first : k.find(':', first + 1);
@@ -162,8 +172,26 @@ server_config::server_config() {
       .add(opts.password_ops_limit, "password_ops_limit", "argon2id passes")
       .add(opts.password_mem_kib, "password_mem_kib", "argon2id memory")
       .add(opts.account_workers, "account_workers", "account service threads")
-      .add(opts.history_limit_max, "history_limit_max",
-           "ledger entries per page at most");
+      .add(opts.history_limit_max, "history_limit_max", "ledger entries per page at most")
+      .add(opts.vendors, "vendors", "configured vendor ids, each with [vendors.<id>]")
+      .add(opts.stake_max_by_currency, "stake_max_by_currency", "CUR:max stake limits");
+}
+
+void server_config::read_vendor_sections() {
+  opts.vendor_settings.clear();
+  auto all = caf::get_if<caf::settings>(&content, "vendors");
+  for (const auto& id : opts.vendors) {
+    auto& out = opts.vendor_settings[id];
+    if (!all) continue;
+    auto section = caf::get_if<caf::settings>(&*all, id);
+    if (!section) continue;
+    for (const auto& [key, value] : *section) {
+      if (auto text = caf::get_if<std::string>(&value))
+        out[key] = *text;
+      else
+        out[key] = caf::to_string(value);
+    }
+  }
 }
 
 } // namespace agg

@@ -9,6 +9,7 @@
 #include <caf/actor_system_config.hpp>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -71,6 +72,12 @@ struct server_options {
   int64_t password_mem_kib = 65'536; // argon2id memory (libsodium INTERACTIVE)
   int64_t account_workers = 2;       // threads hashing and checking passwords
   int64_t history_limit_max = 100;   // ledger entries per history page at most
+  // Vendors: the ids of the configured studios, each with a [vendors.<id>] section
+  std::vector<std::string> vendors = {"builtin"};
+  // "CUR:max" stake limits over every game, e.g. "EUR:100000"
+  std::vector<std::string> stake_max_by_currency;
+  // Filled from the [vendors.<id>] sections: key -> value, as text
+  std::map<std::string, std::map<std::string, std::string>> vendor_settings;
 
   std::string db_path() const;
   std::string token_key_path() const;
@@ -84,6 +91,9 @@ struct server_options {
 class server_config : public caf::actor_system_config {
 public:
   server_config();
+
+  // Copies the [vendors.<id>] sections into opts.vendor_settings; call after parse().
+  void read_vendor_sections();
 
   server_options opts;
 };

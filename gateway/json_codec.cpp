@@ -19,7 +19,7 @@ struct op_name {
   client_op op;
 };
 
-constexpr std::array<op_name, 9> ops = {{
+constexpr std::array<op_name, 16> ops = {{
     {"ping", client_op::ping},
     {"register", client_op::register_account},
     {"login", client_op::login},
@@ -29,6 +29,13 @@ constexpr std::array<op_name, 9> ops = {{
     {"balance", client_op::balance},
     {"history", client_op::history},
     {"self_exclude", client_op::self_exclude},
+    {"games", client_op::games},
+    {"play", client_op::play},
+    {"rounds", client_op::rounds},
+    {"seeds", client_op::seeds},
+    {"set_client_seed", client_op::set_client_seed},
+    {"rotate_seed", client_op::rotate_seed},
+    {"verify", client_op::verify},
 }};
 
 // Reads optional or required fields with their types checked.
@@ -46,6 +53,20 @@ public:
     out = i->get<std::string>();
     if (out.size() > len_max) return fail(name, "is too long");
     return true;
+  }
+
+  // An optional JSON object, kept as its text.
+  bool object(const char* name, std::string& out) {
+    auto i = obj_.find(name);
+    if (i == obj_.end() || i->is_null()) return true;
+    if (!i->is_object()) return fail(name, "must be an object");
+    out = i->dump();
+    return true;
+  }
+
+  bool required_integer(const char* name, int64_t& out, int64_t lo, int64_t hi) {
+    if (!obj_.contains(name)) return fail(name, "is required");
+    return integer(name, out, lo, hi);
   }
 
   bool integer(const char* name, int64_t& out, int64_t lo, int64_t hi) {
@@ -68,6 +89,13 @@ private:
   decode_error& err_;
 };
 
+// The vendor a request is for: the built-in studio unless named.
+bool vendor(fields& f, client_request& r) {
+  if (!f.str("vendor", r.vendor, false, 64)) return false;
+  if (r.vendor.empty()) r.vendor = "builtin";
+  return true;
+}
+
 bool read_fields(client_op op, fields& f, client_request& r) {
   switch (op) {
     case client_op::register_account:
@@ -80,8 +108,25 @@ bool read_fields(client_op op, fields& f, client_request& r) {
     case client_op::balance:
       return f.str("currency", r.currency, false);
     case client_op::history:
+    case client_op::rounds:
       return f.integer("before_seq", r.before_seq, 0, INT64_MAX) &&
              f.integer("limit", r.limit, 1, 10'000);
+    case client_op::play:
+      return vendor(f, r) && f.str("game", r.game_id, true) &&
+             f.required_integer("stake", r.stake, 1, amount_minor_max) &&
+             f.object("params", r.params_json);
+    case client_op::seeds:
+    case client_op::rotate_seed:
+      return vendor(f, r);
+    case client_op::set_client_seed:
+      return vendor(f, r) && f.str("client_seed", r.client_seed, true, 64);
+    case client_op::verify:
+      return vendor(f, r) && f.str("game", r.game_id, true) &&
+             f.required_integer("stake", r.stake, 1, amount_minor_max) &&
+             f.object("params", r.params_json) &&
+             f.str("server_seed", r.server_seed, true, 64) &&
+             f.str("client_seed", r.client_seed, true, 64) &&
+             f.required_integer("nonce", r.nonce, 0, INT64_MAX);
     default:
       return true;
   }
@@ -119,6 +164,37 @@ json entry_json(const ledger_entry& e) {
               {"hash", to_hex(e.hash)}};
 }
 
+// The ledger's name of what changed the balance, as history shows it.
+const char* push_reason(uint8_t op) {
+  entry_kind kind;
+  return entry_kind_from_int(op, kind) ? to_string(kind) : "unknown";
+}
+
+json round_json(const round_result& r) {
+  json j{{"vendor", r.vendor},
+         {"round_id", r.round_id},
+         {"game", r.game_id},
+         {"currency", r.currency},
+         {"stake", r.stake},
+         {"win", r.win},
+         {"balance", r.balance},
+         {"created_at_us", r.created_us},
+         {"outcome",
+          json::parse(r.detail_json.empty() ? "{}" : r.detail_json, nullptr, false)}};
+  if (r.nonce >= 0)
+    j["fairness"] = {{"server_seed_hash", r.server_seed_hash},
+                     {"client_seed", r.client_seed},
+                     {"nonce", r.nonce}};
+  return j;
+}
+
+const char* round_state(const round_record& r) {
+  if (r.credited) return "settled";
+  if (r.rolled_back()) return "rolled_back";
+  if (r.closed) return "closed";
+  return "open";
+}
+
 struct encoder {
   json operator()(const out_error& m) const {
     json j{{"type", "error"}, {"code", m.code}, {"message", m.message}};
@@ -152,7 +228,88 @@ struct encoder {
                 {"currency", m.push.currency},
                 {"balance", m.push.balance},
                 {"seq", m.push.seq},
-                {"reason", to_string(static_cast<wallet_op>(m.push.op))}};
+                {"reason", push_reason(m.push.op)}};
+  }
+  json operator()(const out_games& m) const {
+    auto games = json::array();
+    for (const auto& g : m.catalog.games)
+      games.push_back({{"vendor", g.vendor},
+                       {"game", g.game_id},
+                       {"name", g.name},
+                       {"category", g.category},
+                       {"rtp_ppm", g.rtp_ppm},
+                       {"stake_min", g.stake_min},
+                       {"stake_max", g.stake_max},
+                       {"stake_step", g.stake_step},
+                       {"currencies", g.currencies},
+                       {"available", g.available}});
+    json j{{"type", "games"}, {"games", std::move(games)}};
+    put_id(j, m.id);
+    return j;
+  }
+  json operator()(const out_round& m) const {
+    json j = round_json(m.round);
+    j["type"] = "round";
+    put_id(j, m.id);
+    return j;
+  }
+  json operator()(const out_rounds& m) const {
+    auto rounds = json::array();
+    for (const auto& r : m.page.rounds) {
+      auto detail = json::parse(r.detail.empty() ? "{}" : r.detail, nullptr, false);
+      json one{{"vendor", r.source},          {"round_id", r.round_id},
+               {"game", r.game_id},           {"currency", r.currency},
+               {"stake", r.bet_total},        {"win", r.win_total},
+               {"refund", r.refund_total},    {"state", round_state(r)},
+               {"opened_at_us", r.opened_us}, {"updated_at_us", r.updated_us}};
+      if (detail.is_object() && detail.contains("outcome"))
+        one["outcome"] = detail["outcome"];
+      if (detail.is_object() && detail.contains("fairness"))
+        one["fairness"] = detail["fairness"];
+      rounds.push_back(std::move(one));
+    }
+    json j{{"type", "rounds"}, {"rounds", std::move(rounds)}};
+    put_id(j, m.id);
+    return j;
+  }
+  json operator()(const out_seeds& m) const {
+    json j{{"type", "seeds"},
+           {"vendor", m.seeds.vendor},
+           {"server_seed_hash", m.seeds.server_seed_hash},
+           {"client_seed", m.seeds.client_seed},
+           {"next_nonce", m.seeds.next_nonce}};
+    put_id(j, m.id);
+    return j;
+  }
+  json operator()(const out_seeds_rotated& m) const {
+    const auto& r = m.reveal;
+    json j{{"type", "seeds_rotated"},
+           {"vendor", r.vendor},
+           {"revealed",
+            {{"server_seed", r.server_seed},
+             {"server_seed_hash", r.server_seed_hash},
+             {"client_seed", r.client_seed},
+             {"last_nonce", r.last_nonce}}},
+           {"next",
+            {{"server_seed_hash", r.next.server_seed_hash},
+             {"client_seed", r.next.client_seed},
+             {"next_nonce", r.next.next_nonce}}}};
+    put_id(j, m.id);
+    return j;
+  }
+  json operator()(const out_verified& m) const {
+    json j = round_json(m.round);
+    j["type"] = "verified";
+    j.erase("round_id");
+    j.erase("balance");
+    j.erase("created_at_us");
+    put_id(j, m.id);
+    return j;
+  }
+  json operator()(const out_vendor_status& m) const {
+    return json{{"type", "vendor_status"},
+                {"vendor", m.status.vendor},
+                {"available", m.status.available}};
   }
   json operator()(const out_history& m) const {
     auto entries = json::array();

@@ -37,4 +37,33 @@ inline ledger_entry read_entry(const statement& st, int first = 0) {
   return e;
 }
 
+inline constexpr const char* round_columns =
+    "source, round_id, player_id, currency, bet_count, open_bet_count, "
+    "rolled_back_count, "
+    "bet_total, win_total, refund_total, credited, closed, opened_us, updated_us, "
+    "game_id, "
+    "detail";
+
+// Reads the round_columns starting at column `first`.
+inline round_record read_round(const statement& st, int first = 0) {
+  round_record r;
+  r.source = st.text(first + 0);
+  r.round_id = st.text(first + 1);
+  r.player_id = st.int64(first + 2);
+  r.currency = st.text(first + 3);
+  r.bet_count = st.int64(first + 4);
+  r.open_bet_count = st.int64(first + 5);
+  r.rolled_back_count = st.int64(first + 6);
+  r.bet_total = st.int64(first + 7);
+  r.win_total = st.int64(first + 8);
+  r.refund_total = st.int64(first + 9);
+  r.credited = st.int64(first + 10) != 0;
+  r.closed = st.int64(first + 11) != 0;
+  r.opened_us = st.int64(first + 12);
+  r.updated_us = st.int64(first + 13);
+  r.game_id = st.text(first + 14);
+  r.detail = st.text(first + 15);
+  return r;
+}
+
 } // namespace agg::db

@@ -23,10 +23,12 @@ ledger_reader::ledger_reader(db::connection& conn)
                           " FROM ledger WHERE source = ? AND tx_id = ?")),
       mark_(conn.prepare(
           "SELECT player_id FROM rollback_marks WHERE source = ? AND tx_id = ?")),
-      round_(conn.prepare(
-          "SELECT player_id, currency, bet_count, open_bet_count, rolled_back_count, "
-          "bet_total, win_total, refund_total, credited, closed, opened_us, updated_us "
-          "FROM rounds WHERE source = ? AND round_id = ?")),
+      round_(conn.prepare("SELECT "s + db::round_columns +
+                          " FROM rounds WHERE source = ? AND round_id = ?")),
+      unsettled_(conn.prepare("SELECT "s + db::round_columns +
+                              " FROM rounds WHERE source = ? AND credited = 0 AND "
+                              "open_bet_count > 0 AND opened_us < ? ORDER BY opened_us "
+                              "LIMIT ?")),
       history_(conn.prepare("SELECT "s + db::entry_columns +
                             " FROM ledger WHERE player_id = ? AND seq < ?"
                             " ORDER BY seq DESC LIMIT ?")) {}
@@ -75,26 +77,43 @@ std::optional<round_record> ledger_reader::find_round(std::string_view source,
                                                       std::string_view round_id) {
   round_.bind(1, source).bind(2, round_id);
   std::optional<round_record> out;
-  if (round_.step()) {
-    round_record r;
-    r.source = source;
-    r.round_id = round_id;
-    r.player_id = round_.int64(0);
-    r.currency = round_.text(1);
-    r.bet_count = round_.int64(2);
-    r.open_bet_count = round_.int64(3);
-    r.rolled_back_count = round_.int64(4);
-    r.bet_total = round_.int64(5);
-    r.win_total = round_.int64(6);
-    r.refund_total = round_.int64(7);
-    r.credited = round_.int64(8) != 0;
-    r.closed = round_.int64(9) != 0;
-    r.opened_us = round_.int64(10);
-    r.updated_us = round_.int64(11);
-    out = std::move(r);
-  }
+  if (round_.step()) out = db::read_round(round_);
   round_.reset();
   return out;
+}
+
+std::vector<round_record> ledger_reader::unsettled_rounds(std::string_view source,
+                                                          int64_t before_us,
+                                                          int64_t limit) {
+  unsettled_.bind(1, source).bind(2, before_us).bind(3, limit);
+  std::vector<round_record> out;
+  while (unsettled_.step())
+    out.push_back(db::read_round(unsettled_));
+  unsettled_.reset();
+  return out;
+}
+
+std::vector<round_record>
+ledger_reader::recent_rounds(int64_t player_id, int64_t before_seq, int64_t limit) {
+  return snapshot([&] {
+    std::vector<round_record> out;
+    // Entries with a round, newest first, until `limit` distinct rounds are found.
+    for (int64_t cursor = before_seq; static_cast<int64_t>(out.size()) < limit;) {
+      auto page = history(player_id, cursor, 4 * limit);
+      for (const auto& e : page) {
+        if (e.round_id.empty()) continue;
+        bool seen = false;
+        for (const auto& r : out)
+          seen = seen || (r.source == e.source && r.round_id == e.round_id);
+        if (seen) continue;
+        if (auto r = find_round(e.source, e.round_id)) out.push_back(std::move(*r));
+        if (static_cast<int64_t>(out.size()) == limit) break;
+      }
+      if (static_cast<int64_t>(page.size()) < 4 * limit) break;
+      cursor = page.back().seq;
+    }
+    return out;
+  });
 }
 
 std::vector<ledger_entry> ledger_reader::history(int64_t player_id, int64_t before_seq,
@@ -124,16 +143,16 @@ ledger_appender::ledger_appender(db::connection& conn)
       upsert_round_(conn.prepare(
           "INSERT INTO rounds(source, round_id, player_id, currency, bet_count, "
           "open_bet_count, rolled_back_count, bet_total, win_total, refund_total, "
-          "credited, "
-          "closed, opened_us, updated_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-          "?) "
+          "credited, closed, opened_us, updated_us, game_id, detail) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
           "ON CONFLICT(source, round_id) DO UPDATE SET bet_count = excluded.bet_count, "
           "open_bet_count = excluded.open_bet_count, "
           "rolled_back_count = excluded.rolled_back_count, bet_total = "
           "excluded.bet_total, "
           "win_total = excluded.win_total, refund_total = excluded.refund_total, "
           "credited = excluded.credited, closed = excluded.closed, "
-          "updated_us = excluded.updated_us "
+          "updated_us = excluded.updated_us, game_id = excluded.game_id, "
+          "detail = excluded.detail "
           "WHERE rounds.player_id = excluded.player_id "
           "AND rounds.currency = excluded.currency")),
       upsert_balance_(conn.prepare(
@@ -189,6 +208,8 @@ bool ledger_appender::write_one(const ledger_write& w) {
         .bind(12, int64_t{r.closed})
         .bind(13, r.opened_us)
         .bind(14, r.updated_us)
+        .bind(15, r.game_id)
+        .bind(16, r.detail)
         .run();
     if (conn_.changes() == 0) return false;
   }

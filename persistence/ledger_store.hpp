@@ -23,6 +23,14 @@ public:
   std::optional<rollback_mark> find_mark(std::string_view source, std::string_view tx_id);
   std::optional<round_record> find_round(std::string_view source,
                                          std::string_view round_id);
+  // Rounds of `source` opened before `before_us` with a bet neither paid nor rolled
+  // back, oldest first.
+  std::vector<round_record> unsettled_rounds(std::string_view source, int64_t before_us,
+                                             int64_t limit);
+  // The rounds of the player's newest ledger entries (before before_seq when > 0),
+  // newest first, at most `limit`.
+  std::vector<round_record> recent_rounds(int64_t player_id, int64_t before_seq,
+                                          int64_t limit);
   // Entries with seq < before_seq (all when before_seq <= 0), newest first.
   std::vector<ledger_entry> history(int64_t player_id, int64_t before_seq, int64_t limit);
 
@@ -50,6 +58,7 @@ private:
   db::statement entry_;
   db::statement mark_;
   db::statement round_;
+  db::statement unsettled_;
   db::statement history_;
 };
 

@@ -59,6 +59,8 @@ struct round_record {
   bool closed = false;
   int64_t opened_us = 0;
   int64_t updated_us = 0;
+  std::string game_id; // set by the round's first bet
+  std::string detail;  // the outcome as the studio described it (JSON), set by the win
 
   // Every bet was rolled back (or only rollbacks were seen) and nothing was paid.
   bool rolled_back() const {

@@ -10,7 +10,7 @@ namespace agg::db {
 namespace {
 
 // Append only: never edit a migration that has shipped.
-constexpr std::array<const char*, 2> migrations = {
+constexpr std::array<const char*, 3> migrations = {
     // 1: balances, the hash-chained ledger (a player's chain head is its last row),
     // rollback markers and rounds.
     R"sql(
@@ -96,6 +96,33 @@ CREATE TABLE audit(
   request_id TEXT    NOT NULL,
   detail     TEXT    NOT NULL
 );
+)sql",
+    // 3: game rounds (their game and outcome), rounds still to settle, and the seeds of
+    // provably fair studios.
+    R"sql(
+ALTER TABLE rounds ADD COLUMN game_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE rounds ADD COLUMN detail TEXT NOT NULL DEFAULT '';
+CREATE INDEX rounds_unsettled ON rounds(source, opened_us)
+  WHERE credited = 0 AND open_bet_count > 0;
+CREATE TABLE studio_seeds(
+  vendor         TEXT    NOT NULL,
+  player_id      INTEGER NOT NULL,
+  server_seed    TEXT    NOT NULL,
+  client_seed    TEXT    NOT NULL,
+  next_nonce     INTEGER NOT NULL,
+  nonce_reserved INTEGER NOT NULL,
+  PRIMARY KEY (vendor, player_id)
+) WITHOUT ROWID;
+CREATE TABLE studio_revealed_seeds(
+  vendor           TEXT    NOT NULL,
+  player_id        INTEGER NOT NULL,
+  server_seed_hash TEXT    NOT NULL,
+  server_seed      TEXT    NOT NULL,
+  client_seed      TEXT    NOT NULL,
+  last_nonce       INTEGER NOT NULL,
+  revealed_us      INTEGER NOT NULL,
+  PRIMARY KEY (vendor, server_seed_hash)
+) WITHOUT ROWID;
 )sql",
 };
 

@@ -61,7 +61,13 @@ TEST_CASE_METHOD(store_fixture, "appended entries read back exactly", "[ledger_s
   std::vector<ledger_write> batch{c.next(entry_kind::deposit, "d1", 500),
                                   c.next(entry_kind::bet, "b1", -200, "r1")};
   batch[1].has_round = true;
-  batch[1].round = round_record{"studio", "r1", 7, "EUR", 1, 1, 0, 200};
+  auto& r1 = batch[1].round;
+  r1.source = "studio";
+  r1.round_id = "r1";
+  r1.player_id = 7;
+  r1.currency = "EUR";
+  r1.bet_count = r1.open_bet_count = 1;
+  r1.bet_total = 200;
   auto out = app.append({&batch});
   REQUIRE(out.size() == 1);
   CHECK(out[0].committed_seq == 2);

@@ -1,0 +1,469 @@
+#include "actors/vendor_connection.hpp"
+
+#include "actors/circuit_breaker.hpp"
+#include "actors/vendor_errc.hpp"
+#include "actors/wallet_errc.hpp"
+
+#include <caf/actor_pool.hpp>
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+#include <optional>
+#include <random>
+#include <unordered_map>
+
+namespace agg {
+
+namespace {
+
+using json = nlohmann::json;
+
+int64_t now_us() {
+  using namespace std::chrono;
+  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+// -- workers: the adapter's calls, on threads of their own ---------------------------
+
+outcome_reply reply_of(const vendors::round_outcome& o) {
+  outcome_reply r;
+  r.win = o.win;
+  r.detail_json = o.detail_json;
+  if (o.proof) {
+    r.provably_fair = true;
+    r.server_seed_hash = o.proof->server_seed_hash;
+    r.client_seed = o.proof->client_seed;
+    r.nonce = o.proof->nonce;
+  }
+  return r;
+}
+
+template <class F>
+auto adapter_call(F&& f) -> caf::result<decltype(f())> {
+  try {
+    return f();
+  } catch (const vendors::invalid_params& e) {
+    return caf::error{static_cast<uint8_t>(vendor_errc::invalid_params),
+                      vendor_error_category(), caf::make_message(std::string{e.what()})};
+  } catch (const std::logic_error&) {
+    return make_error(vendor_errc::not_provably_fair);
+  } catch (const std::exception& e) {
+    std::cerr << "vendor adapter: " << e.what() << std::endl;
+    return make_error(vendor_errc::vendor_error);
+  }
+}
+
+caf::behavior worker_impl(caf::event_based_actor*, std::shared_ptr<vendors::adapter> a,
+                          std::string vendor) {
+  return {
+      [a](play_atom, const play_request& r, const std::string& round_id) {
+        return adapter_call([&] {
+          return reply_of(a->play(
+              {r.player_id, r.game_id, r.currency, r.stake, r.params_json, round_id}));
+        });
+      },
+      [a, vendor](seeds_atom, int64_t player) {
+        return adapter_call([&] {
+          auto s = a->seeds(player);
+          return seed_view{vendor, s.server_seed_hash, s.client_seed, s.next_nonce};
+        });
+      },
+      [a, vendor](rotate_atom, int64_t player, const std::string& client_seed) {
+        return adapter_call([&] {
+          auto r = a->rotate_seed(player, client_seed.empty()
+                                              ? std::nullopt
+                                              : std::optional<std::string>{client_seed});
+          return seed_reveal{vendor,
+                             r.server_seed,
+                             r.server_seed_hash,
+                             r.client_seed,
+                             r.last_nonce,
+                             seed_view{vendor, r.next.server_seed_hash,
+                                       r.next.client_seed, r.next.next_nonce}};
+        });
+      },
+      [a](verify_atom, const verify_request& v) {
+        return adapter_call([&] {
+          return reply_of(a->verify(v.game_id, v.params_json, v.stake, v.server_seed,
+                                    v.client_seed, v.nonce));
+        });
+      },
+  };
+}
+
+// -- the connection ---------------------------------------------------------------------
+
+struct round_state {
+  play_request req;
+  std::string round_id;
+  caf::typed_response_promise<round_result> promise;
+  outcome_reply outcome;
+  int attempts = 0;
+  bool paying = false; // the outcome is known: settle by paying, else by rolling back
+};
+
+struct connection_state {
+  vendor_options opts;
+  vendor_deps deps;
+  std::shared_ptr<vendors::adapter> adapter;
+  caf::actor workers;
+  std::vector<vendors::game_info> games;
+  std::optional<circuit_breaker> breaker;
+  std::unordered_map<std::string, round_state> inflight;
+  std::string round_prefix;
+  uint64_t round_counter = 0;
+  int64_t started_us = 0;
+  static inline const char* name = "vendor_connection";
+};
+
+using connection_pointer = vendor_actor::stateful_pointer<connection_state>;
+
+std::string bet_tx(const std::string& round) {
+  return round + ":bet";
+}
+
+class connection_logic {
+public:
+  explicit connection_logic(connection_pointer self) : self_(self), st_(self->state) {}
+
+  caf::result<round_result> play(play_request& req) {
+    auto game = find_game(req.game_id);
+    if (game == nullptr) return make_error(vendor_errc::unknown_game);
+    if (auto err = check_stake(*game, req)) return err;
+    try {
+      st_.adapter->check(
+          {req.player_id, req.game_id, req.currency, req.stake, req.params_json, ""});
+    } catch (const vendors::invalid_params& e) {
+      return caf::error{static_cast<uint8_t>(vendor_errc::invalid_params),
+                        vendor_error_category(),
+                        caf::make_message(std::string{e.what()})};
+    }
+    if (st_.inflight.size() >= st_.opts.concurrency_max)
+      return make_error(vendor_errc::vendor_busy);
+    if (!st_.breaker->allow()) return make_error(vendor_errc::vendor_unavailable);
+    auto round_id = st_.round_prefix + std::to_string(++st_.round_counter);
+    auto promise = self_->make_response_promise<round_result>();
+    st_.inflight.emplace(round_id,
+                         round_state{std::move(req), round_id, promise, {}, 0, false});
+    debit(round_id);
+    return promise;
+  }
+
+  game_catalog catalog() const {
+    game_catalog out;
+    bool available = st_.breaker->available();
+    for (const auto& g : st_.games)
+      out.games.push_back({st_.opts.id, g.game_id, g.name, g.category, g.rtp_ppm,
+                           g.stake_min, g.stake_max, g.stake_step, g.currencies,
+                           available});
+    return out;
+  }
+
+  // Settles rounds of this vendor opened before `cutoff_us` that are not in flight.
+  void sweep(int64_t cutoff_us) {
+    constexpr int64_t batch = 200;
+    self_
+        ->request(st_.deps.wallets(), st_.deps.request_timeout, unsettled_atom_v,
+                  st_.opts.id, cutoff_us, batch)
+        .then(
+            [self = self_](round_page& page) {
+              connection_logic c{self};
+              for (auto& r : page.rounds)
+                if (self->state.inflight.count(r.round_id) == 0) c.settle_stale(r);
+            },
+            [](caf::error&) {});
+  }
+
+  void retry(const std::string& round_id) {
+    auto i = st_.inflight.find(round_id);
+    if (i == st_.inflight.end()) return;
+    if (i->second.paying)
+      credit(round_id);
+    else
+      rollback(round_id);
+  }
+
+private:
+  const vendors::game_info* find_game(const std::string& id) const {
+    for (const auto& g : st_.games)
+      if (g.game_id == id) return &g;
+    return nullptr;
+  }
+
+  caf::error check_stake(const vendors::game_info& g, const play_request& r) const {
+    if (!g.currencies.empty() && std::find(g.currencies.begin(), g.currencies.end(),
+                                           r.currency) == g.currencies.end())
+      return make_error(vendor_errc::currency_not_supported);
+    auto max = g.stake_max;
+    if (auto i = st_.opts.stake_max_by_currency.find(r.currency);
+        i != st_.opts.stake_max_by_currency.end())
+      max = std::min(max, i->second);
+    if (r.stake < g.stake_min || r.stake > max || g.stake_step <= 0 ||
+        r.stake % g.stake_step != 0)
+      return make_error(vendor_errc::invalid_stake);
+    return {};
+  }
+
+  wallet_request wallet_op_of(const round_state& rs, wallet_op op,
+                              const std::string& suffix) {
+    wallet_request w;
+    w.player_id = rs.req.player_id;
+    w.op = static_cast<uint8_t>(op);
+    w.source = st_.opts.id;
+    w.tx_id = rs.round_id + suffix;
+    w.round_id = rs.round_id;
+    w.currency = rs.req.currency;
+    return w;
+  }
+
+  void debit(const std::string& round_id) {
+    auto& rs = st_.inflight.at(round_id);
+    auto w = wallet_op_of(rs, wallet_op::debit, ":bet");
+    w.amount = rs.req.stake;
+    w.game_id = rs.req.game_id;
+    self_
+        ->request(st_.deps.wallets(), st_.deps.request_timeout, wallet_atom_v,
+                  std::move(w))
+        .then([self = self_,
+               round_id](wallet_receipt&) { connection_logic{self}.outcome(round_id); },
+              [self = self_, round_id](caf::error& err) {
+                connection_logic c{self};
+                if (is_retryable(wallet_error_of(err))) {
+                  // The debit may or may not have happened: roll it back (a rollback of a
+                  // bet never seen leaves a tombstone, so a late debit is refused).
+                  c.fail_round(round_id, err);
+                  return;
+                }
+                c.finish(round_id, err);
+              });
+  }
+
+  void outcome(const std::string& round_id) {
+    auto& rs = st_.inflight.at(round_id);
+    self_->request(st_.workers, st_.opts.round_timeout, play_atom_v, rs.req, round_id)
+        .then(
+            [self = self_, round_id](outcome_reply& o) {
+              connection_logic c{self};
+              c.breaker_result(true);
+              auto& r = self->state.inflight.at(round_id);
+              r.outcome = std::move(o);
+              r.paying = true;
+              c.credit(round_id);
+            },
+            [self = self_, round_id](caf::error& err) {
+              connection_logic c{self};
+              bool vendor_fault =
+                  err.category() != vendor_error_category() ||
+                  err.code() != static_cast<uint8_t>(vendor_errc::invalid_params);
+              if (vendor_fault) c.breaker_result(false);
+              c.fail_round(round_id,
+                           vendor_fault ? make_error(vendor_errc::vendor_error) : err);
+            });
+  }
+
+  std::string stored_detail(const round_state& rs) const {
+    json d{{"game", rs.req.game_id},
+           {"stake", rs.req.stake},
+           {"win", rs.outcome.win},
+           {"outcome", json::parse(rs.outcome.detail_json, nullptr, false)}};
+    if (rs.outcome.provably_fair)
+      d["fairness"] = {{"server_seed_hash", rs.outcome.server_seed_hash},
+                       {"client_seed", rs.outcome.client_seed},
+                       {"nonce", rs.outcome.nonce}};
+    return d.dump(-1, ' ', false, json::error_handler_t::replace);
+  }
+
+  void credit(const std::string& round_id) {
+    auto& rs = st_.inflight.at(round_id);
+    auto w = wallet_op_of(rs, wallet_op::credit, ":win");
+    w.ref_tx_id = bet_tx(round_id);
+    w.amount = rs.outcome.win;
+    w.close_round = true;
+    w.round_detail = stored_detail(rs);
+    self_
+        ->request(st_.deps.wallets(), st_.deps.request_timeout, wallet_atom_v,
+                  std::move(w))
+        .then([self = self_, round_id](
+                  wallet_receipt& rc) { connection_logic{self}.paid(round_id, rc); },
+              [self = self_, round_id](caf::error& err) {
+                connection_logic{self}.settle_failed(round_id, err);
+              });
+  }
+
+  void paid(const std::string& round_id, const wallet_receipt& rc) {
+    auto& rs = st_.inflight.at(round_id);
+    round_result r{st_.opts.id,
+                   round_id,
+                   rs.req.game_id,
+                   rs.req.player_id,
+                   rs.req.currency,
+                   rs.req.stake,
+                   rs.outcome.win,
+                   rc.balance,
+                   rs.outcome.detail_json,
+                   rs.outcome.server_seed_hash,
+                   rs.outcome.client_seed,
+                   rs.outcome.nonce,
+                   rc.created_us,
+                   rs.req.origin};
+    if (auto presence = st_.deps.presence()) caf::anon_send(presence, push_atom_v, r);
+    rs.promise.deliver(std::move(r));
+    st_.inflight.erase(round_id);
+  }
+
+  // After the debit the round cannot fail silently: roll the stake back.
+  void fail_round(const std::string& round_id, const caf::error& reason) {
+    auto& rs = st_.inflight.at(round_id);
+    rs.paying = false;
+    rs.promise.deliver(reason);
+    rs.promise = {};
+    rollback(round_id);
+  }
+
+  void rollback(const std::string& round_id) {
+    auto& rs = st_.inflight.at(round_id);
+    auto w = wallet_op_of(rs, wallet_op::rollback, ":rollback");
+    w.ref_tx_id = bet_tx(round_id);
+    self_
+        ->request(st_.deps.wallets(), st_.deps.request_timeout, wallet_atom_v,
+                  std::move(w))
+        .then([self = self_,
+               round_id](wallet_receipt&) { self->state.inflight.erase(round_id); },
+              [self = self_, round_id](caf::error& err) {
+                connection_logic{self}.settle_failed(round_id, err);
+              });
+  }
+
+  // A win or rollback that failed: retry the retryable with backoff; give up after
+  // settle_attempts_max (the sweep settles the round later).
+  void settle_failed(const std::string& round_id, const caf::error& err) {
+    auto& rs = st_.inflight.at(round_id);
+    if (is_retryable(wallet_error_of(err)) &&
+        ++rs.attempts < st_.opts.settle_attempts_max) {
+      auto delay = std::chrono::milliseconds{50} * (1 << std::min(rs.attempts, 6));
+      self_->delayed_send(self_, delay, tick_atom_v, round_id);
+      return;
+    }
+    std::cerr << "vendor " << st_.opts.id << ": round " << round_id
+              << " left unsettled: " << self_->system().render(err) << std::endl;
+    if (rs.promise.pending())
+      rs.promise.deliver(make_error(vendor_errc::round_unsettled));
+    st_.inflight.erase(round_id);
+  }
+
+  void finish(const std::string& round_id, const caf::error& err) {
+    auto i = st_.inflight.find(round_id);
+    if (i == st_.inflight.end()) return;
+    i->second.promise.deliver(err);
+    st_.inflight.erase(i);
+  }
+
+  void settle_stale(const round_record& r) {
+    wallet_request w;
+    w.player_id = r.player_id;
+    w.op = static_cast<uint8_t>(wallet_op::rollback);
+    w.source = st_.opts.id;
+    w.tx_id = r.round_id + ":rollback";
+    w.ref_tx_id = bet_tx(r.round_id);
+    w.round_id = r.round_id;
+    w.currency = r.currency;
+    self_
+        ->request(st_.deps.wallets(), st_.deps.request_timeout, wallet_atom_v,
+                  std::move(w))
+        .then([](wallet_receipt&) {},
+              [self = self_, id = r.round_id](caf::error& err) {
+                std::cerr << "vendor " << self->state.opts.id
+                          << ": could not settle round " << id << ": "
+                          << self->system().render(err) << std::endl;
+              });
+  }
+
+  void breaker_result(bool ok) {
+    bool changed = ok ? st_.breaker->success() : st_.breaker->failure();
+    if (!changed) return;
+    vendor_status s{st_.opts.id, ok};
+    std::cerr << "vendor " << st_.opts.id << ": circuit " << (ok ? "closed" : "opened")
+              << std::endl;
+    caf::anon_send(st_.deps.directory, s);
+  }
+
+  connection_pointer self_;
+  connection_state& st_;
+};
+
+vendor_actor::behavior_type connection_impl(connection_pointer self, vendor_options opts,
+                                            vendor_deps deps) {
+  auto& st = self->state;
+  st.opts = std::move(opts);
+  st.deps = std::move(deps);
+  auto factory = vendors::find_adapter(st.opts.kind);
+  if (!factory)
+    throw std::runtime_error("vendor " + st.opts.id + ": no adapter of kind '" +
+                             st.opts.kind + "'");
+  st.adapter = factory({st.opts.id, st.opts.settings, st.deps.seeds.get()});
+  st.games = st.adapter->games();
+  st.breaker.emplace(st.opts.breaker_failures, st.opts.breaker_cooldown);
+  auto adapter = st.adapter;
+  auto vendor = st.opts.id;
+  auto& sys = self->system();
+  st.workers = caf::actor_pool::make(
+      sys.dummy_execution_unit(), st.opts.workers,
+      [&sys, adapter, vendor] {
+        return sys.spawn<caf::detached>(worker_impl, adapter, vendor);
+      },
+      caf::actor_pool::round_robin());
+  self->link_to(st.workers);
+  std::mt19937_64 rng{std::random_device{}()};
+  st.started_us = now_us();
+  st.round_prefix = st.opts.id + "-" + std::to_string(st.started_us) + "-" +
+                    std::to_string(rng() % 1'000'000) + "-";
+  // Tell the directory (with the catalog), then settle what a previous run left open.
+  caf::anon_send(st.deps.directory, caf::put_atom_v, st.opts.id,
+                 caf::actor_cast<caf::actor>(self), connection_logic{self}.catalog());
+  self->send(self, sweep_atom_v, st.started_us);
+  return {
+      [self](play_atom, play_request& r) { return connection_logic{self}.play(r); },
+      [self](games_atom) { return connection_logic{self}.catalog(); },
+      [self](seeds_atom, int64_t player) -> caf::result<seed_view> {
+        return self->delegate(caf::actor_cast<vendor_actor>(self->state.workers),
+                              seeds_atom_v, player);
+      },
+      [self](rotate_atom, int64_t player, std::string& seed) -> caf::result<seed_reveal> {
+        return self->delegate(caf::actor_cast<vendor_actor>(self->state.workers),
+                              rotate_atom_v, player, std::move(seed));
+      },
+      [self](verify_atom, verify_request& v) -> caf::result<round_result> {
+        auto promise = self->make_response_promise<round_result>();
+        self->request(self->state.workers, self->state.opts.round_timeout, verify_atom_v,
+                      v)
+            .then(
+                [promise, v](outcome_reply& o) mutable {
+                  promise.deliver(round_result{
+                      v.vendor, "", v.game_id, 0, "", v.stake, o.win, 0, o.detail_json,
+                      o.server_seed_hash, o.client_seed, o.nonce, 0, 0});
+                },
+                [promise](caf::error& e) mutable { promise.deliver(e); });
+        return promise;
+      },
+      [self](sweep_atom, int64_t cutoff_us) {
+        connection_logic{self}.sweep(cutoff_us);
+        auto& o = self->state.opts;
+        self->delayed_send(self, o.sweep_interval, sweep_atom_v,
+                           now_us() + o.sweep_interval.count() * 1000 -
+                               o.stale_after.count() * 1000);
+      },
+      [self](tick_atom, const std::string& round_id) {
+        connection_logic{self}.retry(round_id);
+      },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_vendor_connection(caf::actor_system& sys, vendor_options opts,
+                                   vendor_deps deps) {
+  return caf::actor_cast<caf::actor>(
+      sys.spawn(connection_impl, std::move(opts), std::move(deps)));
+}
+
+} // namespace agg

@@ -1,0 +1,63 @@
+#pragma once
+
+// One actor per configured vendor (studio). It owns the vendor's adapter and a pool of
+// worker threads that run it (adapter calls may block), and plays rounds:
+//
+//   open -> debited (the bet entry, with the round) -> outcome (the adapter)
+//        -> credited and closed (the win entry, with the outcome)
+//
+// It enforces the vendor's concurrency limit, a per-round timeout and a circuit
+// breaker; an open circuit answers vendor_unavailable at once. On any failure after
+// the debit the round is resolved by rule: a known outcome is paid (retried until
+// durable), an unknown one is rolled back. At start, and then periodically, it settles
+// rounds of its vendor left unsettled (by a crash or a restart) by rolling them back:
+// an outcome that was never made durable is unknown.
+
+#include "actors/metrics.hpp"
+#include "actors/wallet_registry.hpp"
+#include "vendors/adapter.hpp"
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+
+namespace agg {
+
+using vendor_actor = caf::typed_actor<
+    caf::replies_to<play_atom, play_request>::with<round_result>,
+    caf::replies_to<games_atom>::with<game_catalog>,
+    caf::replies_to<seeds_atom, int64_t>::with<seed_view>,
+    // Rotates the player's seeds; an empty client seed picks a random one.
+    caf::replies_to<rotate_atom, int64_t, std::string>::with<seed_reveal>,
+    caf::replies_to<verify_atom, verify_request>::with<round_result>,
+    caf::reacts_to<sweep_atom, int64_t>, caf::reacts_to<tick_atom, std::string>>;
+
+struct vendor_options {
+  std::string id;   // the vendor id: the ledger's source for its rounds
+  std::string kind; // the adapter kind (see vendors::register_adapter)
+  std::map<std::string, std::string> settings;    // the adapter's own settings
+  size_t workers = 2;                             // threads running the adapter
+  size_t concurrency_max = 512;                   // rounds in flight at most
+  std::chrono::milliseconds round_timeout{5'000}; // the adapter's time per round
+  int64_t breaker_failures = 5;
+  std::chrono::milliseconds breaker_cooldown{5'000};
+  std::chrono::milliseconds sweep_interval{10'000};
+  std::chrono::milliseconds stale_after{60'000}; // unsettled this long: settle it
+  int settle_attempts_max = 8; // retries of a win or rollback that failed retryably
+  std::map<std::string, int64_t> stake_max_by_currency;
+};
+
+struct vendor_deps {
+  std::function<registry_actor()> wallets;
+  std::function<caf::actor()> presence;
+  caf::actor directory;
+  std::shared_ptr<vendors::seed_repository> seeds;
+  std::shared_ptr<metrics> stats;
+  std::chrono::milliseconds request_timeout{15'000};
+};
+
+caf::actor spawn_vendor_connection(caf::actor_system& sys, vendor_options opts,
+                                   vendor_deps deps);
+
+} // namespace agg
