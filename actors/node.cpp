@@ -286,6 +286,10 @@ caf::actor node::sessions() const {
   return named(sessions_name);
 }
 
+caf::actor node::vendors() const {
+  return named(vendor_directory_name());
+}
+
 session_deps node::session_dependencies() const {
   session_deps d;
   d.accounts = accounts();

@@ -37,6 +37,8 @@ public:
   account_actor accounts() const;
   caf::actor presence() const;
   caf::actor sessions() const;
+  // The vendor directory: catalog and rounds of every configured studio.
+  caf::actor vendors() const;
   const std::shared_ptr<token_authority>& tokens() const { return tokens_; }
   const std::shared_ptr<metrics>& stats() const { return stats_; }
   std::string db_path() const { return opts_.db_path(); }

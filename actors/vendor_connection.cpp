@@ -114,6 +114,17 @@ struct connection_state {
   uint64_t round_counter = 0;
   int64_t started_us = 0;
   static inline const char* name = "vendor_connection";
+
+  connection_state() = default;
+  connection_state(const connection_state&) = delete;
+  connection_state& operator=(const connection_state&) = delete;
+  // A connection that dies mid-round still answers its players: the round is settled
+  // by the restarted connection's sweep (the stake comes back).
+  ~connection_state() {
+    for (auto& [id, rs] : inflight)
+      if (rs.promise.pending())
+        rs.promise.deliver(make_error(vendor_errc::round_unsettled));
+  }
 };
 
 using connection_pointer = vendor_actor::stateful_pointer<connection_state>;

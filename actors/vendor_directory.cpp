@@ -34,7 +34,9 @@ void announce(directory_pointer self, const std::string& vendor, bool available)
 // The live handle of `vendor`, or an error to answer with.
 caf::expected<vendor_actor> route(directory_pointer self, const std::string& vendor) {
   auto i = self->state.vendors.find(vendor);
-  if (i == self->state.vendors.end() || !i->second.handle || !i->second.available)
+  // An open circuit is the vendor connection's to judge (it lets a trial through after
+  // its cool-down); the directory only needs a live connection.
+  if (i == self->state.vendors.end() || !i->second.handle)
     return make_error(vendor_errc::vendor_unavailable);
   return caf::actor_cast<vendor_actor>(i->second.handle);
 }
