@@ -182,7 +182,12 @@ public:
               for (auto& r : page.rounds)
                 if (self->state.inflight.count(r.round_id) == 0) c.settle_stale(r);
             },
-            [](caf::error&) {});
+            [self = self_, cutoff_us](caf::error&) {
+              // The wallets may not be up yet (at start they come up alongside): try
+              // again.
+              self->delayed_send(self, std::chrono::milliseconds{200}, sweep_atom_v,
+                                 cutoff_us, false);
+            });
   }
 
   void retry(const std::string& round_id) {
@@ -431,7 +436,7 @@ vendor_actor::behavior_type connection_impl(connection_pointer self, vendor_opti
   // Tell the directory (with the catalog), then settle what a previous run left open.
   caf::anon_send(st.deps.directory, caf::put_atom_v, st.opts.id,
                  caf::actor_cast<caf::actor>(self), connection_logic{self}.catalog());
-  self->send(self, sweep_atom_v, st.started_us);
+  self->send(self, sweep_atom_v, st.started_us, true);
   return {
       [self](play_atom, play_request& r) { return connection_logic{self}.play(r); },
       [self](games_atom) { return connection_logic{self}.catalog(); },
@@ -456,12 +461,15 @@ vendor_actor::behavior_type connection_impl(connection_pointer self, vendor_opti
                 [promise](caf::error& e) mutable { promise.deliver(e); });
         return promise;
       },
-      [self](sweep_atom, int64_t cutoff_us) {
+      // A sweep settles rounds opened before the cutoff; `periodic` schedules the next.
+      [self](sweep_atom, int64_t cutoff_us, bool periodic) {
         connection_logic{self}.sweep(cutoff_us);
+        if (!periodic) return;
         auto& o = self->state.opts;
-        self->delayed_send(self, o.sweep_interval, sweep_atom_v,
-                           now_us() + o.sweep_interval.count() * 1000 -
-                               o.stale_after.count() * 1000);
+        auto next = std::chrono::duration_cast<std::chrono::microseconds>(
+            o.sweep_interval - o.stale_after);
+        self->delayed_send(self, o.sweep_interval, sweep_atom_v, now_us() + next.count(),
+                           true);
       },
       [self](tick_atom, const std::string& round_id) {
         connection_logic{self}.retry(round_id);

@@ -31,7 +31,7 @@ using vendor_actor = caf::typed_actor<
     // Rotates the player's seeds; an empty client seed picks a random one.
     caf::replies_to<rotate_atom, int64_t, std::string>::with<seed_reveal>,
     caf::replies_to<verify_atom, verify_request>::with<round_result>,
-    caf::reacts_to<sweep_atom, int64_t>, caf::reacts_to<tick_atom, std::string>>;
+    caf::reacts_to<sweep_atom, int64_t, bool>, caf::reacts_to<tick_atom, std::string>>;
 
 struct vendor_options {
   std::string id;   // the vendor id: the ledger's source for its rounds
