@@ -103,6 +103,8 @@ account_actor::behavior_type worker_impl(worker_pointer self, account_options op
           auto id = st.store->create(a);
           if (!id) return make_error(pam_errc::username_taken);
           a.player_id = *id;
+          if (!r.open_session)
+            return login_grant{a.player_id, a.username, a.currency, a.status, {}, {}, 0};
           return open_session(st, a);
         });
       },
@@ -128,7 +130,12 @@ account_actor::behavior_type worker_impl(worker_pointer self, account_options op
           return st.store->revoke_session(session_id, now_us());
         });
       },
-      [self](account_atom, int64_t player) {
+      [self](refresh_atom, const std::string& session_id, int64_t expires_us) {
+      return guarded([&]() -> caf::result<bool> {
+        return self->state.store->extend_session(session_id, expires_us);
+      });
+    },
+    [self](account_atom, int64_t player) {
         return guarded([&]() -> caf::result<account_view> {
           auto a = self->state.store->by_id(player);
           if (!a) return make_error(pam_errc::player_not_found);
@@ -142,6 +149,13 @@ account_actor::behavior_type worker_impl(worker_pointer self, account_options op
           if (s != account_status::active && s != account_status::locked &&
               s != account_status::self_excluded)
             return make_error(pam_errc::player_not_found);
+          auto current = st.store->by_id(player);
+          if (!current) return make_error(pam_errc::player_not_found);
+          // A self-exclusion is the player's decision: an operator's unlock (or lock)
+          // does not override it.
+          if (current->status == static_cast<uint8_t>(account_status::self_excluded) &&
+              s != account_status::self_excluded)
+            return make_error(pam_errc::account_self_excluded);
           auto now = now_us();
           if (!st.store->set_status(player, s, now))
             return make_error(pam_errc::player_not_found);

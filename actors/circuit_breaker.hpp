@@ -26,6 +26,13 @@ public:
     return false;
   }
 
+  // A round allowed through that ended before reaching the vendor (a refused debit,
+  // say): it proves nothing either way, so the next round may be the trial.
+  void abandon() { trial_running_ = false; }
+
+  // When a trial will be let through, if the circuit is open.
+  clock::time_point retry_at() const { return opened_at_ + cooldown_; }
+
   // Returns true when this changed the state to closed.
   bool success() {
     failures_ = 0;

@@ -112,6 +112,7 @@ struct register_request {
   std::string password;
   std::string email; // optional
   std::string currency;
+  bool open_session = true; // false: create the account only (an operator creating it)
 };
 
 // A successful login (or registration, which logs in): a new session and its token.
@@ -210,6 +211,7 @@ struct game_catalog {
 struct vendor_status {
   std::string vendor;
   bool available = true;
+  int64_t retry_at_us = 0; // unavailable: when the vendor takes a trial round again
 };
 
 struct seed_view {
@@ -369,7 +371,7 @@ typename Inspector::result_type inspect(Inspector& f, history_page& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, register_request& x) {
   return f(caf::meta::type_name("agg.register_request"), x.username, x.password, x.email,
-           x.currency);
+           x.currency, x.open_session);
 }
 
 template <class Inspector>
@@ -434,7 +436,7 @@ typename Inspector::result_type inspect(Inspector& f, game_catalog& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, vendor_status& x) {
-  return f(caf::meta::type_name("agg.vendor_status"), x.vendor, x.available);
+  return f(caf::meta::type_name("agg.vendor_status"), x.vendor, x.available, x.retry_at_us);
 }
 
 template <class Inspector>
@@ -527,4 +529,5 @@ CAF_ADD_ATOM(agg, agg, unsettled_atom, "unsettled")
 CAF_ADD_ATOM(agg, agg, broadcast_atom, "broadcast")
 CAF_ADD_ATOM(agg, agg, sweep_atom, "sweep")
 CAF_ADD_ATOM(agg, agg, rounds_atom, "rounds")
+CAF_ADD_ATOM(agg, agg, refresh_atom, "refresh")
 CAF_END_TYPE_ID_BLOCK(agg)

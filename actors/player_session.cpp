@@ -219,14 +219,31 @@ private:
             });
   }
 
+  // The session's new expiry is stored first, so that a logout is remembered across
+  // restarts for as long as any of its tokens is valid.
   void do_refresh(const client_request& r) {
     auto now = now_us();
     token_claims fresh{st_.auth->player_id, st_.auth->session_id, now,
                        now + st_.deps.tokens->ttl_us()};
-    st_.auth->token = st_.deps.tokens->issue(fresh);
-    st_.auth->expires_us = fresh.expires_us;
-    st_.claims = fresh;
-    st_.sink->deliver(out_session{r.id, "refreshed", *st_.auth, {}});
+    begin_auth();
+    self_->request(st_.deps.accounts, st_.deps.request_timeout, refresh_atom_v,
+                   fresh.session_id, fresh.expires_us)
+        .then(
+            [self = self_, id = r.id, fresh](bool extended) {
+              auto& st = self->state;
+              session_logic s{self};
+              if (!extended || !st.auth) {
+                s.drop_auth();
+                s.fail(id, "token_revoked", "the session was ended; log in again");
+                return s.end_auth();
+              }
+              st.auth->token = st.deps.tokens->issue(fresh);
+              st.auth->expires_us = fresh.expires_us;
+              st.claims = fresh;
+              st.sink->deliver(out_session{id, "refreshed", *st.auth, {}});
+              s.end_auth();
+            },
+            [self = self_, id = r.id](caf::error& e) { session_logic{self}.auth_failed(id, e); });
   }
 
   void do_logout(const client_request& r) {
@@ -289,7 +306,7 @@ private:
     wallet_request q;
     q.player_id = st_.auth->player_id;
     q.op = static_cast<uint8_t>(wallet_op::balance);
-    q.currency = st_.auth->currency;
+    q.currency = r.currency.empty() ? st_.auth->currency : r.currency;
     self_->request(st_.deps.wallets(), st_.deps.request_timeout, wallet_atom_v, q)
         .then(
             [self = self_, id = r.id](wallet_receipt& rc) {
@@ -301,7 +318,7 @@ private:
   }
 
   void do_history(const client_request& r) {
-    auto limit = r.limit <= 0 ? 20 : std::min(r.limit, st_.deps.history_limit_max);
+    auto limit = std::min(r.limit <= 0 ? 20 : r.limit, st_.deps.history_limit_max);
     self_
         ->request(st_.deps.wallets(), st_.deps.request_timeout, history_atom_v,
                   st_.auth->player_id, r.before_seq, limit)
@@ -352,8 +369,7 @@ private:
   }
 
   void do_rounds(const client_request& r) {
-    auto limit = r.limit <= 0 ? std::min<int64_t>(20, st_.deps.history_limit_max)
-                              : std::min(r.limit, st_.deps.history_limit_max);
+    auto limit = std::min(r.limit <= 0 ? 20 : r.limit, st_.deps.history_limit_max);
     self_
         ->request(st_.deps.wallets(), st_.deps.request_timeout, rounds_atom_v,
                   st_.auth->player_id, r.before_seq, limit)

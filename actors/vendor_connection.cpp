@@ -43,9 +43,9 @@ auto adapter_call(F&& f) -> caf::result<decltype(f())> {
   try {
     return f();
   } catch (const vendors::invalid_params& e) {
-    return caf::error{static_cast<uint8_t>(vendor_errc::invalid_params),
-                      vendor_error_category(), caf::make_message(std::string{e.what()})};
-  } catch (const std::logic_error&) {
+    return caf::error{static_cast<uint8_t>(vendor_errc::invalid_params), vendor_error_category(),
+                      caf::make_message(std::string{e.what()})};
+  } catch (const vendors::not_provably_fair&) {
     return make_error(vendor_errc::not_provably_fair);
   } catch (const std::exception& e) {
     std::cerr << "vendor adapter: " << e.what() << std::endl;
@@ -129,6 +129,12 @@ struct connection_state {
 
 using connection_pointer = vendor_actor::stateful_pointer<connection_state>;
 
+// An adapter's outcome as JSON; text that is not JSON is kept as a string.
+json outcome_json(const std::string& detail) {
+  auto j = json::parse(detail, nullptr, false);
+  return j.is_discarded() ? json(detail) : j;
+}
+
 std::string bet_tx(const std::string& round) {
   return round + ":bet";
 }
@@ -148,6 +154,9 @@ public:
       return caf::error{static_cast<uint8_t>(vendor_errc::invalid_params),
                         vendor_error_category(),
                         caf::make_message(std::string{e.what()})};
+    } catch (const std::exception& e) {
+      std::cerr << "vendor " << st_.opts.id << ": check failed: " << e.what() << std::endl;
+      return make_error(vendor_errc::vendor_error);
     }
     if (st_.inflight.size() >= st_.opts.concurrency_max)
       return make_error(vendor_errc::vendor_busy);
@@ -244,6 +253,8 @@ private:
                round_id](wallet_receipt&) { connection_logic{self}.outcome(round_id); },
               [self = self_, round_id](caf::error& err) {
                 connection_logic c{self};
+                // The vendor was never asked: this round says nothing about it.
+                self->state.breaker->abandon();
                 if (is_retryable(wallet_error_of(err))) {
                   // The debit may or may not have happened: roll it back (a rollback of a
                   // bet never seen leaves a tombstone, so a late debit is refused).
@@ -271,7 +282,10 @@ private:
               bool vendor_fault =
                   err.category() != vendor_error_category() ||
                   err.code() != static_cast<uint8_t>(vendor_errc::invalid_params);
-              if (vendor_fault) c.breaker_result(false);
+              if (vendor_fault)
+            c.breaker_result(false);
+          else
+            self->state.breaker->abandon();
               c.fail_round(round_id,
                            vendor_fault ? make_error(vendor_errc::vendor_error) : err);
             });
@@ -281,7 +295,7 @@ private:
     json d{{"game", rs.req.game_id},
            {"stake", rs.req.stake},
            {"win", rs.outcome.win},
-           {"outcome", json::parse(rs.outcome.detail_json, nullptr, false)}};
+           {"outcome", outcome_json(rs.outcome.detail_json)}};
     if (rs.outcome.provably_fair)
       d["fairness"] = {{"server_seed_hash", rs.outcome.server_seed_hash},
                        {"client_seed", rs.outcome.client_seed},
@@ -397,7 +411,11 @@ private:
   void breaker_result(bool ok) {
     bool changed = ok ? st_.breaker->success() : st_.breaker->failure();
     if (!changed) return;
-    vendor_status s{st_.opts.id, ok};
+    auto wait = st_.breaker->retry_at() - circuit_breaker::clock::now();
+    vendor_status s{st_.opts.id, ok,
+                    ok ? 0
+                       : now_us() +
+                             std::chrono::duration_cast<std::chrono::microseconds>(wait).count()};
     std::cerr << "vendor " << st_.opts.id << ": circuit " << (ok ? "closed" : "opened")
               << std::endl;
     caf::anon_send(st_.deps.directory, s);

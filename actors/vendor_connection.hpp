@@ -8,8 +8,10 @@
 //
 // It enforces the vendor's concurrency limit, a per-round timeout and a circuit
 // breaker; an open circuit answers vendor_unavailable at once. On any failure after
-// the debit the round is resolved by rule: a known outcome is paid (retried until
-// durable), an unknown one is rolled back. At start, and then periodically, it settles
+// the debit the round is resolved by rule: a known outcome is paid (the win retried up
+// to settle_attempts_max times), an unknown one is rolled back; a win that still cannot
+// be made durable leaves the round to the sweep, which refunds the stake (the outcome
+// never became durable, so it is unknown). At start, and then periodically, it settles
 // rounds of its vendor left unsettled (by a crash or a restart) by rolling them back:
 // an outcome that was never made durable is unknown.
 

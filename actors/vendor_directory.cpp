@@ -3,6 +3,7 @@
 #include "actors/vendor_connection.hpp"
 #include "actors/vendor_errc.hpp"
 
+#include <chrono>
 #include <map>
 
 namespace agg {
@@ -13,7 +14,13 @@ struct vendor_entry {
   caf::actor handle; // null while down
   game_catalog catalog;
   bool available = false;
+  int64_t retry_at_us = 0; // open circuit: a trial round is taken from then on
 };
+
+int64_t now_us() {
+  using namespace std::chrono;
+  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+}
 
 struct directory_state {
   std::map<std::string, vendor_entry> vendors;
@@ -63,12 +70,16 @@ caf::behavior directory_impl(directory_pointer self, std::vector<std::string> ve
         bool available = e.catalog.games.empty() || e.catalog.games.front().available;
         announce(self, vendor, available);
       },
-      [self](const vendor_status& s) { announce(self, s.vendor, s.available); },
+      [self](const vendor_status& s) {
+      self->state.vendors[s.vendor].retry_at_us = s.retry_at_us;
+      announce(self, s.vendor, s.available);
+    },
       [self](games_atom) {
         game_catalog out;
         for (auto& [id, e] : self->state.vendors)
           for (auto g : e.catalog.games) {
-            g.available = e.handle && e.available;
+          // After its cool-down an open circuit takes a trial round: show it as playable.
+          g.available = e.handle && (e.available || now_us() >= e.retry_at_us);
             out.games.push_back(std::move(g));
           }
         return out;

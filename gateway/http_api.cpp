@@ -287,6 +287,7 @@ struct http_api::impl {
     auto doc = body(c);
     if (!doc) return;
     register_request r;
+    r.open_session = false;
     for (auto [name, field] : {std::pair{"username", &r.username},
                                {"password", &r.password},
                                {"currency", &r.currency},
@@ -315,11 +316,10 @@ struct http_api::impl {
   void get_player(call& c) {
     auto player = player_of(c);
     if (!player) return;
-    auto view = ask<account_view>(n.accounts(), account_atom_v, *player);
-    if (auto* err = std::get_if<caf::error>(&view)) return fail(c, *err);
-    auto& a = std::get<account_view>(view);
-    auto j = account_json(a);
-    auto bal = read_balance(*player, a.currency);
+    auto a = account_of(c, *player);
+    if (!a) return;
+    auto j = account_json(*a);
+    auto bal = read_balance(*player, a->currency);
     if (auto* r = std::get_if<wallet_receipt>(&bal)) j["balance"] = r->balance;
     c.reply(200, j);
   }
@@ -357,6 +357,16 @@ struct http_api::impl {
     c.reply(200, account_json(std::get<account_view>(out)));
   }
 
+  // The player's account; answers 404 (or the error) and returns nothing without one.
+  std::optional<account_view> account_of(call& c, int64_t player) {
+    auto view = ask<account_view>(n.accounts(), account_atom_v, player);
+    if (auto* err = std::get_if<caf::error>(&view)) {
+      fail(c, *err);
+      return std::nullopt;
+    }
+    return std::get<account_view>(view);
+  }
+
   void transfer(call& c, wallet_op op) {
     auto player = player_of(c);
     if (!player) return;
@@ -366,21 +376,20 @@ struct http_api::impl {
     if (amount == doc->end() || !amount->is_number_integer())
       return c.fail(400, "invalid_field", "'amount' must be an integer of minor units");
     std::string key = c.req.get_header_value("Idempotency-Key");
-    if (auto k = doc->find("idempotency_key"); k != doc->end() && k->is_string())
+    if (auto k = doc->find("idempotency_key");
+        k != doc->end() && k->is_string() && !k->get<std::string>().empty())
       key = k->get<std::string>();
     if (key.empty())
       return c.fail(400, "invalid_field",
                     "an idempotency key is required (Idempotency-Key header or "
                     "'idempotency_key')");
-    std::string currency;
+    auto account = account_of(c, *player);
+    if (!account) return;
+    std::string currency = account->currency;
     if (auto cur = doc->find("currency"); cur != doc->end()) {
-      if (!cur->is_string())
-        return c.fail(400, "invalid_field", "'currency' must be a string");
-      currency = cur->get<std::string>();
-    } else {
-      auto view = ask<account_view>(n.accounts(), account_atom_v, *player);
-      if (auto* err = std::get_if<caf::error>(&view)) return fail(c, *err);
-      currency = std::get<account_view>(view).currency;
+      if (!cur->is_string() || cur->get<std::string>() != account->currency)
+        return c.fail(400, "invalid_currency",
+                      "'currency' must be the account's currency, " + account->currency);
     }
     wallet_request q;
     q.player_id = *player;
@@ -407,12 +416,10 @@ struct http_api::impl {
   void balance(call& c) {
     auto player = player_of(c);
     if (!player) return;
+    auto account = account_of(c, *player);
+    if (!account) return;
     auto currency = c.req.get_param_value("currency");
-    if (currency.empty()) {
-      auto view = ask<account_view>(n.accounts(), account_atom_v, *player);
-      if (auto* err = std::get_if<caf::error>(&view)) return fail(c, *err);
-      currency = std::get<account_view>(view).currency;
-    }
+    if (currency.empty()) currency = account->currency;
     auto out = read_balance(*player, currency);
     if (auto* err = std::get_if<caf::error>(&out)) return fail(c, *err);
     auto& r = std::get<wallet_receipt>(out);
@@ -436,7 +443,7 @@ struct http_api::impl {
 
   void ledger(call& c) {
     auto player = player_of(c);
-    if (!player) return;
+    if (!player || !account_of(c, *player)) return;
     auto before = int_param(c, "before_seq", 0, 0, INT64_MAX);
     auto limit = before ? int_param(c, "limit", 50, 1, 500) : std::nullopt;
     if (!limit) return;

@@ -307,9 +307,11 @@ struct encoder {
     return j;
   }
   json operator()(const out_vendor_status& m) const {
-    return json{{"type", "vendor_status"},
-                {"vendor", m.status.vendor},
-                {"available", m.status.available}};
+    json j{{"type", "vendor_status"},
+           {"vendor", m.status.vendor},
+           {"available", m.status.available}};
+    if (!m.status.available && m.status.retry_at_us > 0) j["retry_at_us"] = m.status.retry_at_us;
+    return j;
   }
   json operator()(const out_history& m) const {
     auto entries = json::array();

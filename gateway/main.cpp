@@ -91,6 +91,7 @@ int run_server(int argc, char** argv) {
     return 2;
   }
   if (cfg.cli_helptext_printed) return 0;
+  cfg.read_vendor_sections();
   if (auto problem = cfg.opts.validate()) {
     std::cerr << "config error: " << *problem << std::endl;
     return 2;

@@ -195,10 +195,11 @@ private:
     auto frame = beast::buffers_to_string(buffer_.data());
     buffer_.consume(buffer_.size());
     if (closing_) return do_read();
-    if (!ws_.got_text())
-      answer_error("", "binary_not_supported", "frames must be UTF-8 JSON text");
-    else if (!bucket_.take() || !shared_->ip_limits.take(address_))
+    // Every frame counts against the limits, whatever it holds.
+    if (!bucket_.take() || !shared_->ip_limits.take(address_))
       rate_limited();
+    else if (!ws_.got_text())
+      answer_error("", "binary_not_supported", "frames must be UTF-8 JSON text");
     else
       dispatch(frame);
     do_read();

@@ -56,6 +56,8 @@ account_store::account_store(db::connection& conn)
       revoke_session_(
           conn.prepare("UPDATE sessions SET revoked_us = ? WHERE session_id = ? "
                        "AND revoked_us = 0")),
+      extend_session_(conn.prepare("UPDATE sessions SET expires_us = max(expires_us, ?) WHERE "
+                                   "session_id = ? AND revoked_us = 0")),
       insert_audit_(conn.prepare("INSERT INTO audit(at_us, actor, role, action, target, "
                                  "request_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")) {}
 
@@ -123,8 +125,12 @@ bool account_store::revoke_session(const std::string& session_id, int64_t now_us
   return conn_.changes() > 0;
 }
 
-std::vector<std::pair<std::string, int64_t>>
-account_store::revoked_sessions(int64_t now_us) {
+bool account_store::extend_session(const std::string& session_id, int64_t expires_us) {
+  extend_session_.bind(1, expires_us).bind(2, session_id).run();
+  return conn_.changes() > 0;
+}
+
+std::vector<std::pair<std::string, int64_t>> account_store::revoked_sessions(int64_t now_us) {
   auto st = conn_.prepare("SELECT session_id, expires_us FROM sessions WHERE revoked_us "
                           "> 0 AND expires_us > ?");
   st.bind(1, now_us);

@@ -59,6 +59,9 @@ public:
                    int64_t expires_us);
   // Returns false when the session is unknown or already revoked.
   bool revoke_session(const std::string& session_id, int64_t now_us);
+  // Records a later token expiry (a refresh); false when unknown or revoked. A
+  // revocation is remembered across restarts until the latest expiry.
+  bool extend_session(const std::string& session_id, int64_t expires_us);
   // Revoked sessions that have not expired yet, as (session id, expires_us).
   std::vector<std::pair<std::string, int64_t>> revoked_sessions(int64_t now_us);
   // Players whose older tokens are void, as (player id, tokens_valid_after_us).
@@ -78,6 +81,7 @@ private:
   db::statement set_status_;
   db::statement add_session_;
   db::statement revoke_session_;
+  db::statement extend_session_;
   db::statement insert_audit_;
 };
 

@@ -62,6 +62,12 @@ public:
   using std::runtime_error::runtime_error;
 };
 
+// Thrown by the provably fair methods of a studio that is not provably fair.
+class not_provably_fair : public std::runtime_error {
+public:
+  not_provably_fair() : std::runtime_error("this studio is not provably fair") {}
+};
+
 // The provably fair seeds of one player with a studio.
 struct seed_state {
   std::string server_seed_hash;
@@ -97,21 +103,21 @@ public:
   // -- provably fair studios ---------------------------------------------------------
   virtual bool provably_fair() const { return false; }
   virtual seed_state seeds(int64_t /*player*/) {
-    throw std::logic_error("not provably fair");
+    throw not_provably_fair{};
   }
   // Reveals the current server seed and commits to a new one; the new pair uses
   // `client_seed` when given (a player setting their own), else a fresh random one.
   // Throws invalid_params for an unusable client seed.
   virtual revealed_seed rotate_seed(int64_t /*player*/,
                                     const std::optional<std::string>& /*client_seed*/) {
-    throw std::logic_error("not provably fair");
+    throw not_provably_fair{};
   }
   // Recomputes an outcome from revealed seeds; nothing is stored.
   virtual round_outcome verify(const std::string& /*game_id*/,
                                const std::string& /*params_json*/, int64_t /*stake*/,
                                const std::string& /*server_seed_hex*/,
                                const std::string& /*client_seed*/, int64_t /*nonce*/) {
-    throw std::logic_error("not provably fair");
+    throw not_provably_fair{};
   }
 };
 

@@ -55,7 +55,7 @@ TEST_CASE("a faulty vendor harms only its own games", "[isolation]") {
     threads.emplace_back([&, p] {
       for (int i = 0; i < 60; ++i) {
         auto err = i % 2 ? play(f, p, "builtin", "slot-5x3", 10)
-                         : play(f, p, "builtin", "dice", 10, R"({"chance":3300})");
+                         : play(f, p, "builtin", "dice", 100, R"({"chance":3300})");
         if (!err.empty()) builtin_errors.fetch_add(1);
         builtin_rounds.fetch_add(1);
       }

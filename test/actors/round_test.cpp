@@ -93,10 +93,10 @@ TEST_CASE_METHOD(round_fixture, "the built-in studio plays slot and dice rounds"
     REQUIRE(slot.ok());
     CHECK(slot.round.nonce == 2 * i);
     CHECK(slot.round.server_seed_hash.size() == 64);
-    auto dice = play(*this, 1, "builtin", "dice", 10, R"({"chance":5000})");
+    auto dice = play(*this, 1, "builtin", "dice", 100, R"({"chance":5000})");
     REQUIRE(dice.ok());
     CHECK(dice.round.nonce == 2 * i + 1);
-    CHECK((dice.round.win == 0 || dice.round.win == 19));
+    CHECK((dice.round.win == 0 || dice.round.win == 198));
   }
   CHECK(verify().ok);
   CHECK(unsettled(*this) == 0);
@@ -168,8 +168,8 @@ TEST_CASE("a win whose commit fails is retried until it is durable",
 
 TEST_CASE_METHOD(round_fixture, "bad parameters and stakes debit nothing",
                  "[rounds][limits]") {
-  CHECK(play(*this, 1, "builtin", "dice", 10, R"({"chance":50})").error ==
-        "invalid_params");
+  CHECK(play(*this, 1, "builtin", "dice", 100, R"({"chance":50})").error == "invalid_params");
+  CHECK(play(*this, 1, "builtin", "dice", 99, R"({"chance":5000})").error == "invalid_stake");
   CHECK(play(*this, 1, "builtin", "slot-5x3", 15).error == "invalid_stake");
   CHECK(play(*this, 1, "builtin", "slot-5x3", 0).error == "invalid_stake");
   CHECK(play(*this, 1, "builtin", "slot-5x3", 1'000'000'000).error == "invalid_stake");
@@ -243,4 +243,17 @@ TEST_CASE_METHOD(round_fixture,
   CHECK(play(*this, 1, "faulty", "g1", 10).ok());
   REQUIRE(wait_until([&] { return unsettled(*this) == 0; }));
   CHECK(verify().ok);
+}
+
+TEST_CASE_METHOD(round_fixture, "a trial round refused before the vendor leaves the trial open",
+                 "[rounds][breaker]") {
+  for (int i = 0; i < 3; ++i) {
+    scripts::get().push("faulty", fail());
+    CHECK(play(*this, 1, "faulty", "g1", 10).error == "vendor_error");
+  }
+  // After the cool-down the first round is the trial; its debit is refused, which says
+  // nothing about the vendor, so the next round becomes the trial and closes it.
+  REQUIRE(wait_until([&] { return play(*this, 1, "faulty", "g1", 5000).error == "insufficient_funds"; }));
+  scripts::get().push("faulty", win(1));
+  CHECK(play(*this, 1, "faulty", "g1", 10).ok());
 }

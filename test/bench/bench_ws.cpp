@@ -3,10 +3,13 @@
 // authenticated), then sends requests at a fixed total rate spread round-robin over
 // the connections, and measures each request's latency until its reply.
 //
-//   bench_ws --connections 10000 --rate 20000 --duration-s 20 --scenario balance
-//            [--host 127.0.0.1] [--port 8080] [--server-pid PID] [--threads 1]
-//            [--connect-concurrency 256]
+//   bench_ws --connections 10000 --rate 20000 --duration-s 20 --scenario balance|spin
+//            [--host 127.0.0.1] [--port 8080] [--server-pid PID]
+//            [--connect-concurrency 256] [--http-port 8081 --api-key KEY]
 //
+// scenario balance asks for the balance; scenario spin plays the built-in slot
+// (stake 10, each spin a durable debit and credit) and needs the operator API to fund
+// the players first (--http-port, --api-key with the admin role).
 // The server must allow this: cheap password hashing and no per-address limit for
 // loopback (see test/bench/run_bench_ws.sh). Prints one JSON line and a summary.
 
@@ -18,6 +21,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
+#include <httplib.h>
 #include <nlohmann/json.hpp>
 
 #include <sys/resource.h>
@@ -27,7 +31,9 @@
 #include <deque>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <random>
+#include <thread>
 #include <unordered_map>
 
 namespace {
@@ -43,6 +49,7 @@ struct totals {
   agg::bench::latency lat;
   int64_t sent = 0;
   int64_t errors = 0; // error replies
+  std::map<std::string, int64_t> error_codes;
   int64_t failed_connections = 0;
   int64_t closed = 0;
   int64_t ready = 0;
@@ -80,12 +87,19 @@ public:
 
   bool ready() const { return ready_; }
 
-  void request(const std::string& type) {
+  // Sends the scenario's request.
+  void request(bool spin) {
     auto id = ++next_id_;
     pending_.emplace(id, clock_type::now());
     ++t_.sent;
-    write(json{{"type", type}, {"id", id}}.dump());
+    if (spin)
+      write(
+          json{{"type", "play"}, {"id", id}, {"game", "slot-5x3"}, {"stake", 10}}.dump());
+    else
+      write(json{{"type", "balance"}, {"id", id}}.dump());
   }
+
+  int64_t player_id() const { return player_id_; }
 
   size_t outstanding() const { return pending_.size(); }
 
@@ -122,6 +136,7 @@ private:
     auto id = j["id"].get<int64_t>();
     if (id == 0) {
       if (j["type"] == "registered") {
+        player_id_ = j["player_id"].get<int64_t>();
         ready_ = true;
         ++t_.ready;
         setup_done_ = true;
@@ -137,7 +152,10 @@ private:
                                                                      i->second)
                    .count());
     pending_.erase(i);
-    if (j["type"] == "error") ++t_.errors;
+    if (j["type"] == "error") {
+      ++t_.errors;
+      ++t_.error_codes[j.value("code", "?")];
+    }
   }
 
   void write(std::string text) {
@@ -170,6 +188,7 @@ private:
   std::string host_;
   std::function<void()> on_setup_;
   int64_t next_id_ = 0;
+  int64_t player_id_ = 0;
   std::unordered_map<int64_t, clock_type::time_point> pending_;
 };
 
@@ -208,9 +227,17 @@ int main(int argc, char** argv) {
   auto scenario = a.str("scenario", "balance");
   auto server_pid = a.num("server-pid", 0);
   auto concurrency = a.num("connect-concurrency", 256);
+  auto http_port = a.num("http-port", 0);
+  auto api_key = a.str("api-key", "");
   a.reject_unknown();
-  if (scenario != "balance") {
-    std::cerr << "--scenario: balance (spin comes with the game studio)" << std::endl;
+  if (scenario != "balance" && scenario != "spin") {
+    std::cerr << "--scenario: balance or spin" << std::endl;
+    return 2;
+  }
+  bool spin = scenario == "spin";
+  if (spin && (http_port <= 0 || api_key.empty())) {
+    std::cerr << "--scenario spin needs --http-port and --api-key to fund the players"
+              << std::endl;
     return 2;
   }
   raise_fd_limit();
@@ -247,6 +274,36 @@ int main(int argc, char** argv) {
   if (ready.empty()) {
     std::cerr << "no connection could be set up" << std::endl;
     return 1;
+  }
+  if (spin) {
+    // Fund every player through the operator API (a few connections in parallel).
+    std::atomic<size_t> next_player{0};
+    std::atomic<int64_t> funding_errors{0};
+    std::vector<std::thread> funders;
+    for (int w = 0; w < 8; ++w)
+      funders.emplace_back([&] {
+        httplib::Client http{host, static_cast<int>(http_port)};
+        http.set_default_headers({{"Authorization", "Bearer " + api_key}});
+        for (size_t i; (i = next_player++) < ready.size();) {
+          auto body = json{
+              {"amount", 100'000'000},
+              {"idempotency_key", "bench-fund-" + std::to_string(ready[i]->player_id())}};
+          auto res = http.Post("/v1/players/" + std::to_string(ready[i]->player_id()) +
+                                   "/deposits",
+                               body.dump(), "application/json");
+          if (!res || res->status / 100 != 2) ++funding_errors;
+        }
+      });
+    // The balance pushes of the deposits arrive meanwhile; keep reading them.
+    while (next_player < ready.size())
+      ioc.run_for(std::chrono::milliseconds{50});
+    for (auto& f : funders)
+      f.join();
+    ioc.run_for(std::chrono::milliseconds{500});
+    if (funding_errors > 0) {
+      std::cerr << funding_errors << " deposits failed" << std::endl;
+      return 1;
+    }
   }
   // Send at `rate` in total, round-robin, on a 1 ms tick.
   auto load_began = clock_type::now();
@@ -310,8 +367,10 @@ int main(int argc, char** argv) {
             << " s = " << static_cast<int64_t>(per_s) << "/s (target " << rate
             << "); latency p50 " << t.lat.percentile(50) << " us, p99 "
             << t.lat.percentile(99) << " us, max " << t.lat.max() << " us; " << t.errors
-            << " errors, " << timed_out << " timeouts; server RSS " << rss_idle
-            << " KiB idle, " << per_conn << " KiB per connection" << std::endl;
+            << " errors, " << timed_out << " timeouts; server RSS " << rss_idle << " KiB idle, " << per_conn
+            << " KiB per connection" << std::endl;
+  for (auto& [code, n] : t.error_codes)
+    std::cout << "  error " << code << ": " << n << std::endl;
   for (auto& c : conns)
     c->close();
   ioc.run_for(std::chrono::milliseconds{200});

@@ -49,3 +49,16 @@ TEST_CASE("the command line overrides the config file", "[config]") {
   CHECK(cfg.opts.commit_window_us == 250);
   CHECK(cfg.opts.commit_batch_max == 32);
 }
+
+TEST_CASE("vendor sections are read into the vendor settings", "[config]") {
+  server_config cfg;
+  std::istringstream ini{"[aggregator]\nvendors=[\"builtin\", \"faulty\"]\n"
+                         "[vendors.faulty]\nkind=\"scripted\"\nround_timeout_ms=250\n"
+                         "[vendors.builtin]\nslot_stake_max=5000\n"};
+  REQUIRE_FALSE(cfg.parse(std::vector<std::string>{}, ini));
+  cfg.read_vendor_sections();
+  REQUIRE(cfg.opts.vendors.size() == 2);
+  CHECK(cfg.opts.vendor_settings["faulty"]["kind"] == "scripted");
+  CHECK(cfg.opts.vendor_settings["faulty"]["round_timeout_ms"] == "250");
+  CHECK(cfg.opts.vendor_settings["builtin"]["slot_stake_max"] == "5000");
+}

@@ -63,11 +63,11 @@ TEST_CASE("a spin replies with the round and pushes it to the other connections"
 
   auto dice = c1->request({{"type", "play"},
                            {"game", "dice"},
-                           {"stake", 50},
+                           {"stake", 100},
                            {"params", {{"chance", 5000}, {"over", true}}}});
   REQUIRE(dice["type"] == "round");
   CHECK(dice["outcome"]["chance"] == 5000);
-  CHECK((dice["win"] == 0 || dice["win"] == 99));
+  CHECK((dice["win"] == 0 || dice["win"] == 198));
   CHECK(dice["fairness"]["nonce"] == 1);
 
   auto rounds = c1->request({{"type", "rounds"}, {"limit", 10}});
@@ -85,7 +85,7 @@ TEST_CASE("game errors are answered without moving money", "[ws][games]") {
   f.deposit(reg["player_id"].get<int64_t>(), 100, "d1");
   CHECK(c->request({{"type", "play"}, {"game", "slot-5x3"}, {"stake", 15}})["code"] ==
         "invalid_stake");
-  CHECK(c->request({{"type", "play"}, {"game", "dice"}, {"stake", 10}})["code"] ==
+  CHECK(c->request({{"type", "play"}, {"game", "dice"}, {"stake", 100}})["code"] ==
         "invalid_params");
   CHECK(c->request({{"type", "play"}, {"game", "slot-5x3"}, {"stake", 200}})["code"] ==
         "insufficient_funds");

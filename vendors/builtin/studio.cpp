@@ -15,6 +15,7 @@ using json = nlohmann::json;
 constexpr const char* slot_id = "slot-5x3";
 constexpr const char* dice_id = "dice";
 constexpr size_t client_seed_len_max = 64;
+constexpr int64_t dice_stake_min = 100;
 
 int64_t setting(const adapter_env& env, const char* key, int64_t fallback) {
   auto i = env.settings.find(key);
@@ -85,7 +86,7 @@ studio::studio(const adapter_env& env)
       dice_stake_max_(setting(env, "dice_stake_max", 100'000)),
       cached_players_max_(
           static_cast<size_t>(setting(env, "cached_players_max", 100'000))) {
-  if (slot_stake_max_ < slot_game::lines || dice_stake_max_ < 1 ||
+  if (slot_stake_max_ < slot_game::lines || dice_stake_max_ < dice_stake_min ||
       slot_stake_max_ > 1'000'000'000'000 || dice_stake_max_ > 1'000'000'000'000)
     throw std::invalid_argument("vendors." + vendor_ + ": stake limits out of range");
 }
@@ -100,7 +101,9 @@ std::vector<game_info> studio::games() const {
        slot_stake_max_,
        slot_game::lines,
        {}},
-      {dice_id, "Dice", "dice", dice_game::rtp_ppm, 1, dice_stake_max_, 1, {}},
+      // From 100 minor units, rounding a payout down costs under 1% of the payout
+    // per unit won; smaller stakes would make the advertised RTP untrue.
+    {dice_id, "Dice", "dice", dice_game::rtp_ppm, dice_stake_min, dice_stake_max_, 1, {}},
   };
 }
 
