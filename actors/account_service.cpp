@@ -131,11 +131,11 @@ account_actor::behavior_type worker_impl(worker_pointer self, account_options op
         });
       },
       [self](refresh_atom, const std::string& session_id, int64_t expires_us) {
-      return guarded([&]() -> caf::result<bool> {
-        return self->state.store->extend_session(session_id, expires_us);
-      });
-    },
-    [self](account_atom, int64_t player) {
+        return guarded([&]() -> caf::result<bool> {
+          return self->state.store->extend_session(session_id, expires_us);
+        });
+      },
+      [self](account_atom, int64_t player) {
         return guarded([&]() -> caf::result<account_view> {
           auto a = self->state.store->by_id(player);
           if (!a) return make_error(pam_errc::player_not_found);

@@ -18,8 +18,8 @@ using account_actor = caf::typed_actor<
     caf::replies_to<login_atom, std::string, std::string>::with<login_grant>,
     // Revokes the session (id, expiry of its token).
     caf::replies_to<logout_atom, std::string, int64_t>::with<bool>,
-  // Extends a session to a new token expiry; false when it was revoked meanwhile.
-  caf::replies_to<refresh_atom, std::string, int64_t>::with<bool>,
+    // Extends a session to a new token expiry; false when it was revoked meanwhile.
+    caf::replies_to<refresh_atom, std::string, int64_t>::with<bool>,
     caf::replies_to<account_atom, int64_t>::with<account_view>,
     // Sets the status (account_status); leaving active voids the player's tokens.
     caf::replies_to<status_atom, int64_t, uint8_t>::with<account_view>,

@@ -436,7 +436,8 @@ typename Inspector::result_type inspect(Inspector& f, game_catalog& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, vendor_status& x) {
-  return f(caf::meta::type_name("agg.vendor_status"), x.vendor, x.available, x.retry_at_us);
+  return f(caf::meta::type_name("agg.vendor_status"), x.vendor, x.available,
+           x.retry_at_us);
 }
 
 template <class Inspector>

@@ -226,8 +226,9 @@ private:
     token_claims fresh{st_.auth->player_id, st_.auth->session_id, now,
                        now + st_.deps.tokens->ttl_us()};
     begin_auth();
-    self_->request(st_.deps.accounts, st_.deps.request_timeout, refresh_atom_v,
-                   fresh.session_id, fresh.expires_us)
+    self_
+        ->request(st_.deps.accounts, st_.deps.request_timeout, refresh_atom_v,
+                  fresh.session_id, fresh.expires_us)
         .then(
             [self = self_, id = r.id, fresh](bool extended) {
               auto& st = self->state;
@@ -243,7 +244,9 @@ private:
               st.sink->deliver(out_session{id, "refreshed", *st.auth, {}});
               s.end_auth();
             },
-            [self = self_, id = r.id](caf::error& e) { session_logic{self}.auth_failed(id, e); });
+            [self = self_, id = r.id](caf::error& e) {
+              session_logic{self}.auth_failed(id, e);
+            });
   }
 
   void do_logout(const client_request& r) {

@@ -43,8 +43,8 @@ auto adapter_call(F&& f) -> caf::result<decltype(f())> {
   try {
     return f();
   } catch (const vendors::invalid_params& e) {
-    return caf::error{static_cast<uint8_t>(vendor_errc::invalid_params), vendor_error_category(),
-                      caf::make_message(std::string{e.what()})};
+    return caf::error{static_cast<uint8_t>(vendor_errc::invalid_params),
+                      vendor_error_category(), caf::make_message(std::string{e.what()})};
   } catch (const vendors::not_provably_fair&) {
     return make_error(vendor_errc::not_provably_fair);
   } catch (const std::exception& e) {
@@ -155,7 +155,8 @@ public:
                         vendor_error_category(),
                         caf::make_message(std::string{e.what()})};
     } catch (const std::exception& e) {
-      std::cerr << "vendor " << st_.opts.id << ": check failed: " << e.what() << std::endl;
+      std::cerr << "vendor " << st_.opts.id << ": check failed: " << e.what()
+                << std::endl;
       return make_error(vendor_errc::vendor_error);
     }
     if (st_.inflight.size() >= st_.opts.concurrency_max)
@@ -283,9 +284,9 @@ private:
                   err.category() != vendor_error_category() ||
                   err.code() != static_cast<uint8_t>(vendor_errc::invalid_params);
               if (vendor_fault)
-            c.breaker_result(false);
-          else
-            self->state.breaker->abandon();
+                c.breaker_result(false);
+              else
+                self->state.breaker->abandon();
               c.fail_round(round_id,
                            vendor_fault ? make_error(vendor_errc::vendor_error) : err);
             });
@@ -412,10 +413,11 @@ private:
     bool changed = ok ? st_.breaker->success() : st_.breaker->failure();
     if (!changed) return;
     auto wait = st_.breaker->retry_at() - circuit_breaker::clock::now();
-    vendor_status s{st_.opts.id, ok,
-                    ok ? 0
-                       : now_us() +
-                             std::chrono::duration_cast<std::chrono::microseconds>(wait).count()};
+    vendor_status s{
+        st_.opts.id, ok,
+        ok ? 0
+           : now_us() +
+                 std::chrono::duration_cast<std::chrono::microseconds>(wait).count()};
     std::cerr << "vendor " << st_.opts.id << ": circuit " << (ok ? "closed" : "opened")
               << std::endl;
     caf::anon_send(st_.deps.directory, s);

@@ -71,15 +71,16 @@ caf::behavior directory_impl(directory_pointer self, std::vector<std::string> ve
         announce(self, vendor, available);
       },
       [self](const vendor_status& s) {
-      self->state.vendors[s.vendor].retry_at_us = s.retry_at_us;
-      announce(self, s.vendor, s.available);
-    },
+        self->state.vendors[s.vendor].retry_at_us = s.retry_at_us;
+        announce(self, s.vendor, s.available);
+      },
       [self](games_atom) {
         game_catalog out;
         for (auto& [id, e] : self->state.vendors)
           for (auto g : e.catalog.games) {
-          // After its cool-down an open circuit takes a trial round: show it as playable.
-          g.available = e.handle && (e.available || now_us() >= e.retry_at_us);
+            // After its cool-down an open circuit takes a trial round: show it as
+            // playable.
+            g.available = e.handle && (e.available || now_us() >= e.retry_at_us);
             out.games.push_back(std::move(g));
           }
         return out;

@@ -310,7 +310,8 @@ struct encoder {
     json j{{"type", "vendor_status"},
            {"vendor", m.status.vendor},
            {"available", m.status.available}};
-    if (!m.status.available && m.status.retry_at_us > 0) j["retry_at_us"] = m.status.retry_at_us;
+    if (!m.status.available && m.status.retry_at_us > 0)
+      j["retry_at_us"] = m.status.retry_at_us;
     return j;
   }
   json operator()(const out_history& m) const {

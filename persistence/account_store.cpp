@@ -56,8 +56,9 @@ account_store::account_store(db::connection& conn)
       revoke_session_(
           conn.prepare("UPDATE sessions SET revoked_us = ? WHERE session_id = ? "
                        "AND revoked_us = 0")),
-      extend_session_(conn.prepare("UPDATE sessions SET expires_us = max(expires_us, ?) WHERE "
-                                   "session_id = ? AND revoked_us = 0")),
+      extend_session_(
+          conn.prepare("UPDATE sessions SET expires_us = max(expires_us, ?) WHERE "
+                       "session_id = ? AND revoked_us = 0")),
       insert_audit_(conn.prepare("INSERT INTO audit(at_us, actor, role, action, target, "
                                  "request_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")) {}
 
@@ -130,7 +131,8 @@ bool account_store::extend_session(const std::string& session_id, int64_t expire
   return conn_.changes() > 0;
 }
 
-std::vector<std::pair<std::string, int64_t>> account_store::revoked_sessions(int64_t now_us) {
+std::vector<std::pair<std::string, int64_t>>
+account_store::revoked_sessions(int64_t now_us) {
   auto st = conn_.prepare("SELECT session_id, expires_us FROM sessions WHERE revoked_us "
                           "> 0 AND expires_us > ?");
   st.bind(1, now_us);

@@ -102,9 +102,7 @@ public:
 
   // -- provably fair studios ---------------------------------------------------------
   virtual bool provably_fair() const { return false; }
-  virtual seed_state seeds(int64_t /*player*/) {
-    throw not_provably_fair{};
-  }
+  virtual seed_state seeds(int64_t /*player*/) { throw not_provably_fair{}; }
   // Reveals the current server seed and commits to a new one; the new pair uses
   // `client_seed` when given (a player setting their own), else a fresh random one.
   // Throws invalid_params for an unusable client seed.

@@ -168,8 +168,10 @@ TEST_CASE("a win whose commit fails is retried until it is durable",
 
 TEST_CASE_METHOD(round_fixture, "bad parameters and stakes debit nothing",
                  "[rounds][limits]") {
-  CHECK(play(*this, 1, "builtin", "dice", 100, R"({"chance":50})").error == "invalid_params");
-  CHECK(play(*this, 1, "builtin", "dice", 99, R"({"chance":5000})").error == "invalid_stake");
+  CHECK(play(*this, 1, "builtin", "dice", 100, R"({"chance":50})").error ==
+        "invalid_params");
+  CHECK(play(*this, 1, "builtin", "dice", 99, R"({"chance":5000})").error ==
+        "invalid_stake");
   CHECK(play(*this, 1, "builtin", "slot-5x3", 15).error == "invalid_stake");
   CHECK(play(*this, 1, "builtin", "slot-5x3", 0).error == "invalid_stake");
   CHECK(play(*this, 1, "builtin", "slot-5x3", 1'000'000'000).error == "invalid_stake");
@@ -245,7 +247,8 @@ TEST_CASE_METHOD(round_fixture,
   CHECK(verify().ok);
 }
 
-TEST_CASE_METHOD(round_fixture, "a trial round refused before the vendor leaves the trial open",
+TEST_CASE_METHOD(round_fixture,
+                 "a trial round refused before the vendor leaves the trial open",
                  "[rounds][breaker]") {
   for (int i = 0; i < 3; ++i) {
     scripts::get().push("faulty", fail());
@@ -253,7 +256,9 @@ TEST_CASE_METHOD(round_fixture, "a trial round refused before the vendor leaves 
   }
   // After the cool-down the first round is the trial; its debit is refused, which says
   // nothing about the vendor, so the next round becomes the trial and closes it.
-  REQUIRE(wait_until([&] { return play(*this, 1, "faulty", "g1", 5000).error == "insufficient_funds"; }));
+  REQUIRE(wait_until([&] {
+    return play(*this, 1, "faulty", "g1", 5000).error == "insufficient_funds";
+  }));
   scripts::get().push("faulty", win(1));
   CHECK(play(*this, 1, "faulty", "g1", 10).ok());
 }

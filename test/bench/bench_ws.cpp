@@ -367,8 +367,8 @@ int main(int argc, char** argv) {
             << " s = " << static_cast<int64_t>(per_s) << "/s (target " << rate
             << "); latency p50 " << t.lat.percentile(50) << " us, p99 "
             << t.lat.percentile(99) << " us, max " << t.lat.max() << " us; " << t.errors
-            << " errors, " << timed_out << " timeouts; server RSS " << rss_idle << " KiB idle, " << per_conn
-            << " KiB per connection" << std::endl;
+            << " errors, " << timed_out << " timeouts; server RSS " << rss_idle
+            << " KiB idle, " << per_conn << " KiB per connection" << std::endl;
   for (auto& [code, n] : t.error_codes)
     std::cout << "  error " << code << ": " << n << std::endl;
   for (auto& c : conns)

@@ -200,3 +200,36 @@ TEST_CASE("every write is in the audit trail with who and the request id",
   CHECK(metrics->body.find("agg_wallet_ops_total{op=\"deposit\",outcome=\"ok\"} 1") !=
         std::string::npos);
 }
+
+TEST_CASE("operator calls need an existing account and its currency", "[http][wallet]") {
+  server_fixture f;
+  auto c = f.http();
+  auto nobody = c.Post(path(424242, "/deposits"),
+                       R"({"amount":5,"idempotency_key":"n1"})", "application/json");
+  REQUIRE(nobody);
+  CHECK(nobody->status == 404);
+  CHECK(body_of(nobody)["error"]["code"] == "player_not_found");
+  auto ledger = c.Get(path(424242, "/ledger"));
+  REQUIRE(ledger);
+  CHECK(ledger->status == 404);
+  auto id = create(f, "victor");
+  auto usd = c.Post(path(id, "/deposits"),
+                    R"({"amount":5,"currency":"USD","idempotency_key":"u1"})",
+                    "application/json");
+  REQUIRE(usd);
+  CHECK(usd->status == 400);
+  CHECK(body_of(usd)["error"]["code"] == "invalid_currency");
+}
+
+TEST_CASE("an operator unlock does not lift a self-exclusion", "[http][accounts]") {
+  server_fixture f;
+  auto [conn, reg] = f.register_player("wendy");
+  REQUIRE(conn->request({{"type", "self_exclude"}})["type"] == "self_excluded");
+  auto unlock =
+      f.http(support_key).Post(path(reg["player_id"].get<int64_t>(), "/unlock"));
+  REQUIRE(unlock);
+  CHECK(unlock->status == 403);
+  CHECK(body_of(unlock)["error"]["code"] == "account_self_excluded");
+  auto player = body_of(f.http().Get(path(reg["player_id"].get<int64_t>())));
+  CHECK(player["status"] == "self_excluded");
+}

@@ -102,8 +102,15 @@ std::vector<game_info> studio::games() const {
        slot_game::lines,
        {}},
       // From 100 minor units, rounding a payout down costs under 1% of the payout
-    // per unit won; smaller stakes would make the advertised RTP untrue.
-    {dice_id, "Dice", "dice", dice_game::rtp_ppm, dice_stake_min, dice_stake_max_, 1, {}},
+      // per unit won; smaller stakes would make the advertised RTP untrue.
+      {dice_id,
+       "Dice",
+       "dice",
+       dice_game::rtp_ppm,
+       dice_stake_min,
+       dice_stake_max_,
+       1,
+       {}},
   };
 }
 
