@@ -509,6 +509,11 @@ uint16_t http_api::start() {
     throw std::runtime_error("cannot bind the operator API to " + o.bind_address + ":" +
                              std::to_string(o.port));
   impl_->thread = std::thread{[this] { impl_->srv.listen_after_bind(); }};
+  // httplib's stop() does nothing before the server runs (and the server would then
+  // run forever): return only once it does.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+  while (!impl_->srv.is_running() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds{1});
   return static_cast<uint16_t>(port);
 }
 
