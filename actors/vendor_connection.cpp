@@ -268,28 +268,47 @@ private:
 
   void outcome(const std::string& round_id) {
     auto& rs = st_.inflight.at(round_id);
+    // A studio that can answer at once (no I/O) does so here; otherwise a worker does.
+    std::optional<vendors::round_outcome> fast;
+    try {
+      fast = st_.adapter->play_now({rs.req.player_id, rs.req.game_id, rs.req.currency,
+                                    rs.req.stake, rs.req.params_json, round_id});
+    } catch (const vendors::invalid_params& e) {
+      return outcome_failed(round_id,
+                            caf::error{static_cast<uint8_t>(vendor_errc::invalid_params),
+                                       vendor_error_category(),
+                                       caf::make_message(std::string{e.what()})});
+    } catch (const std::exception& e) {
+      std::cerr << "vendor " << st_.opts.id << ": " << e.what() << std::endl;
+      return outcome_failed(round_id, make_error(vendor_errc::vendor_error));
+    }
+    if (fast) return outcome_known(round_id, reply_of(*fast));
     self_->request(st_.workers, st_.opts.round_timeout, play_atom_v, rs.req, round_id)
         .then(
             [self = self_, round_id](outcome_reply& o) {
-              connection_logic c{self};
-              c.breaker_result(true);
-              auto& r = self->state.inflight.at(round_id);
-              r.outcome = std::move(o);
-              r.paying = true;
-              c.credit(round_id);
+              connection_logic{self}.outcome_known(round_id, std::move(o));
             },
             [self = self_, round_id](caf::error& err) {
-              connection_logic c{self};
-              bool vendor_fault =
-                  err.category() != vendor_error_category() ||
-                  err.code() != static_cast<uint8_t>(vendor_errc::invalid_params);
-              if (vendor_fault)
-                c.breaker_result(false);
-              else
-                self->state.breaker->abandon();
-              c.fail_round(round_id,
-                           vendor_fault ? make_error(vendor_errc::vendor_error) : err);
+              connection_logic{self}.outcome_failed(round_id, err);
             });
+  }
+
+  void outcome_known(const std::string& round_id, outcome_reply o) {
+    breaker_result(true);
+    auto& r = st_.inflight.at(round_id);
+    r.outcome = std::move(o);
+    r.paying = true;
+    credit(round_id);
+  }
+
+  void outcome_failed(const std::string& round_id, const caf::error& err) {
+    bool vendor_fault = err.category() != vendor_error_category() ||
+                        err.code() != static_cast<uint8_t>(vendor_errc::invalid_params);
+    if (vendor_fault)
+      breaker_result(false);
+    else
+      st_.breaker->abandon();
+    fail_round(round_id, vendor_fault ? make_error(vendor_errc::vendor_error) : err);
   }
 
   std::string stored_detail(const round_state& rs) const {

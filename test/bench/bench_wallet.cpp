@@ -211,6 +211,8 @@ int main(int argc, char** argv) {
 
   caf::actor_system_config cfg;
   cfg.set("scheduler.max-threads", scheduler_threads);
+  if (auto policy = std::getenv("AGG_SCHEDULER_POLICY"))
+    cfg.set("scheduler.policy", caf::atom_from_string(policy));
   cfg.set("logger.file-verbosity", caf::atom("quiet"));
   cfg.set("logger.console-verbosity", caf::atom("quiet"));
   caf::actor_system sys{cfg};

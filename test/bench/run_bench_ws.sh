@@ -14,7 +14,7 @@ key="bench-admin-key-$RANDOM$RANDOM$RANDOM"
   --aggregator.http_port="$http_port" --aggregator.api_keys="[\"bench:admin:$key\"]" \
   --aggregator.password_ops_limit=1 --aggregator.password_mem_kib=8 \
   --aggregator.ip_rate_per_s=100000000 --aggregator.ip_burst=100000000 \
-  --aggregator.account_workers=1 > "$data/server.log" 2>&1 &
+  --aggregator.account_workers=1 ${SERVER_ARGS:-} > "$data/server.log" 2>&1 &
 server=$!
 trap 'kill -TERM $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 1 100); do

@@ -208,6 +208,24 @@ round_outcome studio::outcome(const std::string& game_id, const std::string& par
   throw invalid_params("unknown game");
 }
 
+std::optional<round_outcome> studio::play_now(const round_context& ctx) {
+  std::string server_seed, client_seed;
+  int64_t nonce = 0;
+  {
+    auto& s = shard_of(ctx.player_id);
+    std::lock_guard<std::mutex> guard{s.mtx};
+    auto i = s.players.find(ctx.player_id);
+    if (i == s.players.end() || i->second.next_nonce >= i->second.reserved)
+      return std::nullopt;
+    auto& p = i->second;
+    nonce = p.next_nonce++;
+    server_seed = p.server_seed;
+    client_seed = p.client_seed;
+  }
+  return outcome(ctx.game_id, ctx.params_json, ctx.stake, server_seed, client_seed,
+                 nonce);
+}
+
 seed_state studio::seeds(int64_t player) {
   auto& s = shard_of(player);
   std::lock_guard<std::mutex> guard{s.mtx};

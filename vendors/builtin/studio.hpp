@@ -27,6 +27,9 @@ public:
   std::vector<game_info> games() const override;
   void check(const round_context& ctx) const override;
   round_outcome play(const round_context& ctx) override;
+  // Without touching the seed repository: nothing when the player's seeds are not in
+  // memory or a new block of nonces must be reserved first.
+  std::optional<round_outcome> play_now(const round_context& ctx) override;
   bool provably_fair() const override { return true; }
   seed_state seeds(int64_t player) override;
   revealed_seed rotate_seed(int64_t player,
