@@ -338,7 +338,7 @@ int main(int argc, char** argv) {
     last = now;
     while (budget >= 1.0) {
       auto* c = ready[next++ % ready.size()];
-      if (c->ready()) c->request("balance");
+      if (c->ready()) c->request(spin);
       budget -= 1.0;
     }
     tick.expires_after(std::chrono::milliseconds{1});
