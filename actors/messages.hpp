@@ -5,6 +5,8 @@
 
 #include "persistence/account_store.hpp"
 #include "persistence/ledger_types.hpp"
+#include "persistence/vendor_session_store.hpp"
+#include "vendors/seamless.hpp"
 
 #include <caf/all.hpp>
 
@@ -244,6 +246,24 @@ struct round_page {
   std::vector<round_record> rounds;
 };
 
+// A player launching a game of a studio that runs its games itself.
+struct launch_request {
+  int64_t player_id = 0;
+  std::string vendor;
+  std::string game_id;
+  std::string currency;
+  std::string lang;
+  std::string country;
+  std::string lobby_url;
+};
+
+struct launch_reply {
+  std::string vendor;
+  std::string game_id;
+  std::string url;   // where to send the player
+  std::string token; // the game session the studio will present to our wallet
+};
+
 // -- player connections ---------------------------------------------------------
 
 enum class client_op : uint8_t {
@@ -464,6 +484,44 @@ typename Inspector::result_type inspect(Inspector& f, round_page& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, launch_request& x) {
+  return f(caf::meta::type_name("agg.launch_request"), x.player_id, x.vendor, x.game_id,
+           x.currency, x.lang, x.country, x.lobby_url);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, launch_reply& x) {
+  return f(caf::meta::type_name("agg.launch_reply"), x.vendor, x.game_id, x.url, x.token);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, vendor_session& x) {
+  return f(caf::meta::type_name("agg.vendor_session"), x.token, x.vendor, x.player_id,
+           x.game_code, x.currency, x.created_us, x.expires_us, x.superseded);
+}
+
+} // namespace agg
+
+namespace agg::vendors {
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, seamless_call& x) {
+  return f(caf::meta::type_name("agg.seamless_call"), x.op, x.request_id, x.token, x.user,
+           x.game_code, x.currency, x.tx_id, x.ref_tx_id, x.round_id, x.amount,
+           x.round_closed, x.is_free);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, seamless_result& x) {
+  return f(caf::meta::type_name("agg.seamless_result"), x.status, x.currency, x.balance,
+           x.token);
+}
+
+} // namespace agg::vendors
+
+namespace agg {
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, client_request& x) {
   return f(caf::meta::type_name("agg.client_request"), x.op, x.id, x.username, x.password,
            x.email, x.currency, x.token, x.before_seq, x.limit, x.vendor, x.game_id,
@@ -498,6 +556,11 @@ CAF_ADD_TYPE_ID(agg, (agg::seed_view))
 CAF_ADD_TYPE_ID(agg, (agg::seed_reveal))
 CAF_ADD_TYPE_ID(agg, (agg::verify_request))
 CAF_ADD_TYPE_ID(agg, (agg::round_page))
+CAF_ADD_TYPE_ID(agg, (agg::launch_request))
+CAF_ADD_TYPE_ID(agg, (agg::launch_reply))
+CAF_ADD_TYPE_ID(agg, (agg::vendor_session))
+CAF_ADD_TYPE_ID(agg, (agg::vendors::seamless_call))
+CAF_ADD_TYPE_ID(agg, (agg::vendors::seamless_result))
 CAF_ADD_ATOM(agg, agg, wallet_atom, "wallet")
 CAF_ADD_ATOM(agg, agg, load_atom, "load")
 CAF_ADD_ATOM(agg, agg, lookup_atom, "lookup")
@@ -531,4 +594,8 @@ CAF_ADD_ATOM(agg, agg, broadcast_atom, "broadcast")
 CAF_ADD_ATOM(agg, agg, sweep_atom, "sweep")
 CAF_ADD_ATOM(agg, agg, rounds_atom, "rounds")
 CAF_ADD_ATOM(agg, agg, refresh_atom, "refresh")
+CAF_ADD_ATOM(agg, agg, launch_atom, "launch")
+CAF_ADD_ATOM(agg, agg, seamless_atom, "seamless")
+CAF_ADD_ATOM(agg, agg, details_atom, "details")
+CAF_ADD_ATOM(agg, agg, report_atom, "report")
 CAF_END_TYPE_ID_BLOCK(agg)

@@ -5,6 +5,7 @@
 #include "actors/supervisor.hpp"
 #include "actors/vendor_connection.hpp"
 #include "actors/vendor_directory.hpp"
+#include "actors/vendor_sessions.hpp"
 #include "persistence/ledger_store.hpp"
 #include "persistence/schema.hpp"
 #include "persistence/sqlite.hpp"
@@ -122,6 +123,7 @@ vendor_options vendor_options_of(const server_options& opts, const std::string& 
       std::chrono::milliseconds{take("sweep_interval_ms", 10'000, 10, 3'600'000)};
   v.stale_after =
       std::chrono::milliseconds{take("stale_after_ms", 60'000, 1, 86'400'000)};
+  v.session_ttl = std::chrono::seconds{take("session_ttl_s", 8 * 3'600, 60, 30 * 86'400)};
   for (const auto& entry : opts.stake_max_by_currency) {
     auto colon = entry.find(':');
     v.stake_max_by_currency[entry.substr(0, colon)] = std::stoll(entry.substr(colon + 1));
@@ -159,6 +161,9 @@ child_spec vendor_child(const server_options& opts, const std::string& id,
         };
         deps.directory =
             caf::actor_cast<caf::actor>(sys.registry().get(vendor_directory_name()));
+        deps.sessions = [s] {
+          return caf::actor_cast<caf::actor>(s->registry().get(session_store_name()));
+        };
         deps.seeds = seeds;
         deps.stats = stats;
         deps.request_timeout = request_timeout;
@@ -211,6 +216,13 @@ std::vector<child_spec> root_children(const server_options& opts, const node_hoo
       }};
   directory.registered_name = vendor_directory_name();
   out.push_back(std::move(directory));
+  child_spec game_sessions{
+      "vendor_sessions", [path = opts.db_path(), tuning = opts.db_tuning()](
+                             caf::actor_system& sys, const child_handles&) {
+        return caf::actor_cast<caf::actor>(spawn_session_store(sys, path, tuning));
+      }};
+  game_sessions.registered_name = session_store_name();
+  out.push_back(std::move(game_sessions));
   auto seeds = std::make_shared<db_seed_repository>(opts.db_path(), opts.db_tuning());
   std::vector<child_spec> studios;
   for (const auto& id : opts.vendors)
@@ -324,7 +336,7 @@ bool node::shutdown(std::chrono::milliseconds timeout) {
   self->send_exit(root_, caf::exit_reason::user_shutdown);
   self->receive([](const caf::down_msg&) {});
   for (auto name : {wallet_registry_name(), presence_name, accounts_name, sessions_name,
-                    vendor_directory_name()})
+                    vendor_directory_name(), session_store_name()})
     sys_.registry().erase(name);
   return drained;
 }

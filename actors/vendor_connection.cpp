@@ -1,6 +1,8 @@
 #include "actors/vendor_connection.hpp"
 
 #include "actors/circuit_breaker.hpp"
+#include "actors/seamless_logic.hpp"
+#include "actors/token_authority.hpp"
 #include "actors/vendor_errc.hpp"
 #include "actors/wallet_errc.hpp"
 
@@ -82,6 +84,15 @@ caf::behavior worker_impl(caf::event_based_actor*, std::shared_ptr<vendors::adap
                                        r.next.client_seed, r.next.next_nonce}};
         });
       },
+      [a](launch_atom, const launch_request& r, const std::string& token) {
+        return adapter_call([&] {
+          return a->launch({r.player_id, r.game_id, r.currency, token, r.lang, r.country,
+                            r.lobby_url});
+        });
+      },
+      [a](details_atom, const std::string& round_id, int64_t player) {
+        return adapter_call([&] { return a->round_details(round_id, player); });
+      },
       [a](verify_atom, const verify_request& v) {
         return adapter_call([&] {
           return reply_of(a->verify(v.game_id, v.params_json, v.stake, v.server_seed,
@@ -110,6 +121,7 @@ struct connection_state {
   std::vector<vendors::game_info> games;
   std::optional<circuit_breaker> breaker;
   std::unordered_map<std::string, round_state> inflight;
+  std::unordered_map<std::string, vendor_session> sessions; // seamless tokens seen
   std::string round_prefix;
   uint64_t round_counter = 0;
   int64_t started_us = 0;
@@ -200,6 +212,62 @@ public:
             });
   }
 
+  // -- seamless wallet ---------------------------------------------------------------
+
+  caf::result<launch_reply> launch(launch_request& r) {
+    if (!st_.adapter->seamless()) return make_error(vendor_errc::invalid_params);
+    auto game = find_game(r.game_id);
+    if (game == nullptr) return make_error(vendor_errc::unknown_game);
+    auto now = now_us();
+    vendor_session s{
+        token_authority::new_session_id(),
+        st_.opts.id,
+        r.player_id,
+        r.game_id,
+        r.currency,
+        now,
+        now + std::chrono::duration_cast<std::chrono::microseconds>(st_.opts.session_ttl)
+                  .count(),
+        false};
+    auto promise = self_->make_response_promise<launch_reply>();
+    auto store = st_.deps.sessions ? st_.deps.sessions() : caf::actor{};
+    self_->request(store, st_.deps.request_timeout, caf::put_atom_v, s)
+        .then(
+            [self = self_, s, r, promise](bool) mutable {
+              auto& st = self->state;
+              remember(st, s);
+              self->request(st.workers, st.opts.round_timeout, launch_atom_v, r, s.token)
+                  .then(
+                      [promise, r, token = s.token](std::string& url) mutable {
+                        promise.deliver(
+                            launch_reply{r.vendor, r.game_id, std::move(url), token});
+                      },
+                      [promise](caf::error& e) mutable { promise.deliver(e); });
+            },
+            [promise](caf::error& e) mutable { promise.deliver(e); });
+    return promise;
+  }
+
+  caf::result<vendors::seamless_result> wallet_call(vendors::seamless_call& c) {
+    auto promise = self_->make_response_promise<vendors::seamless_result>();
+    if (auto i = st_.sessions.find(c.token); i != st_.sessions.end()) {
+      apply_call(std::move(c), i->second, promise);
+      return promise;
+    }
+    auto store = st_.deps.sessions ? st_.deps.sessions() : caf::actor{};
+    self_->request(store, st_.deps.request_timeout, caf::get_atom_v, c.token)
+        .then(
+            [self = self_, c, promise](vendor_session& s) mutable {
+              if (s.player_id != 0) remember(self->state, s);
+              connection_logic{self}.apply_call(std::move(c), s, promise);
+            },
+            [promise](caf::error&) mutable {
+              promise.deliver(vendors::seamless_result{
+                  static_cast<uint8_t>(vendors::seamless_status::unknown), {}, 0, {}});
+            });
+    return promise;
+  }
+
   void retry(const std::string& round_id) {
     auto i = st_.inflight.find(round_id);
     if (i == st_.inflight.end()) return;
@@ -210,6 +278,53 @@ public:
   }
 
 private:
+  static void remember(connection_state& st, const vendor_session& s) {
+    if (st.sessions.size() >= 100'000) st.sessions.clear(); // the store has them all
+    st.sessions[s.token] = s;
+  }
+
+  using seamless_promise = caf::typed_response_promise<vendors::seamless_result>;
+
+  void apply_call(vendors::seamless_call c, const vendor_session& s,
+                  seamless_promise promise) {
+    using vendors::seamless_op;
+    using vendors::seamless_status;
+    auto answer = [promise](seamless_status status, std::string currency = {},
+                            int64_t balance = 0, std::string token = {}) mutable {
+      promise.deliver(vendors::seamless_result{
+          static_cast<uint8_t>(status), std::move(currency), balance, std::move(token)});
+    };
+    if (auto refused =
+            check_session(c, s, st_.opts.id, now_us(), st_.opts.stake_max_by_currency))
+      return answer(*refused);
+    if (static_cast<seamless_op>(c.op) == seamless_op::check) {
+      // A fresh token for the same game session; the old one is superseded.
+      auto fresh = s;
+      fresh.token = token_authority::new_session_id();
+      fresh.created_us = now_us();
+      auto store = st_.deps.sessions ? st_.deps.sessions() : caf::actor{};
+      self_->request(store, st_.deps.request_timeout, caf::put_atom_v, fresh)
+          .then(
+              [self = self_, fresh, old = s.token, answer](bool) mutable {
+                auto& st = self->state;
+                if (auto i = st.sessions.find(old); i != st.sessions.end())
+                  i->second.superseded = true;
+                remember(st, fresh);
+                answer(seamless_status::ok, fresh.currency, 0, fresh.token);
+              },
+              [answer](caf::error&) mutable { answer(seamless_status::unknown); });
+      return;
+    }
+    self_
+        ->request(st_.deps.wallets(), st_.deps.request_timeout, wallet_atom_v,
+                  wallet_request_of(c, s, st_.opts.id))
+        .then(
+            [answer](wallet_receipt& rc) mutable {
+              answer(seamless_status::ok, rc.currency, rc.balance);
+            },
+            [answer](caf::error& e) mutable { answer(status_of(wallet_error_of(e))); });
+  }
+
   const vendors::game_info* find_game(const std::string& id) const {
     for (const auto& g : st_.games)
       if (g.game_id == id) return &g;
@@ -475,7 +590,8 @@ vendor_actor::behavior_type connection_impl(connection_pointer self, vendor_opti
   // Tell the directory (with the catalog), then settle what a previous run left open.
   caf::anon_send(st.deps.directory, caf::put_atom_v, st.opts.id,
                  caf::actor_cast<caf::actor>(self), connection_logic{self}.catalog());
-  self->send(self, sweep_atom_v, st.started_us, true);
+  // A seamless studio owns its rounds: it rolls back what it cannot finish.
+  if (!st.adapter->seamless()) self->send(self, sweep_atom_v, st.started_us, true);
   return {
       [self](play_atom, play_request& r) { return connection_logic{self}.play(r); },
       [self](games_atom) { return connection_logic{self}.catalog(); },
@@ -512,6 +628,15 @@ vendor_actor::behavior_type connection_impl(connection_pointer self, vendor_opti
       },
       [self](tick_atom, const std::string& round_id) {
         connection_logic{self}.retry(round_id);
+      },
+      [self](launch_atom, launch_request& r) { return connection_logic{self}.launch(r); },
+      [self](seamless_atom, vendors::seamless_call& c) {
+        return connection_logic{self}.wallet_call(c);
+      },
+      [self](details_atom, std::string& round_id,
+             int64_t player) -> caf::result<std::string> {
+        return self->delegate(caf::actor_cast<vendor_actor>(self->state.workers),
+                              details_atom_v, std::move(round_id), player);
       },
   };
 }

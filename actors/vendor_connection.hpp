@@ -33,6 +33,12 @@ using vendor_actor = caf::typed_actor<
     // Rotates the player's seeds; an empty client seed picks a random one.
     caf::replies_to<rotate_atom, int64_t, std::string>::with<seed_reveal>,
     caf::replies_to<verify_atom, verify_request>::with<round_result>,
+    // Seamless-wallet studios: a game launch, and the studio's calls to our wallet.
+    caf::replies_to<launch_atom, launch_request>::with<launch_reply>,
+    caf::replies_to<seamless_atom,
+                    vendors::seamless_call>::with<vendors::seamless_result>,
+    // A URL with the details of a past round (round id, player).
+    caf::replies_to<details_atom, std::string, int64_t>::with<std::string>,
     caf::reacts_to<sweep_atom, int64_t, bool>, caf::reacts_to<tick_atom, std::string>>;
 
 struct vendor_options {
@@ -48,6 +54,7 @@ struct vendor_options {
   std::chrono::milliseconds stale_after{60'000}; // unsettled this long: settle it
   int settle_attempts_max = 8; // retries of a win or rollback that failed retryably
   std::map<std::string, int64_t> stake_max_by_currency;
+  std::chrono::seconds session_ttl{8 * 3'600}; // a seamless game session's lifetime
 };
 
 struct vendor_deps {
@@ -55,6 +62,7 @@ struct vendor_deps {
   std::function<caf::actor()> presence;
   caf::actor directory;
   std::shared_ptr<vendors::seed_repository> seeds;
+  std::function<caf::actor()> sessions; // the store of seamless game sessions
   std::shared_ptr<metrics> stats;
   std::chrono::milliseconds request_timeout{15'000};
 };

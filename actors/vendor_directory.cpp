@@ -107,6 +107,23 @@ caf::behavior directory_impl(directory_pointer self, std::vector<std::string> ve
         if (!h) return h.error();
         return self->delegate(*h, verify_atom_v, std::move(v));
       },
+      [self](launch_atom, launch_request& r) -> caf::result<launch_reply> {
+        auto h = route(self, r.vendor);
+        if (!h) return h.error();
+        return self->delegate(*h, launch_atom_v, std::move(r));
+      },
+      [self](seamless_atom, const std::string& vendor,
+             vendors::seamless_call& c) -> caf::result<vendors::seamless_result> {
+        auto h = route(self, vendor);
+        if (!h) return h.error();
+        return self->delegate(*h, seamless_atom_v, std::move(c));
+      },
+      [self](details_atom, const std::string& vendor, std::string& round_id,
+             int64_t player) -> caf::result<std::string> {
+        auto h = route(self, vendor);
+        if (!h) return h.error();
+        return self->delegate(*h, details_atom_v, std::move(round_id), player);
+      },
   };
 }
 

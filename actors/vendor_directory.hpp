@@ -19,7 +19,10 @@ namespace agg {
 // Accepts (games_atom) -> game_catalog, (play_atom, play_request) -> round_result,
 // (seeds_atom, vendor, player) -> seed_view,
 // (rotate_atom, vendor, player, client_seed) -> seed_reveal,
-// (verify_atom, verify_request) -> round_result.
+// (verify_atom, verify_request) -> round_result,
+// (launch_atom, launch_request) -> launch_reply,
+// (seamless_atom, vendor, seamless_call) -> seamless_result (a studio's wallet call),
+// (details_atom, vendor, round_id, player) -> URL of the round's details.
 caf::actor spawn_vendor_directory(caf::actor_system& sys,
                                   std::vector<std::string> vendors,
                                   std::function<caf::actor()> presence);

@@ -10,7 +10,7 @@ namespace agg::db {
 namespace {
 
 // Append only: never edit a migration that has shipped.
-constexpr std::array<const char*, 3> migrations = {
+constexpr std::array<const char*, 4> migrations = {
     // 1: balances, the hash-chained ledger (a player's chain head is its last row),
     // rollback markers and rounds.
     R"sql(
@@ -123,6 +123,20 @@ CREATE TABLE studio_revealed_seeds(
   revealed_us      INTEGER NOT NULL,
   PRIMARY KEY (vendor, server_seed_hash)
 ) WITHOUT ROWID;
+)sql",
+    // 4: game sessions of seamless-wallet studios (a token per game launch).
+    R"sql(
+CREATE TABLE vendor_sessions(
+  token      TEXT    PRIMARY KEY,
+  vendor     TEXT    NOT NULL,
+  player_id  INTEGER NOT NULL,
+  game_code  TEXT    NOT NULL,
+  currency   TEXT    NOT NULL,
+  created_us INTEGER NOT NULL,
+  expires_us INTEGER NOT NULL,
+  superseded INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX vendor_sessions_player ON vendor_sessions(vendor, player_id);
 )sql",
 };
 

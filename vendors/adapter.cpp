@@ -1,4 +1,5 @@
 #include "vendors/adapter.hpp"
+#include "vendors/seamless.hpp"
 
 #include <mutex>
 
@@ -9,6 +10,7 @@ namespace {
 struct factories {
   std::mutex mtx;
   std::map<std::string, adapter_factory> by_kind;
+  std::map<std::string, codec_factory> codecs;
 };
 
 // Constructed on first use, so that static registrations in any order find it.
@@ -40,6 +42,56 @@ std::vector<std::string> adapter_kinds() {
   for (auto& [k, v] : f.by_kind)
     out.push_back(k);
   return out;
+}
+
+bool register_wallet_codec(const std::string& kind, codec_factory factory) {
+  auto& f = all();
+  std::lock_guard<std::mutex> guard{f.mtx};
+  f.codecs[kind] = std::move(factory);
+  return true;
+}
+
+codec_factory find_wallet_codec(const std::string& kind) {
+  auto& f = all();
+  std::lock_guard<std::mutex> guard{f.mtx};
+  auto i = f.codecs.find(kind);
+  return i == f.codecs.end() ? codec_factory{} : i->second;
+}
+
+const char* to_string(seamless_status s) {
+  switch (s) {
+    case seamless_status::ok:
+      return "ok";
+    case seamless_status::invalid_token:
+      return "invalid_token";
+    case seamless_status::token_expired:
+      return "token_expired";
+    case seamless_status::invalid_game:
+      return "invalid_game";
+    case seamless_status::wrong_currency:
+      return "wrong_currency";
+    case seamless_status::user_disabled:
+      return "user_disabled";
+    case seamless_status::not_enough_money:
+      return "not_enough_money";
+    case seamless_status::duplicate_transaction:
+      return "duplicate_transaction";
+    case seamless_status::transaction_not_found:
+      return "transaction_not_found";
+    case seamless_status::transaction_rolled_back:
+      return "transaction_rolled_back";
+    case seamless_status::bet_limit_exceeded:
+      return "bet_limit_exceeded";
+    case seamless_status::invalid_signature:
+      return "invalid_signature";
+    case seamless_status::wrong_syntax:
+      return "wrong_syntax";
+    case seamless_status::wrong_types:
+      return "wrong_types";
+    case seamless_status::unknown:
+      return "unknown";
+  }
+  return "unknown";
 }
 
 } // namespace agg::vendors

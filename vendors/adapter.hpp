@@ -68,6 +68,17 @@ public:
   not_provably_fair() : std::runtime_error("this studio is not provably fair") {}
 };
 
+// A game launch at a studio that runs its games itself (seamless wallet).
+struct launch_context {
+  int64_t player_id = 0;
+  std::string game_id;
+  std::string currency;
+  std::string token; // the game session token the studio will present to our wallet
+  std::string lang = "en";
+  std::string country;
+  std::string lobby_url;
+};
+
 // The provably fair seeds of one player with a studio.
 struct seed_state {
   std::string server_seed_hash;
@@ -106,6 +117,18 @@ public:
 
   // A cheap check that the studio can take rounds.
   virtual bool healthy() { return true; }
+
+  // -- studios that run their games and call our wallet (seamless wallet) -----------
+  // True when rounds come to us as wallet calls instead of play().
+  virtual bool seamless() const { return false; }
+  // The URL to send the player to. May block (it runs on a worker thread).
+  virtual std::string launch(const launch_context& /*ctx*/) {
+    throw std::logic_error("this studio does not launch games");
+  }
+  // A URL showing a past round's details. May block.
+  virtual std::string round_details(const std::string& /*round_id*/, int64_t /*player*/) {
+    throw std::logic_error("this studio has no round details");
+  }
 
   // -- provably fair studios ---------------------------------------------------------
   virtual bool provably_fair() const { return false; }

@@ -1,0 +1,127 @@
+#include "vendors/caleta/caleta_adapter.hpp"
+
+#include "vendors/caleta/caleta_codec.hpp"
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <sstream>
+
+namespace agg::vendors::caleta {
+
+namespace {
+
+using json = nlohmann::json;
+
+std::string setting(const adapter_env& env, const char* key,
+                    const std::string& fallback = "") {
+  auto i = env.settings.find(key);
+  return i == env.settings.end() ? fallback : i->second;
+}
+
+std::vector<game_info> parse_games(const std::string& vendor, const std::string& list,
+                                   int64_t stake_max) {
+  std::vector<game_info> out;
+  std::stringstream in{list};
+  std::string item;
+  while (std::getline(in, item, ';')) {
+    if (item.empty()) continue;
+    std::stringstream parts{item};
+    std::string code, name, category;
+    std::getline(parts, code, ':');
+    std::getline(parts, name, ':');
+    std::getline(parts, category, ':');
+    if (code.empty())
+      throw std::invalid_argument("vendors." + vendor +
+                                  ".games: entries are code:Name:Category");
+    out.push_back({code,
+                   name.empty() ? code : name,
+                   category.empty() ? "slots" : category,
+                   0,
+                   1,
+                   stake_max,
+                   1,
+                   {}});
+  }
+  return out;
+}
+
+} // namespace
+
+caleta_adapter::caleta_adapter(const adapter_env& env)
+    : vendor_(env.vendor_id), api_url_(setting(env, "api_url")),
+      operator_id_(setting(env, "operator_id")),
+      sub_partner_id_(setting(env, "sub_partner_id", setting(env, "operator_id"))),
+      games_(parse_games(env.vendor_id, setting(env, "games"),
+                         std::stoll(setting(env, "stake_max", "100000000")))),
+      api_timeout_ms_(std::stoll(setting(env, "api_timeout_ms", "5000"))) {
+  if (auto key = setting(env, "private_key_file"); !key.empty())
+    our_key_ = rsa_key::private_from_file(key);
+}
+
+round_outcome caleta_adapter::play(const round_context&) {
+  throw invalid_params("Caleta games are played after a launch, not through play");
+}
+
+std::string caleta_adapter::call_games_api(const std::string& path,
+                                           const std::string& body) const {
+  if (api_url_.empty() || !our_key_)
+    throw std::runtime_error("vendor " + vendor_ +
+                             ": api_url and private_key_file are needed");
+  httplib::Client http{api_url_};
+  auto timeout = std::chrono::milliseconds{api_timeout_ms_};
+  http.set_connection_timeout(timeout);
+  http.set_read_timeout(timeout);
+  httplib::Headers headers{{"X-Auth-Signature", our_key_->sign(body)}};
+  auto res = http.Post(path, headers, body, "application/json");
+  if (!res)
+    throw std::runtime_error("vendor " + vendor_ + ": " + path + ": " +
+                             httplib::to_string(res.error()));
+  auto reply = json::parse(res->body, nullptr, false);
+  if (res->status != 200 || !reply.is_object() || !reply.contains("url") ||
+      !reply["url"].is_string()) {
+    std::string why = reply.is_object() && reply.contains("error")
+                          ? reply["error"].dump()
+                          : std::to_string(res->status);
+    throw std::runtime_error("vendor " + vendor_ + ": " + path + " refused: " + why);
+  }
+  return reply["url"].get<std::string>();
+}
+
+std::string caleta_adapter::launch(const launch_context& ctx) {
+  json body{{"user", std::to_string(ctx.player_id)},
+            {"token", ctx.token},
+            {"sub_partner_id", sub_partner_id_},
+            {"operator_id", operator_id_},
+            {"lobby_url", ctx.lobby_url},
+            {"lang", ctx.lang.empty() ? "en" : ctx.lang},
+            {"game_code", ctx.game_id},
+            {"currency", ctx.currency},
+            {"country", ctx.country}};
+  return call_games_api("/api/game/url", body.dump());
+}
+
+std::string caleta_adapter::round_details(const std::string& round_id, int64_t player) {
+  json body{{"operator_id", operator_id_},
+            {"sub_partner_id", sub_partner_id_},
+            {"user", std::to_string(player)},
+            {"round", round_id}};
+  return call_games_api("/api/game/round", body.dump());
+}
+
+namespace {
+
+const bool registered = [] {
+  register_adapter("caleta", [](const adapter_env& env) {
+    return std::make_unique<caleta_adapter>(env);
+  });
+  register_wallet_codec("caleta",
+                        [](const std::string& vendor, const settings_map& settings) {
+                          return std::make_unique<caleta_codec>(vendor, settings);
+                        });
+  return true;
+}();
+
+} // namespace
+
+} // namespace agg::vendors::caleta
