@@ -283,6 +283,7 @@ enum class client_op : uint8_t {
   set_client_seed,
   rotate_seed,
   verify,
+  launch,
 };
 
 struct client_request {
@@ -302,6 +303,9 @@ struct client_request {
   std::string client_seed;
   std::string server_seed;
   int64_t nonce = 0;
+  std::string lang; // launch: the game's language, country and lobby link
+  std::string country;
+  std::string lobby_url;
 };
 
 // -- inspect ------------------------------------------------------------------
@@ -514,7 +518,7 @@ typename Inspector::result_type inspect(Inspector& f, seamless_call& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, seamless_result& x) {
   return f(caf::meta::type_name("agg.seamless_result"), x.status, x.currency, x.balance,
-           x.token);
+           x.token, x.user);
 }
 
 } // namespace agg::vendors
@@ -525,7 +529,8 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, client_request& x) {
   return f(caf::meta::type_name("agg.client_request"), x.op, x.id, x.username, x.password,
            x.email, x.currency, x.token, x.before_seq, x.limit, x.vendor, x.game_id,
-           x.stake, x.params_json, x.client_seed, x.server_seed, x.nonce);
+           x.stake, x.params_json, x.client_seed, x.server_seed, x.nonce, x.lang,
+           x.country, x.lobby_url);
 }
 
 } // namespace agg

@@ -109,6 +109,8 @@ std::string metrics::prometheus() const {
          "Player session actors that failed.", get(session_failures));
   scalar(out, "agg_http_requests_total", "counter", "Operator API requests.",
          get(http_requests));
+  vendor_calls.render("agg_vendor_wallet_calls_total", "call",
+                      "Studios' calls to the wallet, by vendor/op/status.", out);
   return out;
 }
 

@@ -65,6 +65,7 @@ struct metrics {
   std::atomic<int64_t> session_failures{0};
   // HTTP
   std::atomic<int64_t> http_requests{0};
+  labeled_counter vendor_calls; // studios' calls to our wallet, by "vendor/op/status"
 
   std::string prometheus() const;
 };

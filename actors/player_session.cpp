@@ -88,6 +88,8 @@ private:
         return authenticated(r) ? do_rotate(r) : void();
       case client_op::verify:
         return do_verify(r);
+      case client_op::launch:
+        return authenticated(r) ? do_launch(r) : void();
     }
     fail(r.id, "unknown_type", "unknown request type");
   }
@@ -406,6 +408,18 @@ private:
           return out_seeds_rotated{id, std::move(s)};
         },
         rotate_atom_v, r.vendor, st_.auth->player_id, std::move(seed));
+  }
+
+  void do_launch(const client_request& r) {
+    launch_request l{st_.auth->player_id, r.vendor, r.game_id,
+                     st_.auth->currency,  r.lang,   r.country,
+                     r.lobby_url};
+    ask_vendors<launch_reply>(
+        r.id,
+        [id = r.id](launch_reply lr) {
+          return out_launch{id, std::move(lr)};
+        },
+        launch_atom_v, std::move(l));
   }
 
   void do_verify(const client_request& r) {

@@ -90,10 +90,15 @@ struct out_vendor_status {
   vendor_status status;
 };
 
+struct out_launch {
+  std::string id;
+  launch_reply launch;
+};
+
 using server_message =
     std::variant<out_error, out_pong, out_session, out_ack, out_balance, out_balance_push,
                  out_history, out_games, out_round, out_rounds, out_seeds,
-                 out_seeds_rotated, out_verified, out_vendor_status>;
+                 out_seeds_rotated, out_verified, out_vendor_status, out_launch>;
 
 // Where a session's messages go: the gateway's connection. Thread-safe. A sink must
 // not keep its connection alive: a connection ends when its socket does.

@@ -122,6 +122,7 @@ struct connection_state {
   std::optional<circuit_breaker> breaker;
   std::unordered_map<std::string, round_state> inflight;
   std::unordered_map<std::string, vendor_session> sessions; // seamless tokens seen
+  std::unordered_map<int64_t, std::string> live_token;      // by player
   std::string round_prefix;
   uint64_t round_counter = 0;
   int64_t started_us = 0;
@@ -263,7 +264,11 @@ public:
             },
             [promise](caf::error&) mutable {
               promise.deliver(vendors::seamless_result{
-                  static_cast<uint8_t>(vendors::seamless_status::unknown), {}, 0, {}});
+                  static_cast<uint8_t>(vendors::seamless_status::unknown),
+                  {},
+                  0,
+                  {},
+                  {}});
             });
     return promise;
   }
@@ -278,9 +283,20 @@ public:
   }
 
 private:
+  // Caches a session. A live one is the player's newest (the store supersedes the
+  // others when it creates one), so the cached copy of the previous one is marked.
   static void remember(connection_state& st, const vendor_session& s) {
-    if (st.sessions.size() >= 100'000) st.sessions.clear(); // the store has them all
+    if (st.sessions.size() >= 100'000) { // the store has them all
+      st.sessions.clear();
+      st.live_token.clear();
+    }
     st.sessions[s.token] = s;
+    if (s.superseded) return;
+    auto& live = st.live_token[s.player_id];
+    if (!live.empty() && live != s.token)
+      if (auto i = st.sessions.find(live); i != st.sessions.end())
+        i->second.superseded = true;
+    live = s.token;
   }
 
   using seamless_promise = caf::typed_response_promise<vendors::seamless_result>;
@@ -289,14 +305,17 @@ private:
                   seamless_promise promise) {
     using vendors::seamless_op;
     using vendors::seamless_status;
-    auto answer = [promise](seamless_status status, std::string currency = {},
-                            int64_t balance = 0, std::string token = {}) mutable {
-      promise.deliver(vendors::seamless_result{
-          static_cast<uint8_t>(status), std::move(currency), balance, std::move(token)});
+    auto refused =
+        check_session(c, s, st_.opts.id, now_us(), st_.opts.stake_max_by_currency);
+    // A refused token tells the caller nothing about whose it is.
+    auto user = refused ? std::string{} : std::to_string(s.player_id);
+    auto answer = [promise, user](seamless_status status, std::string currency = {},
+                                  int64_t balance = 0, std::string token = {}) mutable {
+      promise.deliver(vendors::seamless_result{static_cast<uint8_t>(status),
+                                               std::move(currency), balance,
+                                               std::move(token), user});
     };
-    if (auto refused =
-            check_session(c, s, st_.opts.id, now_us(), st_.opts.stake_max_by_currency))
-      return answer(*refused);
+    if (refused) return answer(*refused);
     if (static_cast<seamless_op>(c.op) == seamless_op::check) {
       // A fresh token for the same game session; the old one is superseded.
       auto fresh = s;

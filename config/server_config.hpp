@@ -65,6 +65,11 @@ struct server_options {
   int64_t http_body_bytes_max = 64 * 1024;
   // "name:role:key" with role read_only, support or admin; the key is the secret
   std::vector<std::string> api_keys;
+  // Vendor-facing HTTP listener: seamless-wallet studios call /vendors/<id>/wallet/...
+  // It starts only when a configured studio has a wallet protocol.
+  std::string vendor_http_bind_address = "0.0.0.0";
+  int64_t vendor_http_port = 8082; // 0 picks a free port
+  int64_t vendor_http_threads = 8;
   // Accounts and sessions
   std::string token_key_file; // empty: <data_dir>/token.key, created if missing
   int64_t token_ttl_s = 3'600;

@@ -1,8 +1,13 @@
 #include "gateway/http_api.hpp"
 
+#include "gateway/ask.hpp"
+#include "gateway/http_listener.hpp"
+
 #include "actors/pam_errc.hpp"
+#include "actors/vendor_errc.hpp"
 #include "actors/wallet_errc.hpp"
 #include "persistence/chain_hash.hpp"
+#include "persistence/reconciliation.hpp"
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
@@ -58,6 +63,16 @@ int status_of(const caf::error& err) {
         return 503;
       default:
         return 409;
+    }
+  }
+  if (err.category() == vendor_error_category()) {
+    switch (static_cast<vendor_errc>(err.code())) {
+      case vendor_errc::unknown_game:
+        return 404;
+      case vendor_errc::invalid_params:
+        return 400;
+      default:
+        return 503;
     }
   }
   if (err.category() == pam_error_category()) {
@@ -153,23 +168,20 @@ struct http_api::impl {
   http_options opts;
   caf::actor_system& sys;
   node& n;
-  httplib::Server srv;
-  std::thread thread;
+  http_listener listener;
+  httplib::Server& srv;
 
   impl(http_options o, caf::actor_system& s, node& nd)
-      : opts(std::move(o)), sys(s), n(nd) {}
+      : opts(std::move(o)), sys(s), n(nd),
+        listener("the operator API", static_cast<size_t>(opts.threads),
+                 opts.body_bytes_max),
+        srv(listener.server()) {}
 
   // -- plumbing -----------------------------------------------------------------------
 
   template <class R, class Handle, class... Ts>
   std::variant<R, caf::error> ask(const Handle& h, Ts&&... xs) {
-    if (!h) return make_error(wallet_errc::unavailable);
-    caf::scoped_actor self{sys};
-    std::variant<R, caf::error> out = make_error(wallet_errc::unavailable);
-    self->request(h, opts.request_timeout, std::forward<Ts>(xs)...)
-        .receive([&](R& r) { out = std::move(r); },
-                 [&](caf::error& e) { out = std::move(e); });
-    return out;
+    return gateway::ask<R>(sys, opts.request_timeout, h, std::forward<Ts>(xs)...);
   }
 
   const api_key* find_key(const httplib::Request& req) {
@@ -281,6 +293,10 @@ struct http_api::impl {
     srv.Get(R"(/v1/players/(\d+)/balance)", guarded(1, [this](call& c) { balance(c); }));
     srv.Get(R"(/v1/players/(\d+)/ledger)", guarded(1, [this](call& c) { ledger(c); }));
     srv.Get("/v1/audit", guarded(3, [this](call& c) { audit_trail(c); }));
+    srv.Get(R"(/v1/vendors/([A-Za-z0-9_.\-]+)/reconciliation)",
+            guarded(1, [this](call& c) { reconciliation(c); }));
+    srv.Get(R"(/v1/vendors/([A-Za-z0-9_.\-]+)/rounds/([^/]+))",
+            guarded(1, [this](call& c) { round_details(c); }));
   }
 
   void create_player(call& c) {
@@ -459,6 +475,81 @@ struct http_api::impl {
     c.reply(200, j);
   }
 
+  // The vendor named in the path, if configured.
+  std::optional<std::string> vendor_of(call& c) {
+    auto id = c.req.matches[1].str();
+    for (const auto& v : n.options().vendors)
+      if (v == id) return id;
+    c.fail(404, "unknown_vendor", "no vendor '" + id + "' is configured");
+    return std::nullopt;
+  }
+
+  static json totals_json(const movement_totals& t) {
+    return json{{"count", t.count}, {"amount", t.amount}};
+  }
+
+  void reconciliation(call& c) {
+    auto vendor = vendor_of(c);
+    if (!vendor) return;
+    auto day = c.req.get_param_value("day");
+    if (day.empty()) {
+      auto now = static_cast<time_t>(now_us() / 1'000'000);
+      std::tm t{};
+      gmtime_r(&now, &t);
+      char text[16];
+      std::strftime(text, sizeof(text), "%Y-%m-%d", &t);
+      day = text;
+    }
+    auto bounds = utc_day_bounds(day);
+    if (!bounds) return c.fail(400, "invalid_field", "'day' must be a date, YYYY-MM-DD");
+    auto limit = int_param(c, "open_limit", 1000, 1, 10'000);
+    if (!limit) return;
+    auto conn = db::connection::open(n.db_path(), db::open_mode::read_only);
+    auto totals = json::array();
+    for (const auto& t : vendor_totals(conn, *vendor, bounds->first, bounds->second))
+      totals.push_back({{"currency", t.currency},
+                        {"bets", totals_json(t.bets)},
+                        {"wins", totals_json(t.wins)},
+                        {"rollbacks", totals_json(t.rollbacks)},
+                        {"net", t.bets.amount - t.wins.amount - t.rollbacks.amount}});
+    auto open = open_rounds(conn, *vendor, bounds->second, *limit + 1);
+    bool truncated = static_cast<int64_t>(open.size()) > *limit;
+    if (truncated) open.pop_back();
+    auto rounds = json::array();
+    for (const auto& r : open)
+      rounds.push_back({{"round_id", r.round_id},
+                        {"player_id", r.player_id},
+                        {"currency", r.currency},
+                        {"game", r.game_id},
+                        {"bet_count", r.bet_count},
+                        {"open_bet_count", r.open_bet_count},
+                        {"bet_total", r.bet_total},
+                        {"win_total", r.win_total},
+                        {"refund_total", r.refund_total},
+                        {"opened_at_us", r.opened_us},
+                        {"updated_at_us", r.updated_us}});
+    c.reply(200, json{{"vendor", *vendor},
+                      {"day", day},
+                      {"from_us", bounds->first},
+                      {"to_us", bounds->second},
+                      {"totals", std::move(totals)},
+                      {"open_rounds", std::move(rounds)},
+                      {"open_rounds_truncated", truncated}});
+  }
+
+  void round_details(call& c) {
+    auto vendor = vendor_of(c);
+    if (!vendor) return;
+    auto round_id = c.req.matches[2].str();
+    auto player = int_param(c, "player", 0, 0, INT64_MAX);
+    if (!player) return;
+    auto out = ask<std::string>(n.vendors(), details_atom_v, *vendor, round_id, *player);
+    if (auto* err = std::get_if<caf::error>(&out)) return fail(c, *err);
+    c.reply(200, json{{"vendor", *vendor},
+                      {"round_id", round_id},
+                      {"url", std::get<std::string>(out)}});
+  }
+
   void audit_trail(call& c) {
     auto limit = int_param(c, "limit", 100, 1, 1000);
     if (!limit) return;
@@ -479,20 +570,6 @@ struct http_api::impl {
 
 http_api::http_api(http_options opts, caf::actor_system& sys, node& n)
     : impl_(std::make_unique<impl>(std::move(opts), sys, n)) {
-  auto threads = static_cast<size_t>(impl_->opts.threads);
-  impl_->srv.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  impl_->srv.set_payload_max_length(impl_->opts.body_bytes_max);
-  impl_->srv.set_read_timeout(std::chrono::seconds{10});
-  impl_->srv.set_write_timeout(std::chrono::seconds{10});
-  impl_->srv.set_error_handler([](const httplib::Request&, httplib::Response& res) {
-    if (!res.body.empty()) return;
-    auto code = res.status == 404   ? "not_found"
-                : res.status == 413 ? "payload_too_large"
-                : res.status == 405 ? "method_not_allowed"
-                                    : "bad_request";
-    res.set_content(json{{"error", {{"code", code}, {"message", code}}}}.dump(),
-                    "application/json");
-  });
   impl_->routes();
 }
 
@@ -501,27 +578,11 @@ http_api::~http_api() {
 }
 
 uint16_t http_api::start() {
-  auto& o = impl_->opts;
-  int port = o.port == 0
-                 ? impl_->srv.bind_to_any_port(o.bind_address)
-                 : (impl_->srv.bind_to_port(o.bind_address, o.port) ? o.port : -1);
-  if (port <= 0)
-    throw std::runtime_error("cannot bind the operator API to " + o.bind_address + ":" +
-                             std::to_string(o.port));
-  impl_->thread = std::thread{[this] { impl_->srv.listen_after_bind(); }};
-  // httplib's stop() does nothing before the server runs (and the server would then
-  // run forever): return only once it does.
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};
-  while (!impl_->srv.is_running() && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds{1});
-  return static_cast<uint16_t>(port);
+  return impl_->listener.start(impl_->opts.bind_address, impl_->opts.port);
 }
 
 void http_api::stop() {
-  if (impl_->thread.joinable()) {
-    impl_->srv.stop();
-    impl_->thread.join();
-  }
+  impl_->listener.stop();
 }
 
 } // namespace agg::gateway

@@ -19,7 +19,7 @@ struct op_name {
   client_op op;
 };
 
-constexpr std::array<op_name, 16> ops = {{
+constexpr std::array<op_name, 17> ops = {{
     {"ping", client_op::ping},
     {"register", client_op::register_account},
     {"login", client_op::login},
@@ -36,6 +36,7 @@ constexpr std::array<op_name, 16> ops = {{
     {"set_client_seed", client_op::set_client_seed},
     {"rotate_seed", client_op::rotate_seed},
     {"verify", client_op::verify},
+    {"launch", client_op::launch},
 }};
 
 // Reads optional or required fields with their types checked.
@@ -118,6 +119,10 @@ bool read_fields(client_op op, fields& f, client_request& r) {
     case client_op::seeds:
     case client_op::rotate_seed:
       return vendor(f, r);
+    case client_op::launch:
+      return f.str("vendor", r.vendor, true, 64) && f.str("game", r.game_id, true) &&
+             f.str("lang", r.lang, false, 16) && f.str("country", r.country, false, 8) &&
+             f.str("lobby_url", r.lobby_url, false, 2048);
     case client_op::set_client_seed:
       return vendor(f, r) && f.str("client_seed", r.client_seed, true, 64);
     case client_op::verify:
@@ -294,6 +299,14 @@ struct encoder {
             {{"server_seed_hash", r.next.server_seed_hash},
              {"client_seed", r.next.client_seed},
              {"next_nonce", r.next.next_nonce}}}};
+    put_id(j, m.id);
+    return j;
+  }
+  json operator()(const out_launch& m) const {
+    json j{{"type", "launched"},
+           {"vendor", m.launch.vendor},
+           {"game", m.launch.game_id},
+           {"url", m.launch.url}};
     put_id(j, m.id);
     return j;
   }

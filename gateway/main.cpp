@@ -4,6 +4,7 @@
 #include "actors/node.hpp"
 #include "config/server_config.hpp"
 #include "gateway/http_api.hpp"
+#include "gateway/vendor_api.hpp"
 #include "gateway/ws_server.hpp"
 #include "persistence/schema.hpp"
 #include "persistence/verify.hpp"
@@ -143,19 +144,32 @@ int run_server(int argc, char** argv) {
   http.request_timeout = std::chrono::milliseconds{o.request_timeout_ms};
   http.keys = agg::gateway::parse_api_keys(o.api_keys);
   agg::gateway::http_api operators{http, sys, *n};
+  agg::gateway::vendor_api_options vendor_http;
+  vendor_http.bind_address = o.vendor_http_bind_address;
+  vendor_http.port = static_cast<uint16_t>(o.vendor_http_port);
+  vendor_http.threads = static_cast<int>(o.vendor_http_threads);
+  vendor_http.body_bytes_max = static_cast<size_t>(o.http_body_bytes_max);
+  vendor_http.request_timeout = std::chrono::milliseconds{o.request_timeout_ms};
+  std::unique_ptr<agg::gateway::vendor_api> studios;
   uint16_t ws_port = 0;
   uint16_t http_port = 0;
+  uint16_t vendor_port = 0;
   try {
+    studios = std::make_unique<agg::gateway::vendor_api>(vendor_http, sys, *n);
     ws_port = players.start();
     http_port = operators.start();
+    vendor_port = studios->start();
   } catch (const std::exception& e) {
     std::cerr << "startup failed: " << e.what() << std::endl;
     node->shutdown(std::chrono::milliseconds{o.shutdown_timeout_ms});
     return 1;
   }
   std::cout << "aggregator ready: players ws://" << o.ws_bind_address << ":" << ws_port
-            << "/v1, operators http://" << o.http_bind_address << ":" << http_port
-            << ", database " << o.db_path() << " (schema v"
+            << "/v1, operators http://" << o.http_bind_address << ":" << http_port;
+  if (vendor_port != 0)
+    std::cout << ", studios http://" << o.vendor_http_bind_address << ":" << vendor_port
+              << "/vendors/<id>/wallet";
+  std::cout << ", database " << o.db_path() << " (schema v"
             << agg::db::latest_schema_version() << ")" << std::endl;
   int sig = 0;
   sigwait(&stop_signals, &sig);
@@ -166,6 +180,7 @@ int run_server(int argc, char** argv) {
     std::cout << "aggregator: " << strsignal(sig) << ", stopping" << std::endl;
   players.stop(std::chrono::milliseconds{2'000});
   operators.stop();
+  studios->stop();
   bool drained = node->shutdown(std::chrono::milliseconds{cfg.opts.shutdown_timeout_ms});
   node.reset();
   std::cout << "aggregator stopped" << std::endl;

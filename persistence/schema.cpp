@@ -10,7 +10,7 @@ namespace agg::db {
 namespace {
 
 // Append only: never edit a migration that has shipped.
-constexpr std::array<const char*, 4> migrations = {
+constexpr std::array<const char*, 5> migrations = {
     // 1: balances, the hash-chained ledger (a player's chain head is its last row),
     // rollback markers and rounds.
     R"sql(
@@ -137,6 +137,12 @@ CREATE TABLE vendor_sessions(
   superseded INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX vendor_sessions_player ON vendor_sessions(vendor, player_id);
+)sql",
+    // 5: reconciliation: a studio's transactions by time, and its rounds still open.
+    R"sql(
+CREATE INDEX ledger_source_time ON ledger(source, created_us);
+CREATE INDEX rounds_open ON rounds(source, opened_us)
+  WHERE closed = 0 AND open_bet_count > 0;
 )sql",
 };
 

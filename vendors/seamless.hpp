@@ -42,7 +42,7 @@ struct seamless_call {
   uint8_t op = 0;         // seamless_op
   std::string request_id; // echoed back
   std::string token;
-  std::string user; // the player as the studio knows them: our player id
+  std::string user; // our player id, when the studio's call names it
   std::string game_code;
   std::string currency;
   std::string tx_id;
@@ -58,6 +58,7 @@ struct seamless_result {
   std::string currency;
   int64_t balance = 0; // minor units
   std::string token;   // check: the new token
+  std::string user;    // the session's player id, when known
 };
 
 // Map of settings as text (the vendor's config section).

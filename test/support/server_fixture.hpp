@@ -4,6 +4,7 @@
 // the operator HTTP API on free ports, with one API key per role.
 
 #include "gateway/http_api.hpp"
+#include "gateway/vendor_api.hpp"
 #include "gateway/ws_server.hpp"
 #include "support/node_fixture.hpp"
 #include "support/ws_client.hpp"
@@ -55,6 +56,11 @@ public:
     http.keys = gateway::parse_api_keys(o.api_keys);
     operators_ = std::make_unique<gateway::http_api>(http, sys, *n);
     http_port = operators_->start();
+    gateway::vendor_api_options vendor_http;
+    vendor_http.bind_address = "127.0.0.1";
+    vendor_http.port = 0;
+    studios_ = std::make_unique<gateway::vendor_api>(vendor_http, sys, *n);
+    vendor_port = studios_->start();
   }
 
   ~server_fixture() { stop_servers(); }
@@ -62,6 +68,7 @@ public:
   void stop_servers() {
     if (players_) players_->stop(std::chrono::seconds{5});
     if (operators_) operators_->stop();
+    if (studios_) studios_->stop();
   }
 
   httplib::Client http(const std::string& key = admin_key) {
@@ -105,8 +112,10 @@ public:
 
   uint16_t ws_port = 0;
   uint16_t http_port = 0;
+  uint16_t vendor_port = 0; // 0 when no studio calls the wallet
 
 private:
+  std::unique_ptr<gateway::vendor_api> studios_;
   std::unique_ptr<gateway::ws_server> players_;
   std::unique_ptr<gateway::http_api> operators_;
 };

@@ -5,6 +5,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <iostream>
 #include <sstream>
 
 namespace agg::vendors::caleta {
@@ -54,17 +55,28 @@ caleta_adapter::caleta_adapter(const adapter_env& env)
       sub_partner_id_(setting(env, "sub_partner_id", setting(env, "operator_id"))),
       games_(parse_games(env.vendor_id, setting(env, "games"),
                          std::stoll(setting(env, "stake_max", "100000000")))),
-      api_timeout_ms_(std::stoll(setting(env, "api_timeout_ms", "5000"))) {
+      api_timeout_ms_(std::stoll(setting(env, "api_timeout_ms", "5000"))),
+      default_country_(setting(env, "default_country", "MT")),
+      lobby_url_(setting(env, "lobby_url")) {
   if (auto key = setting(env, "private_key_file"); !key.empty())
     our_key_ = rsa_key::private_from_file(key);
+  if (games_.empty() && !api_url_.empty()) {
+    // The catalog from Caleta itself; a studio that cannot be reached starts with no
+    // games rather than failing its connection over and over.
+    try {
+      games_ = fetch_games(std::stoll(setting(env, "stake_max", "100000000")));
+    } catch (const std::exception& e) {
+      std::cerr << "vendor " << vendor_ << ": no catalog: " << e.what() << std::endl;
+    }
+  }
 }
 
 round_outcome caleta_adapter::play(const round_context&) {
   throw invalid_params("Caleta games are played after a launch, not through play");
 }
 
-std::string caleta_adapter::call_games_api(const std::string& path,
-                                           const std::string& body) const {
+nlohmann::json caleta_adapter::call_games_api(const std::string& path,
+                                              const std::string& body) const {
   if (api_url_.empty() || !our_key_)
     throw std::runtime_error("vendor " + vendor_ +
                              ": api_url and private_key_file are needed");
@@ -78,14 +90,43 @@ std::string caleta_adapter::call_games_api(const std::string& path,
     throw std::runtime_error("vendor " + vendor_ + ": " + path + ": " +
                              httplib::to_string(res.error()));
   auto reply = json::parse(res->body, nullptr, false);
-  if (res->status != 200 || !reply.is_object() || !reply.contains("url") ||
-      !reply["url"].is_string()) {
-    std::string why = reply.is_object() && reply.contains("error")
-                          ? reply["error"].dump()
-                          : std::to_string(res->status);
+  if (res->status != 200 || reply.is_discarded()) {
+    std::string why = reply.is_object() && reply.contains("error") ? reply["error"].dump()
+                      : reply.is_object() && reply.contains("message")
+                          ? reply["message"].dump()
+                          : "HTTP " + std::to_string(res->status);
     throw std::runtime_error("vendor " + vendor_ + ": " + path + " refused: " + why);
   }
+  return reply;
+}
+
+std::string caleta_adapter::url_of(const std::string& path,
+                                   const std::string& body) const {
+  auto reply = call_games_api(path, body);
+  if (!reply.is_object() || !reply.contains("url") || !reply["url"].is_string())
+    throw std::runtime_error("vendor " + vendor_ + ": " + path + ": no url in the reply");
   return reply["url"].get<std::string>();
+}
+
+std::vector<game_info> caleta_adapter::fetch_games(int64_t stake_max) const {
+  auto reply =
+      call_games_api("/api/game/list", json{{"operator_id", operator_id_}}.dump());
+  if (!reply.is_array())
+    throw std::runtime_error("vendor " + vendor_ + ": /api/game/list: not a list");
+  std::vector<game_info> out;
+  for (const auto& g : reply) {
+    if (!g.is_object() || !g.contains("game_code") || !g["game_code"].is_string())
+      continue;
+    if (g.contains("enabled") && g["enabled"].is_boolean() && !g["enabled"].get<bool>())
+      continue;
+    auto text = [&](const char* key, const std::string& fallback) {
+      return g.contains(key) && g[key].is_string() ? g[key].get<std::string>() : fallback;
+    };
+    auto code = g["game_code"].get<std::string>();
+    out.push_back(
+        {code, text("name", code), text("category", "slots"), 0, 1, stake_max, 1, {}});
+  }
+  return out;
 }
 
 std::string caleta_adapter::launch(const launch_context& ctx) {
@@ -93,12 +134,12 @@ std::string caleta_adapter::launch(const launch_context& ctx) {
             {"token", ctx.token},
             {"sub_partner_id", sub_partner_id_},
             {"operator_id", operator_id_},
-            {"lobby_url", ctx.lobby_url},
+            {"lobby_url", ctx.lobby_url.empty() ? lobby_url_ : ctx.lobby_url},
             {"lang", ctx.lang.empty() ? "en" : ctx.lang},
             {"game_code", ctx.game_id},
             {"currency", ctx.currency},
-            {"country", ctx.country}};
-  return call_games_api("/api/game/url", body.dump());
+            {"country", ctx.country.empty() ? default_country_ : ctx.country}};
+  return url_of("/api/game/url", body.dump());
 }
 
 std::string caleta_adapter::round_details(const std::string& round_id, int64_t player) {
@@ -106,7 +147,7 @@ std::string caleta_adapter::round_details(const std::string& round_id, int64_t p
             {"sub_partner_id", sub_partner_id_},
             {"user", std::to_string(player)},
             {"round", round_id}};
-  return call_games_api("/api/game/round", body.dump());
+  return url_of("/api/game/round", body.dump());
 }
 
 namespace {

@@ -7,11 +7,15 @@
 //
 // Settings ([vendors.<id>]): api_url (Caleta's base URL), operator_id,
 // sub_partner_id, private_key_file (our key, PEM), public_key_file (Caleta's key, PEM),
-// games ("code:Name:Category;..."), stake_max (minor units), api_timeout_ms,
-// currency_exponents, verify_signatures.
+// games ("code:Name:Category;..."; when absent, Caleta's /api/game/list at start),
+// stake_max (minor units), api_timeout_ms,
+// currency_exponents, verify_signatures, default_country (ISO 3166, when a launch
+// names none), lobby_url (when a launch names none).
 
 #include "vendors/adapter.hpp"
 #include "vendors/caleta/rsa_signature.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include <optional>
 
@@ -27,10 +31,13 @@ public:
   std::string launch(const launch_context& ctx) override;
   std::string round_details(const std::string& round_id, int64_t player) override;
 
-  // POSTs a signed JSON body to Caleta's Games API; returns the "url" of the reply.
-  std::string call_games_api(const std::string& path, const std::string& body) const;
+  // POSTs a signed JSON body to Caleta's Games API; returns the decoded reply.
+  nlohmann::json call_games_api(const std::string& path, const std::string& body) const;
 
 private:
+  std::string url_of(const std::string& path, const std::string& body) const;
+  std::vector<game_info> fetch_games(int64_t stake_max) const;
+
   std::string vendor_;
   std::string api_url_;
   std::string operator_id_;
@@ -38,6 +45,8 @@ private:
   std::optional<rsa_key> our_key_;
   std::vector<game_info> games_;
   int64_t api_timeout_ms_;
+  std::string default_country_; // when the player's launch names none
+  std::string lobby_url_;
 };
 
 } // namespace agg::vendors::caleta

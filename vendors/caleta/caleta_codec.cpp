@@ -185,18 +185,21 @@ wallet_codec::decoded caleta_codec::decode(const std::string& op_name,
   reader r{doc};
   r.str("token", c.token, true);
   int64_t amount = 0;
+  // The studio's name for the player: checked for its type only, the token names
+  // the player.
+  std::string supplier_user;
   switch (*op) {
     case seamless_op::check:
       break;
     case seamless_op::balance:
       r.str("request_uuid", c.request_id, true);
-      r.str("supplier_user", c.user, true);
+      r.str("supplier_user", supplier_user, false);
       r.str("game_code", c.game_code, true);
       break;
     case seamless_op::bet:
     case seamless_op::win:
       r.str("request_uuid", c.request_id, true);
-      r.str("supplier_user", c.user, true);
+      r.str("supplier_user", supplier_user, false);
       r.str("game_code", c.game_code, true);
       r.str("currency", c.currency, true);
       r.str("transaction_uuid", c.tx_id, true);
@@ -245,7 +248,7 @@ std::string caleta_codec::encode(const seamless_call& call,
     return j.dump();
   }
   json j{{"status", status_name(status)}, {"request_uuid", call.request_id}};
-  if (!call.user.empty()) j["user"] = call.user;
+  if (!result.user.empty()) j["user"] = result.user;
   if (!result.currency.empty()) {
     j["currency"] = result.currency;
     if (auto units = to_caleta(result.balance, result.currency)) j["balance"] = *units;

@@ -1,0 +1,50 @@
+#include "gateway/http_listener.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace agg::gateway {
+
+http_listener::http_listener(std::string what, size_t threads, size_t body_bytes_max)
+    : what_(std::move(what)) {
+  srv_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  srv_.set_payload_max_length(body_bytes_max);
+  srv_.set_read_timeout(std::chrono::seconds{10});
+  srv_.set_write_timeout(std::chrono::seconds{10});
+  srv_.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    auto code = res.status == 404   ? "not_found"
+                : res.status == 413 ? "payload_too_large"
+                : res.status == 405 ? "method_not_allowed"
+                                    : "bad_request";
+    res.set_content(nlohmann::json{{"error", {{"code", code}, {"message", code}}}}.dump(),
+                    "application/json");
+  });
+}
+
+http_listener::~http_listener() {
+  stop();
+}
+
+uint16_t http_listener::start(const std::string& address, uint16_t port) {
+  int bound = port == 0 ? srv_.bind_to_any_port(address)
+                        : (srv_.bind_to_port(address, port) ? port : -1);
+  if (bound <= 0)
+    throw std::runtime_error("cannot bind " + what_ + " to " + address + ":" +
+                             std::to_string(port));
+  thread_ = std::thread{[this] { srv_.listen_after_bind(); }};
+  // httplib's stop() does nothing before the server runs (and the server would then
+  // run forever): return only once it does.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+  while (!srv_.is_running() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds{1});
+  return static_cast<uint16_t>(bound);
+}
+
+void http_listener::stop() {
+  if (thread_.joinable()) {
+    srv_.stop();
+    thread_.join();
+  }
+}
+
+} // namespace agg::gateway

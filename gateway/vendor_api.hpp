@@ -1,0 +1,49 @@
+#pragma once
+
+// The vendor-facing HTTP listener (cpp-httplib), separate from the operator API:
+// studios that run their own games call our wallet here. Each studio has its own
+// path prefix, /vendors/<id>/wallet/<op>, and its own wire format (a wallet_codec
+// chosen by the studio's adapter kind). Calls are authenticated and decoded by the
+// codec, then applied by the studio's vendor connection like any other wallet call.
+//
+// Errors outside a studio's protocol: an unknown vendor id or a studio without a
+// wallet protocol answers 404 {"error":{"code":"unknown_vendor"}}; anything else the
+// codec answers in the studio's own format with HTTP 200.
+
+#include "actors/node.hpp"
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+namespace agg::gateway {
+
+struct vendor_api_options {
+  std::string bind_address = "0.0.0.0";
+  uint16_t port = 8082; // 0: any free port
+  int threads = 8;
+  size_t body_bytes_max = 64 * 1024;
+  std::chrono::milliseconds request_timeout{15'000};
+};
+
+class vendor_api {
+public:
+  // Builds the codec of every configured studio that has one (throws
+  // std::invalid_argument on a bad setting, e.g. an unreadable key file).
+  vendor_api(vendor_api_options opts, caf::actor_system& sys, node& n);
+  ~vendor_api();
+  vendor_api(const vendor_api&) = delete;
+  vendor_api& operator=(const vendor_api&) = delete;
+
+  // Whether any configured studio calls our wallet; start() is a no-op otherwise.
+  bool needed() const;
+  // Binds and serves on threads of its own; returns the bound port (0 if not needed).
+  uint16_t start();
+  void stop();
+
+private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace agg::gateway

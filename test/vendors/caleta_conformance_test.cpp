@@ -1,0 +1,509 @@
+// The Caleta Gaming System API v1.5, operator side, driven the way Caleta drives it:
+// a player launches a game over WebSocket (our signed /api/game/url call reaches a
+// fake Caleta Games API), then a client signing like Caleta calls every wallet
+// endpoint through success, duplicates, rollbacks, refusals and bad input. Every
+// reply is checked against the spec's schema and status list, and the ledger verifies.
+
+#include "support/caleta_support.hpp"
+#include "support/server_fixture.hpp"
+
+#include <set>
+
+using namespace agg;
+using namespace agg::test;
+using json = nlohmann::json;
+
+namespace {
+
+const std::set<std::string> spec_statuses = {
+    "RS_OK",
+    "RS_ERROR_UNKNOWN",
+    "RS_ERROR_TIMEOUT",
+    "RS_ERROR_INVALID_TOKEN",
+    "RS_ERROR_INVALID_GAME",
+    "RS_ERROR_WRONG_CURRENCY",
+    "RS_ERROR_NOT_ENOUGH_MONEY",
+    "RS_ERROR_USER_DISABLED",
+    "RS_ERROR_INVALID_SIGNATURE",
+    "RS_ERROR_TOKEN_EXPIRED",
+    "RS_ERROR_WRONG_SYNTAX",
+    "RS_ERROR_WRONG_TYPES",
+    "RS_ERROR_DUPLICATE_TRANSACTION",
+    "RS_ERROR_TRANSACTION_DOES_NOT_EXIST",
+    "RS_ERROR_TRANSACTION_ROLLED_BACK",
+    "RS_ERROR_BET_LIMIT_EXCEEDED",
+};
+
+constexpr const char* game = "cg_torchoffire";
+constexpr int64_t unit = 100'000; // Caleta's units per currency unit
+
+// BalanceResponse: request_uuid and status required; user, currency strings; balance
+// an integer.
+void check_balance_response(const json& j, const std::string& request_uuid) {
+  REQUIRE(j.is_object());
+  REQUIRE(j.contains("status"));
+  REQUIRE(j["status"].is_string());
+  CHECK(spec_statuses.count(j["status"].get<std::string>()) == 1);
+  REQUIRE(j.contains("request_uuid"));
+  CHECK(j["request_uuid"] == request_uuid);
+  if (j.contains("user")) CHECK(j["user"].is_string());
+  if (j.contains("currency")) CHECK(j["currency"].is_string());
+  if (j.contains("balance")) CHECK(j["balance"].is_number_integer());
+  for (const auto& [key, value] : j.items())
+    CHECK(std::set<std::string>{"status", "request_uuid", "user", "currency", "balance"}
+              .count(key) == 1);
+}
+
+struct caleta_world {
+  temp_dir keys;
+  rsa_pair caleta_keys = rsa_pair::generate(keys.file("caleta"));
+  rsa_pair our_keys = rsa_pair::generate(keys.file("operator"));
+  fake_caleta_games_api games_api{our_keys.public_pem};
+  server_fixture f{[this](server_options& o) {
+    o.vendors = {"builtin", "caleta"};
+    o.stake_max_by_currency = {"EUR:50000"};
+    o.vendor_settings["caleta"] = {{"kind", "caleta"},
+                                   {"api_url", games_api.url()},
+                                   {"operator_id", "test-operator"},
+                                   {"sub_partner_id", "test-casino"},
+                                   {"private_key_file", our_keys.private_file},
+                                   {"public_key_file", caleta_keys.public_file},
+                                   {"games", std::string{game} + ":Torch of Fire:slots"},
+                                   {"default_country", "MT"}};
+  }};
+  caleta_client caleta{f.vendor_port, "caleta", caleta_keys.private_pem};
+  int counter = 0;
+
+  std::string uuid(const std::string& what) {
+    return what + "-" + std::to_string(++counter);
+  }
+
+  // Registers a player with `deposit` minor units and launches the game; returns the
+  // player's connection, id and the game session token Caleta received.
+  struct player {
+    std::unique_ptr<ws_client> ws;
+    int64_t id = 0;
+    std::string token;
+  };
+
+  player launch(const std::string& name, int64_t deposit) {
+    auto [ws, reg] = f.register_player(name);
+    player p{std::move(ws), reg["player_id"].get<int64_t>(), {}};
+    if (deposit > 0) f.deposit(p.id, deposit, "dep-" + name);
+    auto before = games_api.calls().size();
+    auto r = p.ws->request({{"type", "launch"}, {"vendor", "caleta"}, {"game", game}});
+    REQUIRE(r["type"] == "launched");
+    auto calls = games_api.calls();
+    REQUIRE(calls.size() == before + 1);
+    const auto& call = calls.back();
+    REQUIRE(call.path == "/api/game/url");
+    p.token = call.body["token"].get<std::string>();
+    CHECK(r["url"] == "https://games.caleta.test/games/?token=" + p.token);
+    CHECK(r.contains("token") == false); // the token is the studio's business
+    return p;
+  }
+
+  json bet_body(const player& p, const std::string& tx, int64_t amount,
+                const std::string& round, const std::string& currency = "EUR") {
+    return {{"token", p.token},
+            {"transaction_uuid", tx},
+            {"supplier_user", std::to_string(p.id)},
+            {"round_closed", false},
+            {"round", round},
+            {"request_uuid", uuid("req")},
+            {"is_free", false},
+            {"game_code", game},
+            {"currency", currency},
+            {"amount", amount}};
+  }
+
+  json win_body(const player& p, const std::string& tx, const std::string& bet_tx,
+                int64_t amount, const std::string& round) {
+    auto j = bet_body(p, tx, amount, round);
+    j["reference_transaction_uuid"] = bet_tx;
+    j["round_closed"] = true;
+    return j;
+  }
+
+  json rollback_body(const player& p, const std::string& tx, const std::string& ref,
+                     const std::string& round) {
+    return {{"token", p.token},
+            {"transaction_uuid", tx},
+            {"round_closed", true},
+            {"round", round},
+            {"request_uuid", uuid("req")},
+            {"reference_transaction_uuid", ref},
+            {"game_code", game},
+            {"user", std::to_string(p.id)}};
+  }
+
+  // Posts and checks the reply's schema; returns it.
+  json call(const std::string& op, const json& body) {
+    auto r = caleta.post(op, body);
+    REQUIRE(r.status == 200);
+    check_balance_response(r.body, body["request_uuid"].get<std::string>());
+    return r.body;
+  }
+
+  json balance(const player& p) {
+    return call("balance", {{"token", p.token},
+                            {"request_uuid", uuid("req")},
+                            {"supplier_user", std::to_string(p.id)},
+                            {"game_code", game}});
+  }
+};
+
+} // namespace
+
+TEST_CASE("launch signs /api/game/url with our key and binds the token to the player") {
+  caleta_world w;
+  auto p = w.launch("launcher", 10'000);
+  auto calls = w.games_api.calls();
+  REQUIRE(calls.size() == 1);
+  const auto& c = calls[0];
+  CHECK(c.signature_ok);
+  // game_url_body: every required field, with the spec's types.
+  for (auto key : {"country", "currency", "game_code", "lang", "lobby_url", "operator_id",
+                   "sub_partner_id"}) {
+    INFO(key);
+    REQUIRE(c.body.contains(key));
+    CHECK(c.body[key].is_string());
+  }
+  CHECK(c.body["user"] == std::to_string(p.id));
+  CHECK(c.body["currency"] == "EUR");
+  CHECK(c.body["game_code"] == game);
+  CHECK(c.body["operator_id"] == "test-operator");
+  CHECK(c.body["sub_partner_id"] == "test-casino");
+  CHECK(c.body["country"] == "MT");
+  CHECK(c.body["lang"] == "en");
+
+  auto b = w.balance(p);
+  CHECK(b["status"] == "RS_OK");
+  CHECK(b["balance"] == 100 * unit);
+  CHECK(b["currency"] == "EUR");
+  CHECK(b["user"] == std::to_string(p.id));
+
+  // A game Caleta does not have, and a studio that is not seamless, are refused.
+  auto bad = p.ws->request({{"type", "launch"}, {"vendor", "caleta"}, {"game", "nope"}});
+  CHECK(bad["type"] == "error");
+  CHECK(bad["code"] == "unknown_game");
+  auto builtin =
+      p.ws->request({{"type", "launch"}, {"vendor", "builtin"}, {"game", "slot-5x3"}});
+  CHECK(builtin["type"] == "error");
+  CHECK(w.games_api.calls().size() == 1);
+}
+
+TEST_CASE(
+    "bet and win move the money, reach the player's connection and replay exactly") {
+  caleta_world w;
+  auto p = w.launch("punter", 10'000); // 100.00 EUR
+  auto bet = w.bet_body(p, "bet-1", 1 * unit, "round-1");
+  auto r = w.call("bet", bet);
+  CHECK(r["status"] == "RS_OK");
+  CHECK(r["balance"] == 99 * unit);
+  CHECK(r["currency"] == "EUR");
+  // The deposit's push may come first; the bet's follows.
+  auto push = p.ws->next_of("balance");
+  if (push && (*push)["balance"] == 10'000) push = p.ws->next_of("balance");
+  REQUIRE(push);
+  CHECK((*push)["balance"] == 9'900);
+  CHECK((*push)["reason"] == "bet");
+
+  // The exact same bet again (a retry): RS_OK, nothing moves.
+  auto again = bet;
+  again["request_uuid"] = w.uuid("req");
+  r = w.call("bet", again);
+  CHECK(r["status"] == "RS_OK");
+  CHECK(r["balance"] == 99 * unit);
+  // Same transaction_uuid, different content: a duplicate.
+  auto conflicting = w.bet_body(p, "bet-1", 2 * unit, "round-1");
+  r = w.call("bet", conflicting);
+  CHECK(r["status"] == "RS_ERROR_DUPLICATE_TRANSACTION");
+  CHECK(w.balance(p)["balance"] == 99 * unit);
+
+  auto win = w.win_body(p, "win-1", "bet-1", 5 * unit / 2, "round-1");
+  r = w.call("win", win);
+  CHECK(r["status"] == "RS_OK");
+  CHECK(r["balance"] == 99 * unit + 5 * unit / 2);
+  auto win_again = win;
+  win_again["request_uuid"] = w.uuid("req");
+  CHECK(w.call("win", win_again)["status"] == "RS_OK");
+  auto win_conflict = w.win_body(p, "win-1", "bet-1", 9 * unit, "round-1");
+  CHECK(w.call("win", win_conflict)["status"] == "RS_ERROR_DUPLICATE_TRANSACTION");
+  CHECK(w.balance(p)["balance"] == 99 * unit + 5 * unit / 2);
+
+  // A win of 0 for a lost round is a normal close.
+  w.call("bet", w.bet_body(p, "bet-2", 1 * unit, "round-2"));
+  r = w.call("win", w.win_body(p, "win-2", "bet-2", 0, "round-2"));
+  CHECK(r["status"] == "RS_OK");
+  CHECK(r["balance"] == 98 * unit + 5 * unit / 2);
+  CHECK(w.f.verify().ok);
+}
+
+TEST_CASE("rollbacks: of a bet, of an unknown transaction, win after rollback, rollback "
+          "after win") {
+  caleta_world w;
+  auto p = w.launch("roller", 10'000);
+  w.call("bet", w.bet_body(p, "bet-r", 3 * unit, "round-r"));
+  auto rb = w.rollback_body(p, "rb-1", "bet-r", "round-r");
+  auto r = w.call("rollback", rb);
+  CHECK(r["status"] == "RS_OK");
+  CHECK(r["balance"] == 100 * unit);
+  // Retried: RS_OK, refunded once.
+  auto rb_again = rb;
+  rb_again["request_uuid"] = w.uuid("req");
+  r = w.call("rollback", rb_again);
+  CHECK(r["status"] == "RS_OK");
+  CHECK(r["balance"] == 100 * unit);
+  // A win for the rolled-back bet.
+  r = w.call("win", w.win_body(p, "win-r", "bet-r", 10 * unit, "round-r"));
+  CHECK(r["status"] == "RS_ERROR_TRANSACTION_ROLLED_BACK");
+
+  // A rollback of a bet we never saw (it timed out on the way): RS_OK, nothing moves,
+  // and the bet arriving late is refused.
+  r = w.call("rollback", w.rollback_body(p, "rb-2", "bet-lost", "round-lost"));
+  CHECK(r["status"] == "RS_OK");
+  CHECK(r["balance"] == 100 * unit);
+  r = w.call("bet", w.bet_body(p, "bet-lost", 4 * unit, "round-lost"));
+  CHECK(r["status"] != "RS_OK");
+  CHECK(w.balance(p)["balance"] == 100 * unit);
+
+  // A win whose bet does not exist.
+  r = w.call("win", w.win_body(p, "win-x", "bet-never", 1 * unit, "round-x"));
+  CHECK(r["status"] == "RS_ERROR_TRANSACTION_DOES_NOT_EXIST");
+
+  // Rollback after win: the round is paid; a final status, nothing moves.
+  w.call("bet", w.bet_body(p, "bet-w", 2 * unit, "round-w"));
+  w.call("win", w.win_body(p, "win-w", "bet-w", 3 * unit, "round-w"));
+  r = w.call("rollback", w.rollback_body(p, "rb-3", "bet-w", "round-w"));
+  CHECK(r["status"] == "RS_ERROR_TRANSACTION_DOES_NOT_EXIST");
+  CHECK(w.balance(p)["balance"] == 101 * unit);
+  CHECK(w.f.verify().ok);
+}
+
+TEST_CASE("refusals: insufficient funds, wrong currency, invalid token and game, bet "
+          "limit, disabled user") {
+  caleta_world w;
+  auto p = w.launch("refused", 1'000); // 10.00 EUR
+  auto r = w.call("bet", w.bet_body(p, "bet-big", 20 * unit, "round-1"));
+  CHECK(r["status"] == "RS_ERROR_NOT_ENOUGH_MONEY");
+  r = w.call("bet", w.bet_body(p, "bet-usd", 1 * unit, "round-2", "USD"));
+  CHECK(r["status"] == "RS_ERROR_WRONG_CURRENCY");
+  auto forged = w.bet_body(p, "bet-tok", 1 * unit, "round-3");
+  forged["token"] = "no-such-token";
+  r = w.call("bet", forged);
+  CHECK(r["status"] == "RS_ERROR_INVALID_TOKEN");
+  CHECK(r.contains("user") == false);
+  auto other_game = w.bet_body(p, "bet-game", 1 * unit, "round-4");
+  other_game["game_code"] = "cg_other";
+  CHECK(w.call("bet", other_game)["status"] == "RS_ERROR_INVALID_GAME");
+  // stake_max_by_currency EUR:50000 minor units = 500.00 EUR
+  CHECK(w.call("bet", w.bet_body(p, "bet-limit", 501 * unit, "round-5"))["status"] ==
+        "RS_ERROR_BET_LIMIT_EXCEEDED");
+  CHECK(w.balance(p)["balance"] == 10 * unit);
+
+  // A locked player: bets are refused, a win for an earlier bet still lands.
+  w.call("bet", w.bet_body(p, "bet-ok", 1 * unit, "round-6"));
+  REQUIRE(w.f.http(support_key)
+              .Post("/v1/players/" + std::to_string(p.id) + "/lock")
+              ->status == 200);
+  CHECK(w.call("bet", w.bet_body(p, "bet-locked", 1 * unit, "round-7"))["status"] ==
+        "RS_ERROR_USER_DISABLED");
+  r = w.call("win", w.win_body(p, "win-ok", "bet-ok", 2 * unit, "round-6"));
+  CHECK(r["status"] == "RS_OK");
+  CHECK(r["balance"] == 11 * unit);
+  CHECK(w.f.verify().ok);
+}
+
+TEST_CASE("check swaps the token: the old one is expired for bets, still good for wins") {
+  caleta_world w;
+  auto p = w.launch("checker", 10'000);
+  w.call("bet", w.bet_body(p, "bet-1", 1 * unit, "round-1"));
+  auto res = w.caleta.post("check", {{"token", p.token}});
+  REQUIRE(res.status == 200);
+  REQUIRE(res.body["status"] == "RS_OK");
+  REQUIRE(res.body["token"].is_string());
+  auto fresh = res.body["token"].get<std::string>();
+  CHECK(fresh != p.token);
+
+  caleta_world::player old{nullptr, p.id, p.token};
+  CHECK(w.call("bet", w.bet_body(old, "bet-2", 1 * unit, "round-2"))["status"] ==
+        "RS_ERROR_TOKEN_EXPIRED");
+  CHECK(w.call("balance", {{"token", old.token},
+                           {"request_uuid", w.uuid("req")},
+                           {"supplier_user", std::to_string(p.id)},
+                           {"game_code", game}})["status"] == "RS_ERROR_INVALID_TOKEN");
+  // Money coming in is never refused for an old token.
+  auto r = w.call("win", w.win_body(old, "win-1", "bet-1", 4 * unit, "round-1"));
+  CHECK(r["status"] == "RS_OK");
+  CHECK(r["balance"] == 103 * unit);
+  w.call("bet", w.bet_body(old, "bet-3", 0, "round-3")); // refused, expired
+  p.token = fresh;
+  CHECK(w.call("bet", w.bet_body(p, "bet-3", 1 * unit, "round-3"))["status"] == "RS_OK");
+  CHECK(w.call("rollback", w.rollback_body(old, "rb-3", "bet-3", "round-3"))["status"] ==
+        "RS_OK");
+  CHECK(w.balance(p)["balance"] == 103 * unit);
+  // An unknown token cannot be checked.
+  CHECK(w.caleta.post("check", {{"token", "nope"}}).body["status"] ==
+        "RS_ERROR_INVALID_TOKEN");
+}
+
+TEST_CASE(
+    "bad signatures, malformed bodies and amounts that would round change nothing") {
+  caleta_world w;
+  auto p = w.launch("forged", 10'000);
+  auto bet = w.bet_body(p, "bet-sig", 5 * unit, "round-1");
+  auto text = bet.dump();
+  // No signature, a signature of another body, garbage, another key's signature.
+  auto other = rsa_pair::generate(w.keys.file("intruder"));
+  caleta_client intruder{w.f.vendor_port, "caleta", other.private_pem};
+  for (const auto& sig : {std::string{}, w.caleta.sign(text + " "),
+                          std::string{"!!!not base64"}, intruder.sign(text)}) {
+    auto r = w.caleta.post_raw("bet", text, sig);
+    REQUIRE(r.status == 200);
+    CHECK(r.body["status"] == "RS_ERROR_INVALID_SIGNATURE");
+  }
+  CHECK(w.balance(p)["balance"] == 100 * unit);
+  // The transaction id was not used up by the forgeries.
+  CHECK(w.call("bet", bet)["status"] == "RS_OK");
+  CHECK(w.balance(p)["balance"] == 95 * unit);
+
+  // Not JSON (signed): wrong syntax.
+  auto garbage = std::string{"{\"token\": "};
+  auto r = w.caleta.post_raw("bet", garbage, w.caleta.sign(garbage));
+  CHECK(r.body["status"] == "RS_ERROR_WRONG_SYNTAX");
+  // Wrong types and missing fields.
+  auto as_string = w.bet_body(p, "bet-t1", 1 * unit, "round-2");
+  as_string["amount"] = "100000";
+  CHECK(w.caleta.post("bet", as_string).body["status"] == "RS_ERROR_WRONG_TYPES");
+  auto fractional = w.bet_body(p, "bet-t2", 1 * unit, "round-2");
+  fractional["amount"] = 1000.5;
+  CHECK(w.caleta.post("bet", fractional).body["status"] == "RS_ERROR_WRONG_TYPES");
+  auto missing = w.bet_body(p, "bet-t3", 1 * unit, "round-2");
+  missing.erase("transaction_uuid");
+  CHECK(w.caleta.post("bet", missing).body["status"] == "RS_ERROR_WRONG_TYPES");
+  auto flag = w.bet_body(p, "bet-t4", 1 * unit, "round-2");
+  flag["round_closed"] = "no";
+  CHECK(w.caleta.post("bet", flag).body["status"] == "RS_ERROR_WRONG_TYPES");
+  // 0.00001 EUR cannot be paid in cents: refused, not rounded.
+  auto rounding = w.bet_body(p, "bet-t5", 1 * unit + 1, "round-2");
+  CHECK(w.caleta.post("bet", rounding).body["status"] == "RS_ERROR_WRONG_TYPES");
+  auto negative = w.bet_body(p, "bet-t6", -unit, "round-2");
+  CHECK(w.caleta.post("bet", negative).body["status"] == "RS_ERROR_WRONG_TYPES");
+  CHECK(w.balance(p)["balance"] == 95 * unit);
+
+  // An unknown endpoint of a known vendor, and an unknown vendor.
+  auto unknown_op = w.caleta.post("refund", {{"token", p.token}});
+  CHECK(unknown_op.body["status"] == "RS_ERROR_UNKNOWN");
+  caleta_client nobody{w.f.vendor_port, "nobody", w.caleta_keys.private_pem};
+  auto lost = nobody.post("bet", bet);
+  CHECK(lost.status == 404);
+  CHECK(lost.body["error"]["code"] == "unknown_vendor");
+  CHECK(w.f.verify().ok);
+}
+
+TEST_CASE("round details come from /api/game/round, signed") {
+  caleta_world w;
+  auto p = w.launch("details", 10'000);
+  w.call("bet", w.bet_body(p, "bet-d", 1 * unit, "CG-1718271"));
+  auto res = w.f.http().Get("/v1/vendors/caleta/rounds/CG-1718271?player=" +
+                            std::to_string(p.id));
+  REQUIRE(res);
+  REQUIRE(res->status == 200);
+  auto j = json::parse(res->body);
+  CHECK(j["url"] == "https://backoffice.caleta.test/round_details/CG-1718271");
+  auto calls = w.games_api.calls();
+  REQUIRE(calls.back().path == "/api/game/round");
+  CHECK(calls.back().signature_ok);
+  CHECK(calls.back().body["round"] == "CG-1718271");
+  CHECK(calls.back().body["user"] == std::to_string(p.id));
+}
+
+TEST_CASE("without a games setting the catalog comes from /api/game/list") {
+  temp_dir keys;
+  auto caleta_keys = rsa_pair::generate(keys.file("caleta"));
+  auto our_keys = rsa_pair::generate(keys.file("operator"));
+  fake_caleta_games_api api{our_keys.public_pem,
+                            json::array({{{"game_id", 1},
+                                          {"game_code", "cg_torchoffire"},
+                                          {"name", "Torch of Fire"},
+                                          {"category", "Video Slots"},
+                                          {"enabled", true},
+                                          {"blocked_countries", json::array()}},
+                                         {{"game_id", 2},
+                                          {"game_code", "cg_off"},
+                                          {"name", "Disabled"},
+                                          {"category", "Video Slots"},
+                                          {"enabled", false},
+                                          {"blocked_countries", json::array()}}})};
+  server_fixture f{[&](server_options& o) {
+    o.vendors = {"caleta"};
+    o.vendor_settings["caleta"] = {{"kind", "caleta"},
+                                   {"api_url", api.url()},
+                                   {"operator_id", "test-operator"},
+                                   {"private_key_file", our_keys.private_file},
+                                   {"public_key_file", caleta_keys.public_file}};
+  }};
+  auto c = f.connect();
+  json games;
+  REQUIRE(wait_until([&] {
+    games = c->request({{"type", "games"}});
+    return games["games"].size() == 1;
+  }));
+  CHECK(games["games"][0]["game"] == "cg_torchoffire");
+  CHECK(games["games"][0]["name"] == "Torch of Fire");
+  CHECK(games["games"][0]["vendor"] == "caleta");
+  auto calls = api.calls();
+  REQUIRE(!calls.empty());
+  CHECK(calls[0].path == "/api/game/list");
+  CHECK(calls[0].signature_ok);
+  CHECK(calls[0].body["operator_id"] == "test-operator");
+}
+
+TEST_CASE("reconciliation: a vendor's day in counts and sums, and its open rounds") {
+  caleta_world w;
+  auto p = w.launch("reconciled", 10'000);
+  w.call("bet", w.bet_body(p, "b1", 2 * unit, "r1"));
+  w.call("win", w.win_body(p, "w1", "b1", 5 * unit, "r1"));
+  w.call("bet", w.bet_body(p, "b2", 3 * unit, "r2"));
+  w.call("rollback", w.rollback_body(p, "rb2", "b2", "r2"));
+  w.call("bet", w.bet_body(p, "b3", 1 * unit, "r3")); // still open
+  w.call("rollback", w.rollback_body(p, "rb4", "never-seen", "r4"));
+  // A refused bet is not counted.
+  w.call("bet", w.bet_body(p, "b5", 1'000 * unit, "r5"));
+
+  auto res = w.f.http(reader_key).Get("/v1/vendors/caleta/reconciliation");
+  REQUIRE(res);
+  REQUIRE(res->status == 200);
+  auto j = json::parse(res->body);
+  CHECK(j["vendor"] == "caleta");
+  REQUIRE(j["totals"].size() == 1);
+  auto t = j["totals"][0];
+  CHECK(t["currency"] == "EUR");
+  CHECK(t["bets"]["count"] == 3);
+  CHECK(t["bets"]["amount"] == 600);
+  CHECK(t["wins"]["count"] == 1);
+  CHECK(t["wins"]["amount"] == 500);
+  CHECK(t["rollbacks"]["count"] == 2);
+  CHECK(t["rollbacks"]["amount"] == 300);
+  CHECK(t["net"] == 600 - 500 - 300);
+  REQUIRE(j["open_rounds"].size() == 1);
+  CHECK(j["open_rounds"][0]["round_id"] == "r3");
+  CHECK(j["open_rounds"][0]["player_id"] == p.id);
+  CHECK(j["open_rounds"][0]["bet_total"] == 100);
+  CHECK(j["open_rounds"][0]["game"] == game);
+  CHECK(j["open_rounds_truncated"] == false);
+
+  // Another day has nothing; bad days and vendors are refused clearly.
+  auto old = json::parse(
+      w.f.http(reader_key).Get("/v1/vendors/caleta/reconciliation?day=2001-01-01")->body);
+  CHECK(old["totals"].empty());
+  CHECK(old["open_rounds"].empty());
+  auto bad = w.f.http(reader_key).Get("/v1/vendors/caleta/reconciliation?day=2024-02-30");
+  CHECK(bad->status == 400);
+  CHECK(json::parse(bad->body)["error"]["code"] == "invalid_field");
+  auto nobody = w.f.http(reader_key).Get("/v1/vendors/nobody/reconciliation");
+  CHECK(nobody->status == 404);
+  CHECK(json::parse(nobody->body)["error"]["code"] == "unknown_vendor");
+  CHECK(w.f.http("").Get("/v1/vendors/caleta/reconciliation")->status == 401);
+}
