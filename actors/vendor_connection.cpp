@@ -157,6 +157,9 @@ public:
   explicit connection_logic(connection_pointer self) : self_(self), st_(self->state) {}
 
   caf::result<round_result> play(play_request& req) {
+    // A seamless studio's rounds are played in its own game client after a launch;
+    // refused before any stake is taken.
+    if (st_.adapter->seamless()) return make_error(vendor_errc::invalid_params);
     auto game = find_game(req.game_id);
     if (game == nullptr) return make_error(vendor_errc::unknown_game);
     if (auto err = check_stake(*game, req)) return err;

@@ -59,6 +59,7 @@ public:
     http_.set_connection_timeout(std::chrono::seconds{5});
     http_.set_read_timeout(std::chrono::seconds{20});
     http_.set_keep_alive(true);
+    http_.set_tcp_nodelay(true);
   }
 
   struct reply {

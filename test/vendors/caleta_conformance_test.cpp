@@ -191,6 +191,12 @@ TEST_CASE("launch signs /api/game/url with our key and binds the token to the pl
       p.ws->request({{"type", "launch"}, {"vendor", "builtin"}, {"game", "slot-5x3"}});
   CHECK(builtin["type"] == "error");
   CHECK(w.games_api.calls().size() == 1);
+  // Caleta's rounds are played in Caleta's client: play is refused before any stake.
+  auto play = p.ws->request(
+      {{"type", "play"}, {"vendor", "caleta"}, {"game", game}, {"stake", 100}});
+  CHECK(play["type"] == "error");
+  CHECK(play["code"] == "invalid_params");
+  CHECK(w.balance(p)["balance"] == 100 * unit);
 }
 
 TEST_CASE(

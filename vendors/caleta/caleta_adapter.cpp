@@ -84,6 +84,7 @@ nlohmann::json caleta_adapter::call_games_api(const std::string& path,
   auto timeout = std::chrono::milliseconds{api_timeout_ms_};
   http.set_connection_timeout(timeout);
   http.set_read_timeout(timeout);
+  http.set_tcp_nodelay(true);
   httplib::Headers headers{{"X-Auth-Signature", our_key_->sign(body)}};
   auto res = http.Post(path, headers, body, "application/json");
   if (!res)
