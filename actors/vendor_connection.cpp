@@ -90,6 +90,19 @@ caf::behavior worker_impl(caf::event_based_actor*, std::shared_ptr<vendors::adap
                             r.lobby_url});
         });
       },
+      [a](resolve_atom, const play_request& r,
+          const std::string& round_id) -> caf::result<bool, outcome_reply> {
+        try {
+          auto o = a->resolve(
+              {r.player_id, r.game_id, r.currency, r.stake, r.params_json, round_id});
+          if (o) return {true, reply_of(*o)};
+          return {false, outcome_reply{}};
+        } catch (const std::exception& e) {
+          std::cerr << "vendor adapter: resolve " << round_id << ": " << e.what()
+                    << std::endl;
+          return make_error(vendor_errc::vendor_error);
+        }
+      },
       [a](details_atom, const std::string& round_id, int64_t player) {
         return adapter_call([&] { return a->round_details(round_id, player); });
       },
@@ -445,7 +458,30 @@ private:
       breaker_result(false);
     else
       st_.breaker->abandon();
+    if (vendor_fault && st_.adapter->resolvable()) return resolve(round_id);
     fail_round(round_id, vendor_fault ? make_error(vendor_errc::vendor_error) : err);
+  }
+
+  // The outcome is unknown: the player hears at once, and the round is settled by
+  // what the studio says it did (paid, with a push of the result), else refunded.
+  void resolve(const std::string& round_id) {
+    auto& rs = st_.inflight.at(round_id);
+    rs.paying = false;
+    rs.promise.deliver(make_error(vendor_errc::vendor_error));
+    rs.promise = {};
+    self_->request(st_.workers, st_.opts.round_timeout, resolve_atom_v, rs.req, round_id)
+        .then(
+            [self = self_, round_id](bool played, outcome_reply& o) {
+              connection_logic c{self};
+              if (!played) return c.rollback(round_id);
+              auto& r = self->state.inflight.at(round_id);
+              r.outcome = std::move(o);
+              r.paying = true;
+              c.credit(round_id);
+            },
+            [self = self_, round_id](caf::error&) {
+              connection_logic{self}.rollback(round_id);
+            });
   }
 
   std::string stored_detail(const round_state& rs) const {
@@ -494,7 +530,7 @@ private:
                    rc.created_us,
                    rs.req.origin};
     if (auto presence = st_.deps.presence()) caf::anon_send(presence, push_atom_v, r);
-    rs.promise.deliver(std::move(r));
+    if (rs.promise.pending()) rs.promise.deliver(std::move(r));
     st_.inflight.erase(round_id);
   }
 
@@ -545,7 +581,50 @@ private:
     st_.inflight.erase(i);
   }
 
+  // A round left open by an earlier run (or a failed settlement): paid if the studio
+  // can show it played it, else refunded.
   void settle_stale(const round_record& r) {
+    if (!st_.adapter->resolvable()) return rollback_stale(r);
+    play_request req{r.player_id, st_.opts.id, r.game_id, r.currency, r.bet_total, "", 0};
+    self_->request(st_.workers, st_.opts.round_timeout, resolve_atom_v, req, r.round_id)
+        .then(
+            [self = self_, r](bool played, outcome_reply& o) {
+              connection_logic c{self};
+              if (played)
+                c.pay_stale(r, o);
+              else
+                c.rollback_stale(r);
+            },
+            [self = self_, r](caf::error&) { connection_logic{self}.rollback_stale(r); });
+  }
+
+  void pay_stale(const round_record& r, const outcome_reply& o) {
+    wallet_request w;
+    w.player_id = r.player_id;
+    w.op = static_cast<uint8_t>(wallet_op::credit);
+    w.source = st_.opts.id;
+    w.tx_id = r.round_id + ":win";
+    w.ref_tx_id = bet_tx(r.round_id);
+    w.round_id = r.round_id;
+    w.currency = r.currency;
+    w.amount = o.win;
+    w.close_round = true;
+    w.round_detail = json{{"game", r.game_id},
+                          {"stake", r.bet_total},
+                          {"win", o.win},
+                          {"outcome", outcome_json(o.detail_json)}}
+                         .dump(-1, ' ', false, json::error_handler_t::replace);
+    self_
+        ->request(st_.deps.wallets(), st_.deps.request_timeout, wallet_atom_v,
+                  std::move(w))
+        .then([](wallet_receipt&) {},
+              [self = self_, id = r.round_id](caf::error& err) {
+                std::cerr << "vendor " << self->state.opts.id << ": could not pay round "
+                          << id << ": " << self->system().render(err) << std::endl;
+              });
+  }
+
+  void rollback_stale(const round_record& r) {
     wallet_request w;
     w.player_id = r.player_id;
     w.op = static_cast<uint8_t>(wallet_op::rollback);

@@ -118,6 +118,19 @@ public:
   // A cheap check that the studio can take rounds.
   virtual bool healthy() { return true; }
 
+  // -- studios that can say what became of a round ---------------------------------
+  // True when resolve() asks the studio; otherwise a round whose outcome is unknown
+  // is refunded at once.
+  virtual bool resolvable() const { return false; }
+  // After play() failed with the outcome unknown (a timeout, a lost connection):
+  // what the studio did with the round. An outcome: it was played, and is paid.
+  // Nothing: it was not, and the studio will never play it; the stake is refunded.
+  // Throws when the studio cannot say; the stake is then refunded too (by rule, an
+  // outcome nobody can show is void). May block (it runs on a worker thread).
+  virtual std::optional<round_outcome> resolve(const round_context& /*ctx*/) {
+    return std::nullopt;
+  }
+
   // -- studios that run their games and call our wallet (seamless wallet) -----------
   // True when rounds come to us as wallet calls instead of play().
   virtual bool seamless() const { return false; }

@@ -1,0 +1,154 @@
+#include "vendors/remote/rgs_protocol.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace agg::vendors::rgs {
+
+using json = nlohmann::json;
+
+int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string hmac_hex(const std::string& secret, const std::string& message) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+           reinterpret_cast<const unsigned char*>(message.data()), message.size(), out,
+           &len) == nullptr)
+    throw std::runtime_error("HMAC-SHA256 failed");
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(len * 2);
+  for (unsigned i = 0; i < len; ++i) {
+    hex.push_back(digits[out[i] >> 4]);
+    hex.push_back(digits[out[i] & 0xf]);
+  }
+  return hex;
+}
+
+std::string request_signature(const std::string& secret, int64_t timestamp_ms,
+                              const std::string& path, const std::string& body) {
+  return hmac_hex(secret, std::to_string(timestamp_ms) + "\n" + path + "\n" + body);
+}
+
+std::string response_signature(const std::string& secret, int64_t timestamp_ms,
+                               const std::string& request_sig, const std::string& body) {
+  return hmac_hex(secret,
+                  std::to_string(timestamp_ms) + "\n" + request_sig + "\n" + body);
+}
+
+bool same_signature(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string read_secret(const std::string& path) {
+  std::ifstream in{path};
+  if (!in) throw std::runtime_error("cannot read the RGS secret file " + path);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  auto s = buf.str();
+  auto first = s.find_first_not_of(" \t\r\n");
+  auto last = s.find_last_not_of(" \t\r\n");
+  s = first == std::string::npos ? std::string{} : s.substr(first, last - first + 1);
+  if (s.size() < 16)
+    throw std::runtime_error("the RGS secret in " + path + " is shorter than 16 bytes");
+  return s;
+}
+
+std::optional<int64_t> parse_timestamp(const std::string& text) {
+  if (text.empty() || text.size() > 15) return std::nullopt;
+  int64_t v = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
+replay_guard::verdict replay_guard::admit(int64_t ts, const std::string& sig,
+                                          int64_t now) {
+  auto window = window_.count();
+  if (ts < now - window || ts > now + window) return verdict::stale;
+  std::lock_guard<std::mutex> guard{mtx_};
+  if (now - last_purge_ > window) {
+    for (auto i = seen_.begin(); i != seen_.end();)
+      i = i->second < now - window ? seen_.erase(i) : std::next(i);
+    last_purge_ = now;
+  }
+  if (!seen_.emplace(sig, ts).second) return verdict::replayed;
+  return verdict::fresh;
+}
+
+json to_json(const game_info& g) {
+  return json{{"game_id", g.game_id},       {"name", g.name},
+              {"category", g.category},     {"rtp_ppm", g.rtp_ppm},
+              {"stake_min", g.stake_min},   {"stake_max", g.stake_max},
+              {"stake_step", g.stake_step}, {"currencies", g.currencies}};
+}
+
+game_info game_from_json(const json& j) {
+  game_info g;
+  g.game_id = j.at("game_id").get<std::string>();
+  g.name = j.at("name").get<std::string>();
+  g.category = j.at("category").get<std::string>();
+  g.rtp_ppm = j.at("rtp_ppm").get<int64_t>();
+  g.stake_min = j.at("stake_min").get<int64_t>();
+  g.stake_max = j.at("stake_max").get<int64_t>();
+  g.stake_step = j.at("stake_step").get<int64_t>();
+  g.currencies = j.value("currencies", std::vector<std::string>{});
+  return g;
+}
+
+json to_json(const round_outcome& o) {
+  json j{{"win", o.win}, {"detail", o.detail_json}};
+  if (o.proof)
+    j["proof"] = {{"server_seed_hash", o.proof->server_seed_hash},
+                  {"client_seed", o.proof->client_seed},
+                  {"nonce", o.proof->nonce}};
+  return j;
+}
+
+round_outcome outcome_from_json(const json& j) {
+  round_outcome o;
+  o.win = j.at("win").get<int64_t>();
+  if (o.win < 0) throw std::invalid_argument("negative win");
+  o.detail_json = j.at("detail").get<std::string>();
+  if (auto p = j.find("proof"); p != j.end() && p->is_object())
+    o.proof = fairness_proof{p->at("server_seed_hash").get<std::string>(),
+                             p->at("client_seed").get<std::string>(),
+                             p->at("nonce").get<int64_t>()};
+  return o;
+}
+
+json to_json(const round_context& c) {
+  return json{{"round_id", c.round_id}, {"player_id", c.player_id},
+              {"game_id", c.game_id},   {"currency", c.currency},
+              {"stake", c.stake},       {"params", c.params_json}};
+}
+
+round_context context_from_json(const json& j) {
+  round_context c;
+  c.round_id = j.at("round_id").get<std::string>();
+  c.player_id = j.at("player_id").get<int64_t>();
+  c.game_id = j.at("game_id").get<std::string>();
+  c.currency = j.at("currency").get<std::string>();
+  c.stake = j.at("stake").get<int64_t>();
+  c.params_json = j.value("params", std::string{});
+  if (c.round_id.empty() || c.stake <= 0 || c.player_id <= 0)
+    throw std::invalid_argument("round_id, player_id and stake are required");
+  return c;
+}
+
+json error_json(const std::string& code, const std::string& message) {
+  return json{{"error", {{"code", code}, {"message", message}}}};
+}
+
+} // namespace agg::vendors::rgs
