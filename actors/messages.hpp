@@ -204,6 +204,7 @@ struct catalog_game {
   int64_t stake_step = 1;
   std::vector<std::string> currencies; // empty: every currency
   bool available = true;
+  bool launched = false; // started with launch (the studio runs it), not play
 };
 
 struct game_catalog {
@@ -450,7 +451,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, catalog_game& x) {
   return f(caf::meta::type_name("agg.catalog_game"), x.vendor, x.game_id, x.name,
            x.category, x.rtp_ppm, x.stake_min, x.stake_max, x.stake_step, x.currencies,
-           x.available);
+           x.available, x.launched);
 }
 
 template <class Inspector>

@@ -202,10 +202,11 @@ public:
   game_catalog catalog() const {
     game_catalog out;
     bool available = st_.breaker->available();
+    bool launched = st_.adapter->seamless();
     for (const auto& g : st_.games)
       out.games.push_back({st_.opts.id, g.game_id, g.name, g.category, g.rtp_ppm,
                            g.stake_min, g.stake_max, g.stake_step, g.currencies,
-                           available});
+                           available, launched});
     return out;
   }
 
@@ -477,6 +478,7 @@ private:
               auto& r = self->state.inflight.at(round_id);
               r.outcome = std::move(o);
               r.paying = true;
+              r.req.origin = 0; // the requester heard vendor_error: push it the round
               c.credit(round_id);
             },
             [self = self_, round_id](caf::error&) {

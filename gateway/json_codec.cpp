@@ -247,7 +247,8 @@ struct encoder {
                        {"stake_max", g.stake_max},
                        {"stake_step", g.stake_step},
                        {"currencies", g.currencies},
-                       {"available", g.available}});
+                       {"available", g.available},
+                       {"start", g.launched ? "launch" : "play"}});
     json j{{"type", "games"}, {"games", std::move(games)}};
     put_id(j, m.id);
     return j;

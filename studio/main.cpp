@@ -41,13 +41,16 @@ int main(int argc, char** argv) {
         secret_file = v;
       else if (a == "--bind")
         opts.bind_address = v;
-      else if (a == "--port")
-        opts.port = static_cast<uint16_t>(std::stoi(v));
-      else if (a == "--data-dir")
+      else if (a == "--port") {
+        auto port = std::stoi(v);
+        if (port < 0 || port > 65'535) return usage();
+        opts.port = static_cast<uint16_t>(port);
+      } else if (a == "--data-dir")
         data_dir = v;
-      else if (a == "--threads")
+      else if (a == "--threads") {
         opts.threads = std::stoi(v);
-      else if (a == "--replay-window-ms")
+        if (opts.threads < 1 || opts.threads > 1024) return usage();
+      } else if (a == "--replay-window-ms")
         opts.replay_window = std::chrono::milliseconds{std::stoll(v)};
       else if (a == "--set" && v.find('=') != std::string::npos)
         opts.settings[v.substr(0, v.find('='))] = v.substr(v.find('=') + 1);

@@ -23,6 +23,7 @@ TEST_CASE("the catalog lists every vendor's games with availability", "[ws][game
   CHECK(slot["rtp_ppm"] == 964880);
   CHECK(slot["stake_step"] == 10);
   CHECK(slot["available"] == true);
+  CHECK(slot["start"] == "play");
   CHECK(games["games"][1]["game"] == "dice");
 }
 

@@ -459,6 +459,7 @@ TEST_CASE("without a games setting the catalog comes from /api/game/list") {
   CHECK(games["games"][0]["game"] == "cg_torchoffire");
   CHECK(games["games"][0]["name"] == "Torch of Fire");
   CHECK(games["games"][0]["vendor"] == "caleta");
+  CHECK(games["games"][0]["start"] == "launch");
   auto calls = api.calls();
   REQUIRE(!calls.empty());
   CHECK(calls[0].path == "/api/game/list");

@@ -3,6 +3,7 @@
 #include "vendors/remote/rgs_protocol.hpp"
 
 #include <httplib.h>
+#include <openssl/rand.h>
 
 #include <iostream>
 
@@ -18,6 +19,36 @@ std::string setting(const adapter_env& env, const char* key,
   return i == env.settings.end() ? fallback : i->second;
 }
 
+std::string random_id() {
+  unsigned char b[12];
+  if (RAND_bytes(b, sizeof(b)) != 1) throw std::runtime_error("no random bytes");
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  for (auto c : b) {
+    out.push_back(digits[c >> 4]);
+    out.push_back(digits[c & 0xf]);
+  }
+  return out;
+}
+
+int64_t number(const adapter_env& env, const char* key, int64_t fallback, int64_t lo,
+               int64_t hi) {
+  auto i = env.settings.find(key);
+  if (i == env.settings.end()) return fallback;
+  size_t used = 0;
+  int64_t v = 0;
+  try {
+    v = std::stoll(i->second, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != i->second.size() || v < lo || v > hi)
+    throw std::invalid_argument("vendors." + env.vendor_id + "." + key +
+                                ": must be an integer between " + std::to_string(lo) +
+                                " and " + std::to_string(hi));
+  return v;
+}
+
 seed_state seed_state_of(const json& j) {
   return {j.at("server_seed_hash").get<std::string>(),
           j.at("client_seed").get<std::string>(), j.at("next_nonce").get<int64_t>()};
@@ -27,8 +58,8 @@ seed_state seed_state_of(const json& j) {
 
 remote_adapter::remote_adapter(const adapter_env& env)
     : vendor_(env.vendor_id), url_(setting(env, "url")),
-      timeout_ms_(std::stoll(setting(env, "timeout_ms", "2000"))),
-      connect_timeout_ms_(std::stoll(setting(env, "connect_timeout_ms", "500"))) {
+      timeout_ms_(number(env, "timeout_ms", 2000, 1, 3'600'000)),
+      connect_timeout_ms_(number(env, "connect_timeout_ms", 500, 1, 60'000)) {
   if (url_.empty())
     throw std::invalid_argument("vendors." + vendor_ +
                                 ".url: the studio's URL is required");
@@ -78,7 +109,11 @@ void remote_adapter::give_back(std::unique_ptr<httplib::Client> c) {
 
 remote_adapter::reply remote_adapter::call(const std::string& op, const json& body) {
   auto path = std::string{rgs::path_prefix} + op;
-  auto text = body.dump();
+  // A random request id makes two identical calls in one millisecond two requests,
+  // not a replay.
+  auto with_id = body;
+  with_id["request_id"] = random_id();
+  auto text = with_id.dump();
   auto ts = rgs::now_ms();
   auto sig = rgs::request_signature(secret_, ts, path, text);
   httplib::Headers headers{{rgs::timestamp_header, std::to_string(ts)},
