@@ -3,10 +3,11 @@
 // vendor connection, wallet actor, group commit to SQLite with synchronous=FULL).
 //
 //   bench_caleta [--players 2000] [--clients 32] [--pairs 40000]
-//                [--verify on|off|both] [--data-dir DIR] [--http-threads 16]
+//                [--verify on|off|both] [--data-dir DIR] [--http-threads 48]
+//                [--commit-window-us 500]
 //
-// Each client thread plays its share of bet/win pairs (a bet, then its win closing the
-// round) as fast as its replies come. Every body is signed with Caleta's test key, as
+// Each client connection plays its share of bet/win pairs (a bet, then its win closing
+// the round) as fast as its replies come. Every body is signed with Caleta's test key, as
 // Caleta does, before the clock starts: RSA signing is Caleta's cost (some 0.3 ms a
 // signature here), and on a 2-core machine it would otherwise eat the server's CPU.
 // --verify both runs the same load twice in one process, with signature verification
@@ -19,6 +20,9 @@
 #include "support/caleta_support.hpp"
 #include "support/temp_dir.hpp"
 
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <caf/all.hpp>
 
 #include <atomic>
@@ -28,6 +32,10 @@
 using namespace agg;
 using agg::bench::latency;
 using json = nlohmann::json;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
 
 namespace {
 
@@ -106,8 +114,111 @@ std::vector<std::vector<signed_pair>> sign_pairs(const std::vector<session>& ses
   return out;
 }
 
+// One client connection: plays its pairs one call at a time, kept alive.
+class caller : public std::enable_shared_from_this<caller> {
+public:
+  caller(net::io_context& io, uint16_t port, const std::vector<signed_pair>& work,
+         run_result& out)
+      : stream_(io), port_(port), work_(work), out_(out) {}
+
+  void begin() {
+    beast::error_code ignored;
+    stream_.socket().close(ignored);
+    buf_.clear();
+    stream_.async_connect(tcp::endpoint{net::ip::make_address("127.0.0.1"), port_},
+                          [self = shared_from_this()](beast::error_code ec) {
+                            if (ec) return self->give_up();
+                            self->stream_.socket().set_option(tcp::no_delay{true});
+                            self->next();
+                          });
+  }
+
+private:
+  void next() {
+    if (index_ >= work_.size()) return;
+    const auto& pair = work_[index_];
+    if (!in_win_) pair_start_ = clock_type::now();
+    send(in_win_ ? "win" : "bet", in_win_ ? pair.win : pair.bet);
+  }
+
+  void send(const char* op, const signed_call& call) {
+    req_ = {};
+    req_.method(http::verb::post);
+    req_.target(std::string{"/vendors/caleta/wallet/"} + op);
+    req_.version(11);
+    req_.set(http::field::host, "127.0.0.1");
+    req_.set(http::field::content_type, "application/json");
+    req_.set("X-Auth-Signature", call.signature);
+    req_.body() = call.body;
+    req_.prepare_payload();
+    call_start_ = clock_type::now();
+    http::async_write(stream_, req_,
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                        if (ec) return self->give_up();
+                        self->res_ = {};
+                        http::async_read(self->stream_, self->buf_, self->res_,
+                                         [self](beast::error_code ec, std::size_t) {
+                                           if (ec) return self->give_up();
+                                           self->answered();
+                                         });
+                      });
+  }
+
+  void answered() {
+    auto now = clock_type::now();
+    out_.call_lat.add(
+        std::chrono::duration_cast<std::chrono::microseconds>(now - call_start_).count());
+    auto doc = json::parse(res_.body(), nullptr, false);
+    auto status = doc.is_object() && doc.contains("status") && doc["status"].is_string()
+                      ? doc["status"].get<std::string>()
+                      : "http_" + std::to_string(res_.result_int());
+    out_.statuses[status] += 1;
+    bool ok = status == "RS_OK";
+    if (ok && !in_win_) {
+      in_win_ = true;
+      return proceed();
+    }
+    if (ok) {
+      out_.pairs += 1;
+      out_.pair_lat.add(
+          std::chrono::duration_cast<std::chrono::microseconds>(now - pair_start_)
+              .count());
+    } else {
+      out_.errors += 1;
+    }
+    in_win_ = false;
+    ++index_;
+    proceed();
+  }
+
+  // The server hands a kept-alive connection back after a number of requests.
+  void proceed() {
+    if (!res_.keep_alive()) return begin();
+    next();
+  }
+
+  // A broken connection: its remaining pairs count as failed.
+  void give_up() {
+    out_.statuses["connection_error"] += 1;
+    out_.errors += static_cast<int64_t>(work_.size() - index_);
+    index_ = work_.size();
+  }
+
+  beast::tcp_stream stream_;
+  uint16_t port_;
+  const std::vector<signed_pair>& work_;
+  run_result& out_;
+  size_t index_ = 0;
+  bool in_win_ = false;
+  clock_type::time_point pair_start_;
+  clock_type::time_point call_start_;
+  beast::flat_buffer buf_;
+  http::request<http::string_body> req_;
+  http::response<http::string_body> res_;
+};
+
 run_result run(bool verify, int64_t players, int64_t clients, int64_t pairs,
-               int64_t http_threads, const std::string& data_dir) {
+               int64_t http_threads, int64_t window_us, const std::string& data_dir) {
   test::temp_dir keys;
   auto caleta_keys = test::rsa_pair::generate(keys.file("caleta"));
   auto our_keys = test::rsa_pair::generate(keys.file("operator"));
@@ -118,6 +229,7 @@ run_result run(bool verify, int64_t players, int64_t clients, int64_t pairs,
   opts.vendors = {"caleta"};
   opts.id_filter_bytes = 16 << 20;
   opts.wallet_queue_len_max = 1 << 16;
+  opts.commit_window_us = window_us;
   opts.vendor_settings["caleta"] = {{"kind", "caleta"},
                                     {"api_url", games_api.url()},
                                     {"operator_id", "bench"},
@@ -180,39 +292,17 @@ run_result run(bool verify, int64_t players, int64_t clients, int64_t pairs,
     std::cerr << "bench_caleta: " << players << " players launched, " << pairs
               << " pairs signed; load starts" << std::endl;
     std::vector<run_result> per_client(static_cast<size_t>(clients));
-    std::vector<std::thread> threads;
+    // One load thread drives every client's connection (Beast, asynchronous): the
+    // load generator takes as little of the machine's two cores as it can.
+    net::io_context io;
+    std::vector<std::shared_ptr<caller>> callers;
     auto start = clock_type::now();
-    for (int64_t c = 0; c < clients; ++c)
-      threads.emplace_back([&, c] {
-        auto& r = per_client[static_cast<size_t>(c)];
-        test::caleta_client caleta{port, "caleta", caleta_keys.private_pem};
-        auto post = [&](const char* op, const signed_call& call) {
-          auto t0 = clock_type::now();
-          auto reply = caleta.post_raw(op, call.body, call.signature);
-          r.call_lat.add(std::chrono::duration_cast<std::chrono::microseconds>(
-                             clock_type::now() - t0)
-                             .count());
-          auto status = reply.body.is_object() && reply.body.contains("status")
-                            ? reply.body["status"].get<std::string>()
-                            : "http_" + std::to_string(reply.status);
-          r.statuses[status] += 1;
-          return status == "RS_OK";
-        };
-        for (const auto& pair : work[static_cast<size_t>(c)]) {
-          auto t0 = clock_type::now();
-          bool ok = post("bet", pair.bet) && post("win", pair.win);
-          if (ok) {
-            r.pairs += 1;
-            r.pair_lat.add(std::chrono::duration_cast<std::chrono::microseconds>(
-                               clock_type::now() - t0)
-                               .count());
-          } else {
-            r.errors += 1;
-          }
-        }
-      });
-    for (auto& t : threads)
-      t.join();
+    for (int64_t c = 0; c < clients; ++c) {
+      callers.push_back(std::make_shared<caller>(io, port, work[static_cast<size_t>(c)],
+                                                 per_client[static_cast<size_t>(c)]));
+      callers.back()->begin();
+    }
+    io.run();
     out.seconds = std::chrono::duration<double>(clock_type::now() - start).count();
     for (auto& r : per_client) {
       out.pairs += r.pairs;
@@ -235,7 +325,8 @@ int main(int argc, char** argv) {
   auto players = a.num("players", 2000);
   auto clients = a.num("clients", 32);
   auto pairs = a.num("pairs", 40'000);
-  auto http_threads = a.num("http-threads", 16);
+  auto http_threads = a.num("http-threads", 48);
+  auto window_us = a.num("commit-window-us", server_options{}.commit_window_us);
   auto verify = a.str("verify", "both");
   auto data_dir = a.str("data-dir", "");
   a.reject_unknown();
@@ -254,7 +345,7 @@ int main(int argc, char** argv) {
     test::temp_dir dir;
     auto where = data_dir.empty() ? dir.str() : data_dir + (v ? "/verify" : "/noverify");
     std::filesystem::create_directories(where);
-    results.push_back(run(v, players, clients, pairs, http_threads, where));
+    results.push_back(run(v, players, clients, pairs, http_threads, window_us, where));
   }
   for (auto& r : results) {
     json statuses(r.statuses);
