@@ -8,6 +8,7 @@
 
 #include <caf/actor_pool.hpp>
 #include <nlohmann/json.hpp>
+#include <openssl/evp.h>
 
 #include <iostream>
 #include <optional>
@@ -268,26 +269,53 @@ public:
 
   caf::result<vendors::seamless_result> wallet_call(vendors::seamless_call& c) {
     auto promise = self_->make_response_promise<vendors::seamless_result>();
-    if (auto i = st_.sessions.find(c.token); i != st_.sessions.end()) {
-      apply_call(std::move(c), i->second, promise);
-      return promise;
-    }
-    auto store = st_.deps.sessions ? st_.deps.sessions() : caf::actor{};
-    self_->request(store, st_.deps.request_timeout, caf::get_atom_v, c.token)
-        .then(
-            [self = self_, c, promise](vendor_session& s) mutable {
-              if (s.player_id != 0) remember(self->state, s);
-              connection_logic{self}.apply_call(std::move(c), s, promise);
-            },
-            [promise](caf::error&) mutable {
-              promise.deliver(vendors::seamless_result{
-                  static_cast<uint8_t>(vendors::seamless_status::unknown),
-                  {},
-                  0,
-                  {},
-                  {}});
-            });
+    auto token = c.token;
+    with_session(
+        token,
+        [c = std::move(c), promise](connection_logic logic,
+                                    const vendor_session& s) mutable {
+          logic.apply_call(std::move(c), s, promise);
+        },
+        [promise]() mutable {
+          vendors::seamless_result unknown;
+          unknown.status = static_cast<uint8_t>(vendors::seamless_status::unknown);
+          promise.deliver(unknown);
+        });
     return promise;
+  }
+
+  // Calls found(logic, session) with the session of `token` (a session with
+  // player_id 0 when there is none), from the cache or the store; failed() when the
+  // store does not answer.
+  template <class Found, class Failed>
+  void with_session(const std::string& token, Found found, Failed failed) {
+    if (auto i = st_.sessions.find(token); i != st_.sessions.end())
+      return found(*this, i->second);
+    auto store = st_.deps.sessions ? st_.deps.sessions() : caf::actor{};
+    self_->request(store, st_.deps.request_timeout, caf::get_atom_v, token)
+        .then(
+            [self = self_, found](vendor_session& s) mutable {
+              if (s.player_id != 0) remember(self->state, s);
+              found(connection_logic{self}, s);
+            },
+            [failed](caf::error&) mutable { failed(); });
+  }
+
+  // The token a check of `token` hands out: derived, so that a retried check (its
+  // first answer lost) is answered the same token. Tokens are worth nothing without
+  // the studio's signature on the calls that present them.
+  static std::string checked_token(const std::string& token) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    auto input = "check:" + token;
+    EVP_Digest(input.data(), input.size(), md, &len, EVP_sha256(), nullptr);
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned i = 0; i < 16; ++i) {
+      out.push_back(digits[md[i] >> 4]);
+      out.push_back(digits[md[i] & 0xf]);
+    }
+    return out;
   }
 
   void retry(const std::string& round_id) {
@@ -332,11 +360,14 @@ private:
                                                std::move(currency), balance,
                                                std::move(token), user});
     };
+    bool check = static_cast<seamless_op>(c.op) == seamless_op::check;
+    if (check && refused && s.superseded && s.player_id != 0 && s.vendor == st_.opts.id)
+      return check_again(s, promise);
     if (refused) return answer(*refused);
-    if (static_cast<seamless_op>(c.op) == seamless_op::check) {
+    if (check) {
       // A fresh token for the same game session; the old one is superseded.
       auto fresh = s;
-      fresh.token = token_authority::new_session_id();
+      fresh.token = checked_token(s.token);
       fresh.created_us = now_us();
       auto store = st_.deps.sessions ? st_.deps.sessions() : caf::actor{};
       self_->request(store, st_.deps.request_timeout, caf::put_atom_v, fresh)
@@ -360,6 +391,32 @@ private:
             },
             [answer](caf::error& e) mutable { answer(status_of(wallet_error_of(e))); });
   }
+
+  // A check of a token a check already replaced: the same answer again, while the
+  // token it handed out is the session's live one.
+  void check_again(const vendor_session& old, seamless_promise promise) {
+    auto fresh = checked_token(old.token);
+    with_session(
+        fresh,
+        [promise, fresh](connection_logic logic, const vendor_session& s) mutable {
+          vendors::seamless_result r;
+          if (s.player_id != 0 && !s.superseded && logic.now() < s.expires_us) {
+            r.currency = s.currency;
+            r.token = fresh;
+            r.user = std::to_string(s.player_id);
+          } else {
+            r.status = static_cast<uint8_t>(vendors::seamless_status::invalid_token);
+          }
+          promise.deliver(r);
+        },
+        [promise]() mutable {
+          vendors::seamless_result unknown;
+          unknown.status = static_cast<uint8_t>(vendors::seamless_status::unknown);
+          promise.deliver(unknown);
+        });
+  }
+
+  int64_t now() const { return now_us(); }
 
   const vendors::game_info* find_game(const std::string& id) const {
     for (const auto& g : st_.games)

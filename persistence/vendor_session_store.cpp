@@ -6,10 +6,10 @@ vendor_session_store::vendor_session_store(db::connection& conn)
     : conn_(conn), supersede_(conn.prepare(
                        "UPDATE vendor_sessions SET superseded = 1 WHERE vendor = ? AND "
                        "player_id = ? AND superseded = 0")),
-      insert_(
-          conn.prepare("INSERT INTO vendor_sessions(token, vendor, player_id, game_code, "
-                       "currency, created_us, expires_us, superseded) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, 0)")),
+      insert_(conn.prepare(
+          "INSERT OR REPLACE INTO vendor_sessions(token, vendor, player_id, game_code, "
+          "currency, created_us, expires_us, superseded) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, 0)")),
       find_(conn.prepare(
           "SELECT token, vendor, player_id, game_code, currency, created_us, "
           "expires_us, superseded FROM vendor_sessions WHERE token = ?")) {}

@@ -331,6 +331,10 @@ TEST_CASE("check swaps the token: the old one is expired for bets, still good fo
   REQUIRE(res.body["token"].is_string());
   auto fresh = res.body["token"].get<std::string>();
   CHECK(fresh != p.token);
+  // Caleta retries a check whose answer it lost: the same new token again.
+  auto retried = w.caleta.post("check", {{"token", p.token}});
+  CHECK(retried.body["status"] == "RS_OK");
+  CHECK(retried.body["token"] == fresh);
 
   caleta_world::player old{nullptr, p.id, p.token};
   CHECK(w.call("bet", w.bet_body(old, "bet-2", 1 * unit, "round-2"))["status"] ==
