@@ -21,7 +21,7 @@ namespace agg::gateway {
 struct vendor_api_options {
   std::string bind_address = "0.0.0.0";
   uint16_t port = 8082; // 0: any free port
-  int threads = 8;
+  int threads = 32;
   size_t body_bytes_max = 64 * 1024;
   std::chrono::milliseconds request_timeout{15'000};
 };
