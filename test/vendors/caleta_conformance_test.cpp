@@ -409,6 +409,12 @@ TEST_CASE(
   auto lost = nobody.post("bet", bet);
   CHECK(lost.status == 404);
   CHECK(lost.body["error"]["code"] == "unknown_vendor");
+  // An oversized body is refused by the listener before anything reads it.
+  auto huge = std::string(200 * 1024, 'x');
+  auto big = w.caleta.post_raw("bet", huge, w.caleta.sign(huge));
+  CHECK(big.status == 413);
+  CHECK(big.body["error"]["code"] == "payload_too_large");
+  CHECK(w.balance(p)["balance"] == 95 * unit);
   CHECK(w.f.verify().ok);
 }
 
