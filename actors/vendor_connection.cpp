@@ -361,6 +361,9 @@ private:
                                                std::move(token), user});
     };
     bool check = static_cast<seamless_op>(c.op) == seamless_op::check;
+    if (!refused && static_cast<seamless_op>(c.op) == seamless_op::bet)
+      if (auto* g = find_game(s.game_code); g != nullptr && c.amount > g->stake_max)
+        refused = seamless_status::bet_limit_exceeded; // the game's own limit
     if (check && refused && s.superseded && s.player_id != 0 && s.vendor == st_.opts.id)
       return check_again(s, promise);
     if (refused) return answer(*refused);

@@ -69,6 +69,7 @@ struct caleta_world {
                                    {"private_key_file", our_keys.private_file},
                                    {"public_key_file", caleta_keys.public_file},
                                    {"games", std::string{game} + ":Torch of Fire:slots"},
+                                   {"stake_max", "45000"},
                                    {"default_country", "MT"}};
   }};
   caleta_client caleta{f.vendor_port, "caleta", caleta_keys.private_pem};
@@ -303,8 +304,11 @@ TEST_CASE("refusals: insufficient funds, wrong currency, invalid token and game,
   auto other_game = w.bet_body(p, "bet-game", 1 * unit, "round-4");
   other_game["game_code"] = "cg_other";
   CHECK(w.call("bet", other_game)["status"] == "RS_ERROR_INVALID_GAME");
-  // stake_max_by_currency EUR:50000 minor units = 500.00 EUR
+  // stake_max_by_currency EUR:50000 minor units = 500.00 EUR; the game's stake_max
+  // is 450.00.
   CHECK(w.call("bet", w.bet_body(p, "bet-limit", 501 * unit, "round-5"))["status"] ==
+        "RS_ERROR_BET_LIMIT_EXCEEDED");
+  CHECK(w.call("bet", w.bet_body(p, "bet-limit2", 451 * unit, "round-5"))["status"] ==
         "RS_ERROR_BET_LIMIT_EXCEEDED");
   CHECK(w.balance(p)["balance"] == 10 * unit);
 
