@@ -124,6 +124,7 @@ vendor_options vendor_options_of(const server_options& opts, const std::string& 
   v.stale_after =
       std::chrono::milliseconds{take("stale_after_ms", 60'000, 1, 86'400'000)};
   v.session_ttl = std::chrono::seconds{take("session_ttl_s", 8 * 3'600, 60, 30 * 86'400)};
+  v.bet_deadline = std::chrono::milliseconds{take("bet_deadline_ms", 2'500, 0, 600'000)};
   for (const auto& entry : opts.stake_max_by_currency) {
     auto colon = entry.find(':');
     v.stake_max_by_currency[entry.substr(0, colon)] = std::stoll(entry.substr(colon + 1));

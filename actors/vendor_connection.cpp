@@ -270,11 +270,12 @@ public:
   caf::result<vendors::seamless_result> wallet_call(vendors::seamless_call& c) {
     auto promise = self_->make_response_promise<vendors::seamless_result>();
     auto token = c.token;
+    auto started = now_us();
     with_session(
         token,
-        [c = std::move(c), promise](connection_logic logic,
-                                    const vendor_session& s) mutable {
-          logic.apply_call(std::move(c), s, promise);
+        [c = std::move(c), promise, started](connection_logic logic,
+                                             const vendor_session& s) mutable {
+          logic.apply_call(std::move(c), s, promise, started);
         },
         [promise]() mutable {
           vendors::seamless_result unknown;
@@ -347,7 +348,7 @@ private:
   using seamless_promise = caf::typed_response_promise<vendors::seamless_result>;
 
   void apply_call(vendors::seamless_call c, const vendor_session& s,
-                  seamless_promise promise) {
+                  seamless_promise promise, int64_t started_us) {
     using vendors::seamless_op;
     using vendors::seamless_status;
     auto refused =
@@ -385,14 +386,51 @@ private:
               [answer](caf::error&) mutable { answer(seamless_status::unknown); });
       return;
     }
-    self_
-        ->request(st_.deps.wallets(), st_.deps.request_timeout, wallet_atom_v,
-                  wallet_request_of(c, s, st_.opts.id))
+    auto req = wallet_request_of(c, s, st_.opts.id);
+    bool bet = static_cast<seamless_op>(c.op) == seamless_op::bet;
+    self_->request(st_.deps.wallets(), st_.deps.request_timeout, wallet_atom_v, req)
         .then(
-            [answer](wallet_receipt& rc) mutable {
+            [self = self_, answer, req, bet, started_us](wallet_receipt& rc) mutable {
+              auto deadline = std::chrono::duration_cast<std::chrono::microseconds>(
+                                  self->state.opts.bet_deadline)
+                                  .count();
+              if (bet && deadline > 0 && now_us() - started_us > deadline) {
+                connection_logic{self}.void_bet(req, "answered too late");
+                return answer(seamless_status::unknown);
+              }
               answer(seamless_status::ok, rc.currency, rc.balance);
             },
-            [answer](caf::error& e) mutable { answer(status_of(wallet_error_of(e))); });
+            [self = self_, answer, req, bet](caf::error& e) mutable {
+              auto status = status_of(wallet_error_of(e));
+              if (bet && status == seamless_status::unknown)
+                connection_logic{self}.void_bet(req, self->system().render(e));
+              answer(status);
+            });
+  }
+
+  // A bet whose answer is "unknown": the studio takes it as rolled back, and may never
+  // say so (a bet whose answer it never got is simply dropped). Roll it back here, so
+  // that a debit that did commit, or commits later, is refunded or refused.
+  void void_bet(const wallet_request& bet, const std::string& why) {
+    wallet_request w;
+    w.player_id = bet.player_id;
+    w.op = static_cast<uint8_t>(wallet_op::rollback);
+    w.source = bet.source;
+    w.tx_id = bet.tx_id + ":void";
+    w.ref_tx_id = bet.tx_id;
+    w.round_id = bet.round_id;
+    w.currency = bet.currency;
+    std::cerr << "vendor " << st_.opts.id << ": bet " << bet.tx_id
+              << " rolled back: " << why << std::endl;
+    self_
+        ->request(st_.deps.wallets(), st_.deps.request_timeout, wallet_atom_v,
+                  std::move(w))
+        .then([](wallet_receipt&) {},
+              [self = self_, id = bet.tx_id](caf::error& err) {
+                std::cerr << "vendor " << self->state.opts.id << ": bet " << id
+                          << " may be left debited (see the reconciliation report): "
+                          << self->system().render(err) << std::endl;
+              });
   }
 
   // A check of a token a check already replaced: the same answer again, while the

@@ -55,6 +55,9 @@ struct vendor_options {
   int settle_attempts_max = 8; // retries of a win or rollback that failed retryably
   std::map<std::string, int64_t> stake_max_by_currency;
   std::chrono::seconds session_ttl{8 * 3'600}; // a seamless game session's lifetime
+  // A seamless studio's bet answered later than this is rolled back and answered
+  // "unknown": the studio has given up on it by then (0: no limit).
+  std::chrono::milliseconds bet_deadline{2'500};
 };
 
 struct vendor_deps {

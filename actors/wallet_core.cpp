@@ -220,7 +220,14 @@ apply_outcome wallet_core::apply(const wallet_request& req, int64_t now_us) {
   auto* own = known_tx(req.source, req.tx_id);
   if (own == nullptr) // apply() before learn(): a caller bug, answered as retryable
     return refuse(wallet_errc::unavailable);
-  if (*own) return replay_or_duplicate(req, **own);
+  if (*own) {
+    auto out = replay_or_duplicate(req, **own);
+    // A bet rolled back since is not answered as taken, even to an exact retry.
+    if (op == wallet_op::debit && out.error == wallet_errc::none)
+      if (auto* mark = known_mark(req.source, req.tx_id); mark != nullptr && *mark)
+        return refuse(wallet_errc::transaction_rolled_back);
+    return out;
+  }
   switch (op) {
     case wallet_op::debit:
       return apply_debit(req, now_us);

@@ -98,8 +98,11 @@ struct vendor_api::impl {
       return decoded.answer;
     }
     auto& call = *decoded.call;
-    auto reply = ask<vendors::seamless_result>(sys, opts.request_timeout, n.vendors(),
-                                               seamless_atom_v, vendor, call);
+    // Longer than the session lookup and the wallet call together, so that the answer
+    // says what happened.
+    auto wait = opts.request_timeout * 2 + std::chrono::seconds{1};
+    auto reply = ask<vendors::seamless_result>(sys, wait, n.vendors(), seamless_atom_v,
+                                               vendor, call);
     vendors::seamless_result result;
     if (auto* r = std::get_if<vendors::seamless_result>(&reply))
       result = std::move(*r);

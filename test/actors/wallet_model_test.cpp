@@ -82,6 +82,9 @@ private:
     if (t.op == wallet_op::credit || t.op == wallet_op::rollback)
       same = same && (r.round_id.empty() || r.round_id == t.round);
     if (!same) return {wallet_errc::duplicate_transaction};
+    // A bet rolled back since is not answered as taken, even to an exact retry.
+    if (t.op == wallet_op::debit && marks.count(r.tx_id))
+      return {wallet_errc::transaction_rolled_back};
     return {wallet_errc::none, t.balance_after, true};
   }
 

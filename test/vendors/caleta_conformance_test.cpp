@@ -55,6 +55,10 @@ void check_balance_response(const json& j, const std::string& request_uuid) {
 }
 
 struct caleta_world {
+  explicit caleta_world(std::map<std::string, std::string> more = {})
+      : extra(std::move(more)) {}
+
+  std::map<std::string, std::string> extra; // more settings of the vendor
   temp_dir keys;
   rsa_pair caleta_keys = rsa_pair::generate(keys.file("caleta"));
   rsa_pair our_keys = rsa_pair::generate(keys.file("operator"));
@@ -71,6 +75,8 @@ struct caleta_world {
                                    {"games", std::string{game} + ":Torch of Fire:slots"},
                                    {"stake_max", "45000"},
                                    {"default_country", "MT"}};
+    for (const auto& [key, value] : extra)
+      o.vendor_settings["caleta"][key] = value;
   }};
   caleta_client caleta{f.vendor_port, "caleta", caleta_keys.private_pem};
   int counter = 0;
@@ -527,4 +533,28 @@ TEST_CASE("reconciliation: a vendor's day in counts and sums, and its open round
   CHECK(nobody->status == 404);
   CHECK(json::parse(nobody->body)["error"]["code"] == "unknown_vendor");
   CHECK(w.f.http("").Get("/v1/vendors/caleta/reconciliation")->status == 401);
+}
+
+TEST_CASE("a bet answered past its deadline is rolled back and answered unknown") {
+  // Caleta gives up on a bet after its retries; answered later, it would be lost.
+  caleta_world w{{{"bet_deadline_ms", "1"}}};
+  auto p = w.launch("late", 10'000);
+  auto bet = w.bet_body(p, "bet-late", 5 * unit, "round-late");
+  auto r = w.call("bet", bet);
+  // A durable commit takes longer than 1 ms here; should it not, the bet is simply OK.
+  if (r["status"] == "RS_OK") {
+    CHECK(r["balance"] == 95 * unit);
+    return;
+  }
+  CHECK(r["status"] == "RS_ERROR_UNKNOWN");
+  // The rollback lands: the stake is back, and the bet cannot be taken again.
+  REQUIRE(wait_until([&] { return w.balance(p)["balance"] == 100 * unit; }));
+  auto again = bet;
+  again["request_uuid"] = w.uuid("req");
+  CHECK(w.call("bet", again)["status"] != "RS_OK");
+  // Caleta's own rollback of it is an idempotent RS_OK.
+  auto rb = w.call("rollback", w.rollback_body(p, "rb-late", "bet-late", "round-late"));
+  CHECK(rb["status"] == "RS_OK");
+  CHECK(rb["balance"] == 100 * unit);
+  CHECK(w.f.verify().ok);
 }
