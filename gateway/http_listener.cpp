@@ -14,6 +14,8 @@ http_listener::http_listener(std::string what, size_t threads, size_t body_bytes
   // A kept-alive connection holds a pool thread while it lives; it is handed back
   // after this many requests so that other connections get their turn.
   srv_.set_keep_alive_max_count(100);
+  // ...and an idle one after 2 s, so that idle connections cannot hold every thread.
+  srv_.set_keep_alive_timeout(2);
   srv_.set_read_timeout(std::chrono::seconds{10});
   srv_.set_write_timeout(std::chrono::seconds{10});
   srv_.set_error_handler([](const httplib::Request&, httplib::Response& res) {

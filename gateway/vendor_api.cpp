@@ -8,6 +8,7 @@
 
 #include <iostream>
 #include <map>
+#include <set>
 
 namespace agg::gateway {
 
@@ -81,6 +82,10 @@ struct vendor_api::impl {
       // The codec's own format for a failure whose effect is not known.
       std::cerr << "vendor " << vendor << ": " << op << ": " << e.what() << std::endl;
       vendors::seamless_call call;
+      auto doc = json::parse(req.body, nullptr, false);
+      if (doc.is_object() && doc.contains("request_uuid") &&
+          doc["request_uuid"].is_string())
+        call.request_id = doc["request_uuid"].get<std::string>();
       vendors::seamless_result unknown;
       unknown.status = static_cast<uint8_t>(vendors::seamless_status::unknown);
       body = codec.encode(call, unknown);
@@ -94,7 +99,11 @@ struct vendor_api::impl {
     auto decoded =
         codec.decode(op, req.body, req.get_header_value(codec.signature_header()));
     if (!decoded.call) {
-      n.stats()->vendor_calls.inc(vendor + "/" + op + "/refused");
+      // The op comes from the path, before any authentication: not a label as is.
+      static const std::set<std::string> known = {"check", "balance", "bet", "win",
+                                                  "rollback"};
+      n.stats()->vendor_calls.inc(vendor + "/" + (known.count(op) ? op : "other") +
+                                  "/refused");
       return decoded.answer;
     }
     auto& call = *decoded.call;

@@ -71,6 +71,9 @@ bool statement::step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
+  // Reset, so that the statement can be bound and run again after the error (a busy
+  // database, a full disk); the error message survives the reset.
+  sqlite3_reset(stmt_);
   fail(db_, rc, "step");
 }
 

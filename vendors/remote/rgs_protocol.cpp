@@ -12,6 +12,18 @@ namespace agg::vendors::rgs {
 
 using json = nlohmann::json;
 
+namespace {
+
+// An integer field: a number with a fraction or out of range is refused, not cut.
+int64_t integer(const json& j, const char* key) {
+  const auto& v = j.at(key);
+  if (!v.is_number_integer())
+    throw std::invalid_argument(std::string{key} + ": not an integer");
+  return v.get<int64_t>();
+}
+
+} // namespace
+
 int64_t now_ms() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
@@ -99,10 +111,10 @@ game_info game_from_json(const json& j) {
   g.game_id = j.at("game_id").get<std::string>();
   g.name = j.at("name").get<std::string>();
   g.category = j.at("category").get<std::string>();
-  g.rtp_ppm = j.at("rtp_ppm").get<int64_t>();
-  g.stake_min = j.at("stake_min").get<int64_t>();
-  g.stake_max = j.at("stake_max").get<int64_t>();
-  g.stake_step = j.at("stake_step").get<int64_t>();
+  g.rtp_ppm = integer(j, "rtp_ppm");
+  g.stake_min = integer(j, "stake_min");
+  g.stake_max = integer(j, "stake_max");
+  g.stake_step = integer(j, "stake_step");
   g.currencies = j.value("currencies", std::vector<std::string>{});
   return g;
 }
@@ -118,13 +130,13 @@ json to_json(const round_outcome& o) {
 
 round_outcome outcome_from_json(const json& j) {
   round_outcome o;
-  o.win = j.at("win").get<int64_t>();
+  o.win = integer(j, "win");
   if (o.win < 0) throw std::invalid_argument("negative win");
   o.detail_json = j.at("detail").get<std::string>();
   if (auto p = j.find("proof"); p != j.end() && p->is_object())
-    o.proof = fairness_proof{p->at("server_seed_hash").get<std::string>(),
-                             p->at("client_seed").get<std::string>(),
-                             p->at("nonce").get<int64_t>()};
+    o.proof =
+        fairness_proof{p->at("server_seed_hash").get<std::string>(),
+                       p->at("client_seed").get<std::string>(), integer(*p, "nonce")};
   return o;
 }
 
@@ -137,10 +149,10 @@ json to_json(const round_context& c) {
 round_context context_from_json(const json& j) {
   round_context c;
   c.round_id = j.at("round_id").get<std::string>();
-  c.player_id = j.at("player_id").get<int64_t>();
+  c.player_id = integer(j, "player_id");
   c.game_id = j.at("game_id").get<std::string>();
   c.currency = j.at("currency").get<std::string>();
-  c.stake = j.at("stake").get<int64_t>();
+  c.stake = integer(j, "stake");
   c.params_json = j.value("params", std::string{});
   if (c.round_id.empty() || c.stake <= 0 || c.player_id <= 0)
     throw std::invalid_argument("round_id, player_id and stake are required");
