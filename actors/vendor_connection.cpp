@@ -249,17 +249,18 @@ public:
                   .count(),
         false};
     auto promise = self_->make_response_promise<launch_reply>();
-    auto store = st_.deps.sessions ? st_.deps.sessions() : caf::actor{};
-    self_->request(store, st_.deps.request_timeout, caf::put_atom_v, s)
+    // The studio first: a launch it refuses leaves the player's current game alone.
+    // The URL reaches the player only once the session is stored.
+    self_->request(st_.workers, st_.opts.round_timeout, launch_atom_v, r, s.token)
         .then(
-            [self = self_, s, r, promise](bool) mutable {
+            [self = self_, s, r, promise](std::string& url) mutable {
               auto& st = self->state;
-              remember(st, s);
-              self->request(st.workers, st.opts.round_timeout, launch_atom_v, r, s.token)
+              auto store = st.deps.sessions ? st.deps.sessions() : caf::actor{};
+              self->request(store, st.deps.request_timeout, caf::put_atom_v, s)
                   .then(
-                      [promise, r, token = s.token](std::string& url) mutable {
-                        promise.deliver(
-                            launch_reply{r.vendor, r.game_id, std::move(url), token});
+                      [self, s, r, promise, url](bool) mutable {
+                        remember(self->state, s);
+                        promise.deliver(launch_reply{r.vendor, r.game_id, url, s.token});
                       },
                       [promise](caf::error& e) mutable { promise.deliver(e); });
             },
@@ -374,12 +375,15 @@ private:
       fresh.token = checked_token(s.token);
       fresh.created_us = now_us();
       auto store = st_.deps.sessions ? st_.deps.sessions() : caf::actor{};
-      self_->request(store, st_.deps.request_timeout, caf::put_atom_v, fresh)
+      // Replaces this token only, and only while it is live: a launch that got in
+      // first wins.
+      self_->request(store, st_.deps.request_timeout, caf::put_atom_v, fresh, s.token)
           .then(
-              [self = self_, fresh, old = s.token, answer](bool) mutable {
+              [self = self_, fresh, old = s.token, answer](bool replaced) mutable {
                 auto& st = self->state;
                 if (auto i = st.sessions.find(old); i != st.sessions.end())
                   i->second.superseded = true;
+                if (!replaced) return answer(seamless_status::invalid_token);
                 remember(st, fresh);
                 answer(seamless_status::ok, fresh.currency, 0, fresh.token);
               },

@@ -32,6 +32,15 @@ store_impl(session_store_actor::stateful_pointer<store_state> self, std::string 
           return make_error(vendor_errc::vendor_error);
         }
       },
+      [self](caf::put_atom, const vendor_session& s,
+             const std::string& old_token) -> caf::result<bool> {
+        try {
+          return self->state.store->replace(old_token, s);
+        } catch (const std::exception& e) {
+          std::cerr << "vendor session store: " << e.what() << std::endl;
+          return make_error(vendor_errc::vendor_error);
+        }
+      },
       [self](caf::get_atom, const std::string& token) -> caf::result<vendor_session> {
         try {
           auto s = self->state.store->find(token);

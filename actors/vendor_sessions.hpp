@@ -11,6 +11,9 @@ namespace agg {
 using session_store_actor = caf::typed_actor<
     // Stores a new session; the player's earlier sessions with the vendor are superseded.
     caf::replies_to<caf::put_atom, vendor_session>::with<bool>,
+    // Stores a session replacing the token given, if that one is still live; false
+    // (nothing stored) otherwise.
+    caf::replies_to<caf::put_atom, vendor_session, std::string>::with<bool>,
     // The session of a token; player_id 0 when there is none.
     caf::replies_to<caf::get_atom, std::string>::with<vendor_session>>;
 

@@ -6,6 +6,8 @@ vendor_session_store::vendor_session_store(db::connection& conn)
     : conn_(conn), supersede_(conn.prepare(
                        "UPDATE vendor_sessions SET superseded = 1 WHERE vendor = ? AND "
                        "player_id = ? AND superseded = 0")),
+      supersede_one_(conn.prepare("UPDATE vendor_sessions SET superseded = 1 WHERE "
+                                  "token = ? AND superseded = 0")),
       insert_(conn.prepare(
           "INSERT OR REPLACE INTO vendor_sessions(token, vendor, player_id, game_code, "
           "currency, created_us, expires_us, superseded) "
@@ -17,6 +19,21 @@ vendor_session_store::vendor_session_store(db::connection& conn)
 void vendor_session_store::create(const vendor_session& s) {
   db::transaction tx{conn_};
   supersede_.bind(1, s.vendor).bind(2, s.player_id).run();
+  insert(s);
+  tx.commit();
+}
+
+bool vendor_session_store::replace(const std::string& old_token,
+                                   const vendor_session& s) {
+  db::transaction tx{conn_};
+  supersede_one_.bind(1, old_token).run();
+  if (conn_.changes() == 0) return false; // the transaction rolls back
+  insert(s);
+  tx.commit();
+  return true;
+}
+
+void vendor_session_store::insert(const vendor_session& s) {
   insert_.bind(1, s.token)
       .bind(2, s.vendor)
       .bind(3, s.player_id)
@@ -25,7 +42,6 @@ void vendor_session_store::create(const vendor_session& s) {
       .bind(6, s.created_us)
       .bind(7, s.expires_us)
       .run();
-  tx.commit();
 }
 
 std::optional<vendor_session> vendor_session_store::find(const std::string& token) {

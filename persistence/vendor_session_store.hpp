@@ -29,11 +29,17 @@ public:
 
   // Stores a new session and supersedes the player's earlier ones with the vendor.
   void create(const vendor_session& s);
+  // In one transaction: supersedes `old_token` if it is still live and stores `s`;
+  // false (nothing changed) when `old_token` is not live.
+  bool replace(const std::string& old_token, const vendor_session& s);
   std::optional<vendor_session> find(const std::string& token);
 
 private:
+  void insert(const vendor_session& s);
+
   db::connection& conn_;
   db::statement supersede_;
+  db::statement supersede_one_;
   db::statement insert_;
   db::statement find_;
 };
