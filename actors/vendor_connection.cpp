@@ -14,6 +14,7 @@
 #include <optional>
 #include <random>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace agg {
 
@@ -137,6 +138,7 @@ struct connection_state {
   std::unordered_map<std::string, round_state> inflight;
   std::unordered_map<std::string, vendor_session> sessions; // seamless tokens seen
   std::unordered_map<int64_t, std::string> live_token;      // by player
+  std::unordered_set<std::string> settling; // stale rounds the sweep is settling
   std::string round_prefix;
   uint64_t round_counter = 0;
   int64_t started_us = 0;
@@ -221,7 +223,9 @@ public:
             [self = self_](round_page& page) {
               connection_logic c{self};
               for (auto& r : page.rounds)
-                if (self->state.inflight.count(r.round_id) == 0) c.settle_stale(r);
+                if (self->state.inflight.count(r.round_id) == 0 &&
+                    self->state.settling.insert(r.round_id).second)
+                  c.settle_stale(r);
             },
             [self = self_, cutoff_us](caf::error&) {
               // The wallets may not be up yet (at start they come up alongside): try
@@ -721,8 +725,10 @@ private:
     self_
         ->request(st_.deps.wallets(), st_.deps.request_timeout, wallet_atom_v,
                   std::move(w))
-        .then([](wallet_receipt&) {},
+        .then([self = self_,
+               id = r.round_id](wallet_receipt&) { self->state.settling.erase(id); },
               [self = self_, id = r.round_id](caf::error& err) {
+                self->state.settling.erase(id);
                 std::cerr << "vendor " << self->state.opts.id << ": could not pay round "
                           << id << ": " << self->system().render(err) << std::endl;
               });
@@ -740,8 +746,10 @@ private:
     self_
         ->request(st_.deps.wallets(), st_.deps.request_timeout, wallet_atom_v,
                   std::move(w))
-        .then([](wallet_receipt&) {},
+        .then([self = self_,
+               id = r.round_id](wallet_receipt&) { self->state.settling.erase(id); },
               [self = self_, id = r.round_id](caf::error& err) {
+                self->state.settling.erase(id);
                 std::cerr << "vendor " << self->state.opts.id
                           << ": could not settle round " << id << ": "
                           << self->system().render(err) << std::endl;

@@ -50,9 +50,11 @@ int main(int argc, char** argv) {
       else if (a == "--threads") {
         opts.threads = std::stoi(v);
         if (opts.threads < 1 || opts.threads > 1024) return usage();
-      } else if (a == "--replay-window-ms")
-        opts.replay_window = std::chrono::milliseconds{std::stoll(v)};
-      else if (a == "--set" && v.find('=') != std::string::npos)
+      } else if (a == "--replay-window-ms") {
+        auto ms = std::stoll(v);
+        if (ms < 1'000 || ms > 3'600'000) return usage();
+        opts.replay_window = std::chrono::milliseconds{ms};
+      } else if (a == "--set" && v.find('=') != std::string::npos)
         opts.settings[v.substr(0, v.find('='))] = v.substr(v.find('=') + 1);
       else
         return usage();

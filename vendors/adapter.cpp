@@ -94,4 +94,24 @@ const char* to_string(seamless_status s) {
   return "unknown";
 }
 
+int64_t integer_setting(const std::string& vendor_id,
+                        const std::map<std::string, std::string>& settings,
+                        const std::string& key, int64_t fallback, int64_t lo,
+                        int64_t hi) {
+  auto i = settings.find(key);
+  if (i == settings.end()) return fallback;
+  size_t used = 0;
+  int64_t v = 0;
+  try {
+    v = std::stoll(i->second, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != i->second.size() || v < lo || v > hi)
+    throw std::invalid_argument("vendors." + vendor_id + "." + key +
+                                ": must be an integer between " + std::to_string(lo) +
+                                " and " + std::to_string(hi));
+  return v;
+}
+
 } // namespace agg::vendors

@@ -192,6 +192,13 @@ struct adapter_env {
 
 using adapter_factory = std::function<std::unique_ptr<adapter>(const adapter_env&)>;
 
+// An integer setting of the vendor's section: `fallback` when absent; throws
+// std::invalid_argument naming "vendors.<id>.<key>" when it is not a whole decimal
+// integer within [lo, hi].
+int64_t integer_setting(const std::string& vendor_id,
+                        const std::map<std::string, std::string>& settings,
+                        const std::string& key, int64_t fallback, int64_t lo, int64_t hi);
+
 // Makes `kind` available to the config ("kind" in a [vendors.<id>] section).
 // Returns true, so that a static initializer can call it.
 bool register_adapter(const std::string& kind, adapter_factory factory);

@@ -20,6 +20,11 @@ std::string setting(const adapter_env& env, const char* key,
   return i == env.settings.end() ? fallback : i->second;
 }
 
+int64_t stake_max(const adapter_env& env) {
+  return integer_setting(env.vendor_id, env.settings, "stake_max", 100'000'000, 1,
+                         1'000'000'000'000'000);
+}
+
 std::vector<game_info> parse_games(const std::string& vendor, const std::string& list,
                                    int64_t stake_max) {
   std::vector<game_info> out;
@@ -53,9 +58,9 @@ caleta_adapter::caleta_adapter(const adapter_env& env)
     : vendor_(env.vendor_id), api_url_(setting(env, "api_url")),
       operator_id_(setting(env, "operator_id")),
       sub_partner_id_(setting(env, "sub_partner_id", setting(env, "operator_id"))),
-      games_(parse_games(env.vendor_id, setting(env, "games"),
-                         std::stoll(setting(env, "stake_max", "100000000")))),
-      api_timeout_ms_(std::stoll(setting(env, "api_timeout_ms", "5000"))),
+      games_(parse_games(env.vendor_id, setting(env, "games"), stake_max(env))),
+      api_timeout_ms_(integer_setting(env.vendor_id, env.settings, "api_timeout_ms", 5000,
+                                      1, 600'000)),
       default_country_(setting(env, "default_country", "MT")),
       lobby_url_(setting(env, "lobby_url")) {
   if (auto key = setting(env, "private_key_file"); !key.empty())
@@ -64,7 +69,7 @@ caleta_adapter::caleta_adapter(const adapter_env& env)
     // The catalog from Caleta itself; a studio that cannot be reached starts with no
     // games rather than failing its connection over and over.
     try {
-      games_ = fetch_games(std::stoll(setting(env, "stake_max", "100000000")));
+      games_ = fetch_games(stake_max(env));
     } catch (const std::exception& e) {
       std::cerr << "vendor " << vendor_ << ": no catalog: " << e.what() << std::endl;
     }

@@ -1,5 +1,7 @@
 #include "vendors/caleta/caleta_codec.hpp"
 
+#include "vendors/adapter.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <sstream>
@@ -95,7 +97,9 @@ caleta_codec::caleta_codec(const std::string& vendor_id, const settings_map& set
     if (colon == std::string::npos || colon == 0)
       throw std::invalid_argument("vendors." + vendor_id +
                                   ".currency_exponents: entries are CUR:digits");
-    exponents_[item.substr(0, colon)] = std::stoi(item.substr(colon + 1));
+    exponents_[item.substr(0, colon)] = static_cast<int>(
+        integer_setting(vendor_id, {{"currency_exponents", item.substr(colon + 1)}},
+                        "currency_exponents", 2, 0, 18));
   }
 }
 

@@ -33,20 +33,7 @@ std::string random_id() {
 
 int64_t number(const adapter_env& env, const char* key, int64_t fallback, int64_t lo,
                int64_t hi) {
-  auto i = env.settings.find(key);
-  if (i == env.settings.end()) return fallback;
-  size_t used = 0;
-  int64_t v = 0;
-  try {
-    v = std::stoll(i->second, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != i->second.size() || v < lo || v > hi)
-    throw std::invalid_argument("vendors." + env.vendor_id + "." + key +
-                                ": must be an integer between " + std::to_string(lo) +
-                                " and " + std::to_string(hi));
-  return v;
+  return integer_setting(env.vendor_id, env.settings, key, fallback, lo, hi);
 }
 
 seed_state seed_state_of(const json& j) {
