@@ -27,7 +27,7 @@ struct server_options {
   int64_t checkpoint_interval_ms = 1000;     // WAL checkpoints off the commit path
   int64_t wal_checkpoint_pages_max = 65'536; // the writer checkpoints itself past this
   // Group commit
-  int64_t commit_window_us = 500;  // how long the writer gathers a batch
+  int64_t commit_window_us = 100;  // how long the writer gathers a batch
   int64_t commit_batch_max = 1024; // writes per transaction at most
   // Wallets
   int64_t reader_count = 2; // read connections serving wallet loads and lookups
