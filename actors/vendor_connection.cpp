@@ -5,10 +5,10 @@
 #include "actors/token_authority.hpp"
 #include "actors/vendor_errc.hpp"
 #include "actors/wallet_errc.hpp"
+#include "vendors/builtin/fair_random.hpp"
 
 #include <caf/actor_pool.hpp>
 #include <nlohmann/json.hpp>
-#include <openssl/evp.h>
 
 #include <iostream>
 #include <optional>
@@ -311,17 +311,7 @@ public:
   // first answer lost) is answered the same token. Tokens are worth nothing without
   // the studio's signature on the calls that present them.
   static std::string checked_token(const std::string& token) {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    auto input = "check:" + token;
-    EVP_Digest(input.data(), input.size(), md, &len, EVP_sha256(), nullptr);
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned i = 0; i < 16; ++i) {
-      out.push_back(digits[md[i] >> 4]);
-      out.push_back(digits[md[i] & 0xf]);
-    }
-    return out;
+    return vendors::builtin::sha256_hex("check:" + token).substr(0, 32);
   }
 
   void retry(const std::string& round_id) {
@@ -707,14 +697,7 @@ private:
   }
 
   void pay_stale(const round_record& r, const outcome_reply& o) {
-    wallet_request w;
-    w.player_id = r.player_id;
-    w.op = static_cast<uint8_t>(wallet_op::credit);
-    w.source = st_.opts.id;
-    w.tx_id = r.round_id + ":win";
-    w.ref_tx_id = bet_tx(r.round_id);
-    w.round_id = r.round_id;
-    w.currency = r.currency;
+    auto w = stale_request(r, wallet_op::credit, ":win");
     w.amount = o.win;
     w.close_round = true;
     w.round_detail = json{{"game", r.game_id},
@@ -722,37 +705,38 @@ private:
                           {"win", o.win},
                           {"outcome", outcome_json(o.detail_json)}}
                          .dump(-1, ' ', false, json::error_handler_t::replace);
-    self_
-        ->request(st_.deps.wallets(), st_.deps.request_timeout, wallet_atom_v,
-                  std::move(w))
-        .then([self = self_,
-               id = r.round_id](wallet_receipt&) { self->state.settling.erase(id); },
-              [self = self_, id = r.round_id](caf::error& err) {
-                self->state.settling.erase(id);
-                std::cerr << "vendor " << self->state.opts.id << ": could not pay round "
-                          << id << ": " << self->system().render(err) << std::endl;
-              });
+    settle_stale_with(std::move(w), "pay");
   }
 
   void rollback_stale(const round_record& r) {
+    settle_stale_with(stale_request(r, wallet_op::rollback, ":rollback"), "settle");
+  }
+
+  // The win or rollback of a stale round: its bet is "<round_id>:bet".
+  wallet_request stale_request(const round_record& r, wallet_op op,
+                               const char* suffix) const {
     wallet_request w;
     w.player_id = r.player_id;
-    w.op = static_cast<uint8_t>(wallet_op::rollback);
+    w.op = static_cast<uint8_t>(op);
     w.source = st_.opts.id;
-    w.tx_id = r.round_id + ":rollback";
+    w.tx_id = r.round_id + suffix;
     w.ref_tx_id = bet_tx(r.round_id);
     w.round_id = r.round_id;
     w.currency = r.currency;
+    return w;
+  }
+
+  void settle_stale_with(wallet_request w, const char* what) {
+    auto id = w.round_id;
     self_
         ->request(st_.deps.wallets(), st_.deps.request_timeout, wallet_atom_v,
                   std::move(w))
-        .then([self = self_,
-               id = r.round_id](wallet_receipt&) { self->state.settling.erase(id); },
-              [self = self_, id = r.round_id](caf::error& err) {
+        .then([self = self_, id](wallet_receipt&) { self->state.settling.erase(id); },
+              [self = self_, id, what](caf::error& err) {
                 self->state.settling.erase(id);
-                std::cerr << "vendor " << self->state.opts.id
-                          << ": could not settle round " << id << ": "
-                          << self->system().render(err) << std::endl;
+                std::cerr << "vendor " << self->state.opts.id << ": could not " << what
+                          << " round " << id << ": " << self->system().render(err)
+                          << std::endl;
               });
   }
 

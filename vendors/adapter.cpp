@@ -94,6 +94,12 @@ const char* to_string(seamless_status s) {
   return "unknown";
 }
 
+std::string text_setting(const std::map<std::string, std::string>& settings,
+                         const std::string& key, const std::string& fallback) {
+  auto i = settings.find(key);
+  return i == settings.end() ? fallback : i->second;
+}
+
 int64_t integer_setting(const std::string& vendor_id,
                         const std::map<std::string, std::string>& settings,
                         const std::string& key, int64_t fallback, int64_t lo,

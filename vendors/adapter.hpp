@@ -192,6 +192,10 @@ struct adapter_env {
 
 using adapter_factory = std::function<std::unique_ptr<adapter>(const adapter_env&)>;
 
+// A setting of the vendor's section as text; `fallback` when absent.
+std::string text_setting(const std::map<std::string, std::string>& settings,
+                         const std::string& key, const std::string& fallback = "");
+
 // An integer setting of the vendor's section: `fallback` when absent; throws
 // std::invalid_argument naming "vendors.<id>.<key>" when it is not a whole decimal
 // integer within [lo, hi].

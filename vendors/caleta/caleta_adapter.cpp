@@ -16,8 +16,7 @@ using json = nlohmann::json;
 
 std::string setting(const adapter_env& env, const char* key,
                     const std::string& fallback = "") {
-  auto i = env.settings.find(key);
-  return i == env.settings.end() ? fallback : i->second;
+  return text_setting(env.settings, key, fallback);
 }
 
 int64_t stake_max(const adapter_env& env) {

@@ -78,10 +78,7 @@ std::optional<seamless_op> op_of(const std::string& op) {
 } // namespace
 
 caleta_codec::caleta_codec(const std::string& vendor_id, const settings_map& settings) {
-  auto get = [&](const char* key) {
-    auto i = settings.find(key);
-    return i == settings.end() ? std::string{} : i->second;
-  };
+  auto get = [&](const char* key) { return text_setting(settings, key); };
   verify_ = get("verify_signatures") != "false";
   if (verify_) {
     auto path = get("public_key_file");

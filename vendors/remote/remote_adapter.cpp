@@ -1,9 +1,9 @@
 #include "vendors/remote/remote_adapter.hpp"
 
+#include "vendors/builtin/fair_random.hpp"
 #include "vendors/remote/rgs_protocol.hpp"
 
 #include <httplib.h>
-#include <openssl/rand.h>
 
 #include <iostream>
 
@@ -15,20 +15,11 @@ using json = nlohmann::json;
 
 std::string setting(const adapter_env& env, const char* key,
                     const std::string& fallback = "") {
-  auto i = env.settings.find(key);
-  return i == env.settings.end() ? fallback : i->second;
+  return text_setting(env.settings, key, fallback);
 }
 
 std::string random_id() {
-  unsigned char b[12];
-  if (RAND_bytes(b, sizeof(b)) != 1) throw std::runtime_error("no random bytes");
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  for (auto c : b) {
-    out.push_back(digits[c >> 4]);
-    out.push_back(digits[c & 0xf]);
-  }
-  return out;
+  return builtin::to_hex(builtin::random_bytes(12));
 }
 
 int64_t number(const adapter_env& env, const char* key, int64_t fallback, int64_t lo,

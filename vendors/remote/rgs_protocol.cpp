@@ -1,5 +1,7 @@
 #include "vendors/remote/rgs_protocol.hpp"
 
+#include "vendors/builtin/fair_random.hpp"
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -36,14 +38,7 @@ std::string hmac_hex(const std::string& secret, const std::string& message) {
            reinterpret_cast<const unsigned char*>(message.data()), message.size(), out,
            &len) == nullptr)
     throw std::runtime_error("HMAC-SHA256 failed");
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(len * 2);
-  for (unsigned i = 0; i < len; ++i) {
-    hex.push_back(digits[out[i] >> 4]);
-    hex.push_back(digits[out[i] & 0xf]);
-  }
-  return hex;
+  return builtin::to_hex(std::string(reinterpret_cast<const char*>(out), len));
 }
 
 std::string request_signature(const std::string& secret, int64_t timestamp_ms,
