@@ -21,7 +21,14 @@ enum class id_kind : char { tx = 't', mark = 'm', round = 'r' };
 // The key of an id everywhere in memory: kind, source, a separator that validated ids
 // never contain, then the id.
 std::string id_key(id_kind kind, std::string_view source, std::string_view id);
+// The same key written into `out` (whose storage is reused: no allocation once it
+// has grown to the longest key).
+void id_key_into(std::string& out, id_kind kind, std::string_view source,
+                 std::string_view id);
 
+// Blocked: the bits of one key all lie in one 64-byte block, so a lookup or an insert
+// touches one cache line (a plain Bloom filter touches one per hash); it costs a little
+// in false positives (about 1.2% instead of 1% at 10 bits per id).
 class id_filter {
 public:
   // Rounds bytes down to a power of two, at least 64.
@@ -33,10 +40,9 @@ public:
   size_t bytes() const { return (mask_ + 1) / 8; }
 
 private:
-  static constexpr int hashes = 7; // about 1% false positives at 10 bits per id
-
   size_t mask_; // bit count - 1
-  std::unique_ptr<std::atomic<uint64_t>[]> words_;
+  std::unique_ptr<std::atomic<uint64_t>[]> storage_;
+  std::atomic<uint64_t>* words_; // storage_, from its first 64-byte boundary
 };
 
 } // namespace agg

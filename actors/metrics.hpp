@@ -22,6 +22,8 @@ public:
   void observe(int64_t us);
   // Appends the series `name` (a histogram in seconds) to `out`.
   void render(const std::string& name, const std::string& help, std::string& out) const;
+  int64_t sum_us() const { return sum_us_.load(std::memory_order_relaxed); }
+  int64_t count() const { return count_.load(std::memory_order_relaxed); }
 
 private:
   std::array<std::atomic<int64_t>, bounds_us.size() + 1> buckets_{};

@@ -101,17 +101,20 @@ wallet_errc wallet_core::validate(const wallet_request& req) {
 
 const std::optional<wallet_core::tx_fact>*
 wallet_core::known_tx(const std::string& source, const std::string& id) const {
-  return txs_.find(id_key(id_kind::tx, source, id));
+  id_key_into(key_buf_, id_kind::tx, source, id);
+  return txs_.find(key_buf_);
 }
 
 const std::optional<wallet_core::mark_fact>*
 wallet_core::known_mark(const std::string& source, const std::string& id) const {
-  return marks_.find(id_key(id_kind::mark, source, id));
+  id_key_into(key_buf_, id_kind::mark, source, id);
+  return marks_.find(key_buf_);
 }
 
 const std::optional<wallet_core::round_fact>*
 wallet_core::known_round(const std::string& source, const std::string& id) const {
-  return rounds_.find(id_key(id_kind::round, source, id));
+  id_key_into(key_buf_, id_kind::round, source, id);
+  return rounds_.find(key_buf_);
 }
 
 void wallet_core::missing(const wallet_request& req, lookup_request& out) const {

@@ -123,6 +123,7 @@ private:
   uint8_t account_status_;
   size_t cache_max_;
   id_filter* ids_;
+  mutable std::string key_buf_; // the key of the latest lookup (no allocation per lookup)
   int64_t last_seq_;
   hash256 last_hash_;
   std::map<std::string, int64_t> balances_;

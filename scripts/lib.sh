@@ -9,7 +9,7 @@ AGG_JOBS="${AGG_JOBS:-2}"
 AGG_PACKAGES=(
   g++ cmake make pkg-config
   libcaf-dev libboost-dev libboost-system-dev libcpp-httplib-dev
-  libsqlite3-dev libssl-dev libsodium-dev nlohmann-json3-dev catch2
+  libsqlite3-dev libssl-dev libsodium-dev nlohmann-json3-dev catch2 libjemalloc-dev
 )
 
 agg_missing_packages() {

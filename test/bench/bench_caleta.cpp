@@ -51,6 +51,9 @@ struct run_result {
   latency pair_lat;
   latency call_lat;
   std::map<std::string, int64_t> statuses;
+  int64_t commits = 0;       // ledger transactions during the load
+  int64_t commit_writes = 0; // entries they wrote
+  int64_t commit_us = 0;     // time spent in them, BEGIN to COMMIT returned
 };
 
 struct session {
@@ -296,6 +299,10 @@ run_result run(bool verify, int64_t players, int64_t clients, int64_t pairs,
     // load generator takes as little of the machine's two cores as it can.
     net::io_context io;
     std::vector<std::shared_ptr<caller>> callers;
+    const auto& m = *n.stats();
+    auto commits_before = m.commits.load();
+    auto writes_before = m.commit_writes.load();
+    auto commit_us_before = m.commit_latency.sum_us();
     auto start = clock_type::now();
     for (int64_t c = 0; c < clients; ++c) {
       callers.push_back(std::make_shared<caller>(io, port, work[static_cast<size_t>(c)],
@@ -304,6 +311,9 @@ run_result run(bool verify, int64_t players, int64_t clients, int64_t pairs,
     }
     io.run();
     out.seconds = std::chrono::duration<double>(clock_type::now() - start).count();
+    out.commits = m.commits.load() - commits_before;
+    out.commit_writes = m.commit_writes.load() - writes_before;
+    out.commit_us = m.commit_latency.sum_us() - commit_us_before;
     for (auto& r : per_client) {
       out.pairs += r.pairs;
       out.errors += r.errors;
@@ -363,7 +373,11 @@ int main(int argc, char** argv) {
                       {"call_p99_us", r.call_lat.percentile(99)},
                       {"call_max_us", r.call_lat.max()},
                       {"errors", r.errors},
-                      {"statuses", statuses}}
+                      {"statuses", statuses},
+                      {"commits", r.commits},
+                      {"writes_per_commit",
+                       r.commits > 0 ? r.commit_writes / r.commits : 0},
+                      {"commit_mean_us", r.commits > 0 ? r.commit_us / r.commits : 0}}
                      .dump()
               << std::endl;
   }
