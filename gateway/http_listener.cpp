@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <sys/socket.h>
+
 namespace agg::gateway {
 
 http_listener::http_listener(std::string what, size_t threads, size_t body_bytes_max)
@@ -11,6 +13,13 @@ http_listener::http_listener(std::string what, size_t threads, size_t body_bytes
   // Small replies on kept-alive connections: without this, Nagle's algorithm and
   // delayed ACKs hold each one back some 40 ms.
   srv_.set_tcp_nodelay(true);
+  // httplib's default also sets SO_REUSEPORT, which would let a second server bind
+  // the same port without an error; keep the socket to widen its backlog after bind.
+  srv_.set_socket_options([this](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    listen_fd_ = sock;
+  });
   // A kept-alive connection holds a pool thread while it lives; it is handed back
   // after this many requests so that other connections get their turn.
   srv_.set_keep_alive_max_count(100);
@@ -39,6 +48,10 @@ uint16_t http_listener::start(const std::string& address, uint16_t port) {
   if (bound <= 0)
     throw std::runtime_error("cannot bind " + what_ + " to " + address + ":" +
                              std::to_string(port));
+  // httplib listens with a backlog of 5: clients that connect at once (a studio
+  // reopening its kept-alive connections) would see their SYNs dropped and retry only
+  // after a second or three. Listening again only resizes the queue.
+  if (listen_fd_ != INVALID_SOCKET) ::listen(listen_fd_, SOMAXCONN);
   thread_ = std::thread{[this] { srv_.listen_after_bind(); }};
   // httplib's stop() does nothing before the server runs (and the server would then
   // run forever): return only once it does.

@@ -30,6 +30,7 @@ public:
 private:
   std::string what_;
   httplib::Server srv_;
+  socket_t listen_fd_ = INVALID_SOCKET; // the socket the server binds
   std::thread thread_;
 };
 

@@ -76,7 +76,11 @@ public:
       : ws_(std::move(socket)), shared_(std::move(shared)),
         bucket_(shared_->opts.rate_per_s, shared_->opts.burst) {
     beast::error_code ec;
-    auto ep = beast::get_lowest_layer(ws_).socket().remote_endpoint(ec);
+    auto& sock = beast::get_lowest_layer(ws_).socket();
+    // Replies and pushes are small frames written back to back: without this, Nagle
+    // holds the second until the client's delayed ACK of the first (tens of ms).
+    sock.set_option(tcp::no_delay(true), ec);
+    auto ep = sock.remote_endpoint(ec);
     address_ = ec ? "unknown" : ep.address().to_string();
   }
 

@@ -2,9 +2,9 @@
 // loopback HTTP with keep-alive, through the whole path (signature check, decode,
 // vendor connection, wallet actor, group commit to SQLite with synchronous=FULL).
 //
-//   bench_caleta [--players 2000] [--clients 32] [--pairs 40000]
-//                [--verify on|off|both] [--data-dir DIR] [--http-threads 48]
-//                [--commit-window-us 500]
+//   bench_caleta [--players 2000] [--clients 56] [--pairs 40000]
+//                [--verify on|off|both] [--data-dir DIR] [--http-threads clients+16]
+//                [--commit-window-us 100]
 //
 // Each client connection plays its share of bet/win pairs (a bet, then its win closing
 // the round) as fast as its replies come. Every body is signed with Caleta's test key, as
@@ -333,9 +333,10 @@ run_result run(bool verify, int64_t players, int64_t clients, int64_t pairs,
 int main(int argc, char** argv) {
   bench::args a{argc, argv};
   auto players = a.num("players", 2000);
-  auto clients = a.num("clients", 32);
+  auto clients = a.num("clients", 56);
   auto pairs = a.num("pairs", 40'000);
-  auto http_threads = a.num("http-threads", 48);
+  // A kept-alive connection holds a server thread: more threads than connections.
+  auto http_threads = a.num("http-threads", clients + 16);
   auto window_us = a.num("commit-window-us", server_options{}.commit_window_us);
   auto verify = a.str("verify", "both");
   auto data_dir = a.str("data-dir", "");

@@ -69,6 +69,9 @@ public:
           beast::get_lowest_layer(self->ws_).async_connect(
               results, [self](beast::error_code ec, const tcp::endpoint&) {
                 if (ec) return self->setup_failed();
+                beast::error_code ignored;
+                beast::get_lowest_layer(self->ws_).socket().set_option(
+                    tcp::no_delay(true), ignored);
                 self->ws_.async_handshake(self->host_, "/v1",
                                           [self](beast::error_code ec) {
                                             if (ec) return self->setup_failed();

@@ -2,6 +2,7 @@
 // idempotent deposits and withdrawals, balance, ledger paging, the audit trail and
 // the health, readiness and metrics endpoints.
 
+#include "gateway/http_listener.hpp"
 #include "support/server_fixture.hpp"
 
 #include <catch2/catch.hpp>
@@ -232,4 +233,14 @@ TEST_CASE("an operator unlock does not lift a self-exclusion", "[http][accounts]
   CHECK(body_of(unlock)["error"]["code"] == "account_self_excluded");
   auto player = body_of(f.http().Get(path(reg["player_id"].get<int64_t>())));
   CHECK(player["status"] == "self_excluded");
+}
+
+TEST_CASE("a listener refuses a port another listener holds", "[http]") {
+  gateway::http_listener first{"the first listener", 2, 1024};
+  auto port = first.start("127.0.0.1", 0);
+  gateway::http_listener second{"the second listener", 1, 1024};
+  // httplib's default socket options (SO_REUSEPORT) would let it bind and share the
+  // port silently.
+  CHECK_THROWS_AS(second.start("127.0.0.1", port), std::runtime_error);
+  first.stop();
 }
