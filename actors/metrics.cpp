@@ -103,6 +103,9 @@ std::string metrics::prometheus() const {
          get(commit_writes));
   scalar(out, "agg_commit_failures_total", "counter", "Ledger transactions that failed.",
          get(failed_commits));
+  round_latency.render("agg_round_duration_seconds",
+                       "Rounds played in full, from the play request to the paid result.",
+                       out);
   scalar(out, "agg_actor_restarts_total", "counter", "Supervised actors restarted.",
          get(actor_restarts));
   scalar(out, "agg_session_failures_total", "counter",

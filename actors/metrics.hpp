@@ -59,6 +59,7 @@ struct metrics {
   }
   std::array<std::array<std::atomic<int64_t>, 16>, 6> wallet_ops{};
   histogram commit_latency; // one transaction, from BEGIN to COMMIT returned
+  histogram round_latency;  // a played round, from its request to its paid result
   std::atomic<int64_t> commit_writes{0};
   std::atomic<int64_t> commits{0};
   std::atomic<int64_t> failed_commits{0};

@@ -126,6 +126,7 @@ struct round_state {
   outcome_reply outcome;
   int attempts = 0;
   bool paying = false; // the outcome is known: settle by paying, else by rolling back
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 
 struct connection_state {
@@ -628,6 +629,10 @@ private:
                    rc.created_us,
                    rs.req.origin};
     if (auto presence = st_.deps.presence()) caf::anon_send(presence, push_atom_v, r);
+    if (auto& m = st_.deps.stats)
+      m->round_latency.observe(std::chrono::duration_cast<std::chrono::microseconds>(
+                                   std::chrono::steady_clock::now() - rs.started)
+                                   .count());
     if (rs.promise.pending()) rs.promise.deliver(std::move(r));
     st_.inflight.erase(round_id);
   }

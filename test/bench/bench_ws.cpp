@@ -310,16 +310,20 @@ int main(int argc, char** argv) {
   }
   if (spin) {
     // Warm up: one spin per connection, unmeasured, so that each player's first round
-    // (which creates their provably fair seeds) is not what the figures show.
-    for (auto* c : ready)
-      c->request(spin);
-    auto warm_end = clock_type::now() + std::chrono::seconds{60};
+    // (which creates their provably fair seeds) is not what the figures show. At most
+    // `warm_inflight` at once: a burst of thousands would be refused vendor_busy, and
+    // those players' first rounds would land in the measurement.
+    constexpr int64_t warm_inflight = 128;
+    size_t warm_next = 0;
+    auto warm_end = clock_type::now() + std::chrono::seconds{120};
     while (clock_type::now() < warm_end) {
-      ioc.run_for(std::chrono::milliseconds{50});
       int64_t waiting = 0;
       for (auto* c : ready)
         waiting += static_cast<int64_t>(c->outstanding());
-      if (waiting == 0) break;
+      if (waiting == 0 && warm_next >= ready.size()) break;
+      for (; waiting < warm_inflight && warm_next < ready.size(); ++waiting)
+        ready[warm_next++]->request(spin);
+      ioc.run_for(std::chrono::milliseconds{5});
     }
     t.lat.samples_us.clear();
     t.errors = 0;

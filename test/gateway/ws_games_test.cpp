@@ -78,6 +78,11 @@ TEST_CASE("a spin replies with the round and pushes it to the other connections"
   CHECK(rounds["rounds"][0]["state"] == "settled");
   CHECK(rounds["rounds"][1]["game"] == "slot-5x3");
   CHECK(rounds["rounds"][1]["outcome"]["grid"].size() == 5);
+
+  // Both rounds are in the round duration histogram.
+  auto metrics = f.http().Get("/metrics");
+  REQUIRE(metrics);
+  CHECK(metrics->body.find("agg_round_duration_seconds_count 2\n") != std::string::npos);
 }
 
 TEST_CASE("game errors are answered without moving money", "[ws][games]") {
