@@ -3,7 +3,7 @@
 // group-committing writer).
 //
 //   bench_wallet --players 10000 --ops 200000 --clients 256 --mode group|per_op
-//                [--data-dir DIR] [--commit-window-us 500] [--batch-max 1024] [--seed 1]
+//                [--data-dir DIR] [--commit-window-us 100] [--batch-max 1024] [--seed 1]
 //
 // Each client keeps one request in flight. The mix per client: a bet, then mostly its
 // win (some rollbacks instead), and now and then an exact replay of an earlier
@@ -171,7 +171,7 @@ int main(int argc, char** argv) {
   auto clients = a.num("clients", 256);
   auto mode = a.str("mode", "group");
   auto data_dir = a.str("data-dir", "");
-  auto window_us = a.num("commit-window-us", 500);
+  auto window_us = a.num("commit-window-us", server_options{}.commit_window_us);
   auto batch_max = a.num("batch-max", 1024);
   auto seed = a.num("seed", 1);
   auto scheduler_threads = a.num("scheduler-threads", 2);
