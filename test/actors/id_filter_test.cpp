@@ -6,7 +6,7 @@
 
 using namespace agg;
 
-TEST_CASE("id_filter: every added id is contained; new ids mostly are not") {
+TEST_CASE("id_filter: every added id is contained, and new ids mostly are not") {
   constexpr int n = 100'000;
   id_filter f{1 << 17}; // 10.5 bits per id
   for (int i = 0; i < n; ++i)

@@ -64,7 +64,8 @@ TEST_CASE("a session past its lifetime refuses bets and balance, accepts wins an
   CHECK_FALSE(check_session(call(seamless_op::win, 100), live, "caleta", 1, limits));
 }
 
-TEST_CASE("calls become the wallet's bet, win and rollback; free bets charge nothing") {
+TEST_CASE(
+    "calls become the wallet's bet, win and rollback, and free bets charge nothing") {
   auto s = session(1'000);
   auto bet = wallet_request_of(call(seamless_op::bet, 250), s, "caleta");
   CHECK(bet.op == static_cast<uint8_t>(wallet_op::debit));

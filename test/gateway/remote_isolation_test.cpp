@@ -133,7 +133,8 @@ json open_rounds(server_fixture& f) {
 
 } // namespace
 
-TEST_CASE("killing the remote studio harms only its games; restarted, it plays again") {
+TEST_CASE(
+    "killing the remote studio harms only its games, and restarted it plays again") {
   temp_dir studio_dir;
   auto secret_file = studio_dir.file("rgs.secret");
   std::ofstream{secret_file} << "isolation-test-shared-secret-42\n";

@@ -95,7 +95,8 @@ TEST_CASE("the studio refuses unsigned, stale and replayed requests") {
   CHECK(s.post("games", "{\"x\":1}", ts, sig)->status == 401);
 }
 
-TEST_CASE("an outcome asked twice is the same; a status query voids an unplayed round") {
+TEST_CASE(
+    "an outcome asked twice is the same, and a status query voids an unplayed round") {
   studio_process s;
   auto a = adapter_for(s);
   REQUIRE(a->games().size() == 2);
