@@ -110,13 +110,15 @@ public:
       // already queued, without waiting.
       auto deadline = std::chrono::steady_clock::now() + opts_.commit_window;
       quiet = false;
-      self_
-          ->do_receive(
-              take, on_exit, caf::after(opts_.commit_window) >> [&] { quiet = true; })
-          .until([&] {
-            return !running_ || quiet || writes_ >= opts_.batch_max ||
-                   std::chrono::steady_clock::now() >= deadline;
-          });
+      // do_receive takes a message before it checks: a batch already full goes as is.
+      if (running_ && writes_ < opts_.batch_max)
+        self_
+            ->do_receive(
+                take, on_exit, caf::after(opts_.commit_window) >> [&] { quiet = true; })
+            .until([&] {
+              return !running_ || quiet || writes_ >= opts_.batch_max ||
+                     std::chrono::steady_clock::now() >= deadline;
+            });
       commit();
     }
   }

@@ -205,6 +205,31 @@ TEST_CASE("concurrent writes share one commit", "[wallet]") {
   CHECK(f.verify().ok);
 }
 
+TEST_CASE("a commit never holds more than commit_batch_max writes", "[wallet]") {
+  std::atomic<size_t> commits{0};
+  std::atomic<size_t> largest{0};
+  node_hooks hooks;
+  hooks.before_commit = [&](size_t writes) {
+    ++commits;
+    for (auto seen = largest.load(); writes > seen;)
+      largest.compare_exchange_weak(seen, writes);
+    return false;
+  };
+  node_fixture f{[](server_options& o) {
+                   o.commit_window_us = 1'000'000;
+                   o.commit_batch_max = 1;
+                 },
+                 hooks};
+  std::vector<wallet_request> reqs;
+  for (int p = 1; p <= 20; ++p)
+    reqs.push_back(deposit(p, id("d", p), 100));
+  for (auto& r : f.call_all(reqs))
+    CHECK(r.ok());
+  CHECK(largest.load() == 1);
+  CHECK(commits.load() == 20);
+  CHECK(f.verify().ok);
+}
+
 TEST_CASE("shutdown lets accepted requests finish and refuses the rest", "[wallet]") {
   node_fixture f;
   auto w = f.the_node().wallets();
