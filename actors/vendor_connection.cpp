@@ -277,25 +277,21 @@ public:
     auto promise = self_->make_response_promise<vendors::seamless_result>();
     auto token = c.token;
     auto started = now_us();
-    with_session(
-        token,
-        [c = std::move(c), promise, started](connection_logic logic,
-                                             const vendor_session& s) mutable {
-          logic.apply_call(std::move(c), s, promise, started);
-        },
-        [promise]() mutable {
-          vendors::seamless_result unknown;
-          unknown.status = static_cast<uint8_t>(vendors::seamless_status::unknown);
-          promise.deliver(unknown);
-        });
+    with_session(token, promise,
+                 [c = std::move(c), promise, started](connection_logic logic,
+                                                      const vendor_session& s) mutable {
+                   logic.apply_call(std::move(c), s, promise, started);
+                 });
     return promise;
   }
 
   // Calls found(logic, session) with the session of `token` (a session with
-  // player_id 0 when there is none), from the cache or the store; failed() when the
-  // store does not answer.
-  template <class Found, class Failed>
-  void with_session(const std::string& token, Found found, Failed failed) {
+  // player_id 0 when there is none), from the cache or the store; answers `promise`
+  // "unknown" when the store does not answer.
+  template <class Found>
+  void with_session(const std::string& token,
+                    caf::typed_response_promise<vendors::seamless_result> promise,
+                    Found found) {
     if (auto i = st_.sessions.find(token); i != st_.sessions.end())
       return found(*this, i->second);
     auto store = st_.deps.sessions ? st_.deps.sessions() : caf::actor{};
@@ -305,7 +301,11 @@ public:
               if (s.player_id != 0) remember(self->state, s);
               found(connection_logic{self}, s);
             },
-            [failed](caf::error&) mutable { failed(); });
+            [promise](caf::error&) mutable {
+              vendors::seamless_result unknown;
+              unknown.status = static_cast<uint8_t>(vendors::seamless_status::unknown);
+              promise.deliver(unknown);
+            });
   }
 
   // The token a check of `token` hands out: derived, so that a retried check (its
@@ -436,27 +436,20 @@ private:
   // token it handed out is the session's live one.
   void check_again(const vendor_session& old, seamless_promise promise) {
     auto fresh = checked_token(old.token);
-    with_session(
-        fresh,
-        [promise, fresh](connection_logic logic, const vendor_session& s) mutable {
-          vendors::seamless_result r;
-          if (s.player_id != 0 && !s.superseded && logic.now() < s.expires_us) {
-            r.currency = s.currency;
-            r.token = fresh;
-            r.user = std::to_string(s.player_id);
-          } else {
-            r.status = static_cast<uint8_t>(vendors::seamless_status::invalid_token);
-          }
-          promise.deliver(r);
-        },
-        [promise]() mutable {
-          vendors::seamless_result unknown;
-          unknown.status = static_cast<uint8_t>(vendors::seamless_status::unknown);
-          promise.deliver(unknown);
-        });
+    with_session(fresh, promise,
+                 [promise, fresh](connection_logic, const vendor_session& s) mutable {
+                   vendors::seamless_result r;
+                   if (s.player_id != 0 && !s.superseded && now_us() < s.expires_us) {
+                     r.currency = s.currency;
+                     r.token = fresh;
+                     r.user = std::to_string(s.player_id);
+                   } else {
+                     r.status =
+                         static_cast<uint8_t>(vendors::seamless_status::invalid_token);
+                   }
+                   promise.deliver(r);
+                 });
   }
-
-  int64_t now() const { return now_us(); }
 
   const vendors::game_info* find_game(const std::string& id) const {
     for (const auto& g : st_.games)
