@@ -183,51 +183,50 @@ TEST_CASE("two players racing for one tx id: one wins and the other is a duplica
   CHECK(f.verify().ok);
 }
 
+namespace {
+
+// Counts the writer's commits and the largest one, in a node whose writer waits up to a
+// second to gather at most `batch_max` writes; deposits 100 to players 1..n at once.
+struct commit_count {
+  std::atomic<size_t> commits{0};
+  std::atomic<size_t> largest{0};
+
+  void deposit_to_each(int players, int64_t batch_max) {
+    node_hooks hooks;
+    hooks.before_commit = [this](size_t writes) {
+      ++commits;
+      for (auto seen = largest.load(); writes > seen;)
+        largest.compare_exchange_weak(seen, writes);
+      return false;
+    };
+    node_fixture f{[batch_max](server_options& o) {
+                     o.commit_window_us = 1'000'000;
+                     o.commit_batch_max = batch_max;
+                   },
+                   hooks};
+    std::vector<wallet_request> reqs;
+    for (int p = 1; p <= players; ++p)
+      reqs.push_back(deposit(p, id("d", p), 100));
+    for (auto& r : f.call_all(reqs))
+      CHECK(r.ok());
+    CHECK(f.verify().ok);
+  }
+};
+
+} // namespace
+
 TEST_CASE("concurrent writes share one commit", "[wallet]") {
-  std::atomic<int> commits{0};
-  node_hooks hooks;
-  hooks.before_commit = [&](size_t) {
-    ++commits;
-    return false;
-  };
-  node_fixture f{[](server_options& o) {
-                   o.commit_window_us = 1'000'000;
-                   o.commit_batch_max = 50;
-                 },
-                 hooks};
-  std::vector<wallet_request> reqs;
-  for (int p = 1; p <= 50; ++p)
-    reqs.push_back(deposit(p, id("d", p), 100));
-  for (auto& r : f.call_all(reqs))
-    CHECK(r.ok());
-  INFO("commits: " << commits.load());
-  CHECK(commits.load() < 50);
-  CHECK(f.verify().ok);
+  commit_count c;
+  c.deposit_to_each(50, 50);
+  INFO("commits: " << c.commits.load());
+  CHECK(c.commits.load() < 50);
 }
 
 TEST_CASE("a commit never holds more than commit_batch_max writes", "[wallet]") {
-  std::atomic<size_t> commits{0};
-  std::atomic<size_t> largest{0};
-  node_hooks hooks;
-  hooks.before_commit = [&](size_t writes) {
-    ++commits;
-    for (auto seen = largest.load(); writes > seen;)
-      largest.compare_exchange_weak(seen, writes);
-    return false;
-  };
-  node_fixture f{[](server_options& o) {
-                   o.commit_window_us = 1'000'000;
-                   o.commit_batch_max = 1;
-                 },
-                 hooks};
-  std::vector<wallet_request> reqs;
-  for (int p = 1; p <= 20; ++p)
-    reqs.push_back(deposit(p, id("d", p), 100));
-  for (auto& r : f.call_all(reqs))
-    CHECK(r.ok());
-  CHECK(largest.load() == 1);
-  CHECK(commits.load() == 20);
-  CHECK(f.verify().ok);
+  commit_count c;
+  c.deposit_to_each(20, 1);
+  CHECK(c.largest.load() == 1);
+  CHECK(c.commits.load() == 20);
 }
 
 TEST_CASE("shutdown lets accepted requests finish and refuses the rest", "[wallet]") {
