@@ -1,5 +1,7 @@
 #include "persistence/sqlite.hpp"
 
+#include "persistence/wal_vfs.hpp"
+
 #include <sqlite3.h>
 
 #include <utility>
@@ -116,7 +118,7 @@ connection connection::open(const std::string& path, open_mode mode, const tunin
   int flags = SQLITE_OPEN_NOMUTEX;
   flags |= mode == open_mode::read_only ? SQLITE_OPEN_READONLY
                                         : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-  int rc = sqlite3_open_v2(path.c_str(), &c.db_, flags, nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &c.db_, flags, wal_vfs_name());
   if (rc != SQLITE_OK) {
     std::string msg = "open " + path;
     if (c.db_ != nullptr) {
