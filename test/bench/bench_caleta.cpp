@@ -15,6 +15,7 @@
 
 #include "actors/node.hpp"
 #include "bench_args.hpp"
+#include "cpu_time.hpp"
 #include "gateway/vendor_api.hpp"
 #include "latency.hpp"
 #include "support/caleta_support.hpp"
@@ -54,6 +55,7 @@ struct run_result {
   int64_t commits = 0;       // ledger transactions during the load
   int64_t commit_writes = 0; // entries they wrote
   int64_t commit_us = 0;     // time spent in them, BEGIN to COMMIT returned
+  int64_t cpu_us = 0;        // CPU time of the whole process (server and load)
 };
 
 struct session {
@@ -303,6 +305,7 @@ run_result run(bool verify, int64_t players, int64_t clients, int64_t pairs,
     auto commits_before = m.commits.load();
     auto writes_before = m.commit_writes.load();
     auto commit_us_before = m.commit_latency.sum_us();
+    auto cpu_before = agg::bench::process_cpu_us();
     auto start = clock_type::now();
     for (int64_t c = 0; c < clients; ++c) {
       callers.push_back(std::make_shared<caller>(io, port, work[static_cast<size_t>(c)],
@@ -311,6 +314,7 @@ run_result run(bool verify, int64_t players, int64_t clients, int64_t pairs,
     }
     io.run();
     out.seconds = std::chrono::duration<double>(clock_type::now() - start).count();
+    out.cpu_us = agg::bench::process_cpu_us() - cpu_before;
     out.commits = m.commits.load() - commits_before;
     out.commit_writes = m.commit_writes.load() - writes_before;
     out.commit_us = m.commit_latency.sum_us() - commit_us_before;
@@ -378,7 +382,8 @@ int main(int argc, char** argv) {
                       {"commits", r.commits},
                       {"writes_per_commit",
                        r.commits > 0 ? r.commit_writes / r.commits : 0},
-                      {"commit_mean_us", r.commits > 0 ? r.commit_us / r.commits : 0}}
+                      {"commit_mean_us", r.commits > 0 ? r.commit_us / r.commits : 0},
+                      {"cpu_us_per_pair", r.pairs > 0 ? r.cpu_us / r.pairs : 0}}
                      .dump()
               << std::endl;
   }
@@ -389,7 +394,9 @@ int main(int argc, char** argv) {
               << " s = " << static_cast<int64_t>(static_cast<double>(r.pairs) / r.seconds)
               << " pairs/s; pair latency p50 " << r.pair_lat.percentile(50) << " us, p99 "
               << r.pair_lat.percentile(99) << " us; call p99 "
-              << r.call_lat.percentile(99) << " us; " << r.errors
+              << r.call_lat.percentile(99) << " us; "
+              << (r.pairs > 0 ? r.cpu_us / r.pairs : 0)
+              << " us of CPU per pair (server and load generator); " << r.errors
               << " failed pairs (target: 5,000 pairs/s, p99 <= "
               << "20 ms)" << std::endl;
   return 0;
