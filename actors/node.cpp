@@ -77,8 +77,8 @@ std::vector<child_spec> storage_children(const server_options& opts,
   out.push_back(std::move(registry));
   auto interval = std::chrono::milliseconds{opts.checkpoint_interval_ms};
   out.push_back(
-      {"checkpointer", [r, interval](caf::actor_system& sys, const child_handles&) {
-         return spawn_checkpointer(sys, r, interval);
+      {"checkpointer", [r, interval](caf::actor_system& sys, const child_handles& h) {
+         return spawn_checkpointer(sys, r, interval, h.at("ledger_writer"));
        }});
   return out;
 }

@@ -96,6 +96,9 @@ public:
       batch_.push_back(
           {caf::actor_cast<caf::actor>(self_->current_sender()), std::move(req)});
     };
+    // The checkpointer asks for the end of a checkpoint it has nearly done: run between
+    // two commits, after the batch at hand.
+    auto on_checkpoint = [this](checkpoint_atom) { checkpoint_due_ = true; };
     auto on_exit = [this](caf::exit_msg& msg) {
       running_ = false;
       if (msg.reason != caf::exit_reason::user_shutdown &&
@@ -104,7 +107,8 @@ public:
     };
     bool quiet = false;
     while (running_) {
-      self_->receive(take, on_exit); // the batch's first write: wait as long as it takes
+      // The batch's first write: wait as long as it takes.
+      self_->receive(take, on_checkpoint, on_exit);
       // Gather what arrives within the window (each wait at most one window, so a batch
       // closes within about two); with a zero window this still takes whatever is
       // already queued, without waiting.
@@ -114,16 +118,29 @@ public:
       if (running_ && writes_ < opts_.batch_max)
         self_
             ->do_receive(
-                take, on_exit, caf::after(opts_.commit_window) >> [&] { quiet = true; })
+                take, on_checkpoint, on_exit,
+                caf::after(opts_.commit_window) >> [&] { quiet = true; })
             .until([&] {
               return !running_ || quiet || writes_ >= opts_.batch_max ||
                      std::chrono::steady_clock::now() >= deadline;
             });
       commit();
+      if (checkpoint_due_) finish_checkpoint();
     }
   }
 
 private:
+  // Copies the frames the checkpointer left (those of the last commits): the next
+  // commit then starts the log over instead of making it longer.
+  void finish_checkpoint() {
+    checkpoint_due_ = false;
+    try {
+      conn_.checkpoint_passive();
+    } catch (const std::exception& e) {
+      std::cerr << "ledger_writer: " << e.what() << std::endl;
+    }
+  }
+
   void commit() {
     if (batch_.empty()) return;
     std::vector<const std::vector<ledger_write>*> writes;
@@ -182,6 +199,7 @@ private:
   std::vector<pending_append> batch_;
   size_t writes_ = 0;
   bool running_ = true;
+  bool checkpoint_due_ = false;
 };
 
 void ledger_writer_impl(caf::blocking_actor* self, writer_options opts) {
@@ -193,16 +211,34 @@ struct checkpointer_state {
   static inline const char* name = "checkpointer";
 };
 
+// A pass that finds fewer new frames than this ends the checkpoint's passes.
+constexpr int64_t settled_frames = 1024;
+constexpr int passes_max = 4;
+
 caf::behavior checkpointer_impl(caf::stateful_actor<checkpointer_state>* self,
-                                reader_options opts, std::chrono::milliseconds interval) {
+                                reader_options opts, std::chrono::milliseconds interval,
+                                caf::actor writer) {
   self->state.conn =
       db::connection::open(opts.db_path, db::open_mode::read_write_create, opts.tuning);
   self->delayed_send(self, interval, tick_atom_v);
   return {
-      [self, interval](tick_atom) {
-        // PASSIVE never waits for the writer or readers; it copies what it can.
+      [self, interval, writer](tick_atom) {
+        // The log starts over only once every frame in it is copied, and the writer
+        // appends while we copy. So: passes until one finds few new frames (each copies
+        // what the writer appended during the one before), then the writer copies the
+        // rest between two commits, which costs it little, and its next commit starts
+        // the log over. Left to itself, the writer would copy the whole log in one
+        // stall once it outgrew wal_checkpoint_pages_max.
         try {
-          self->state.conn.exec("PRAGMA wal_checkpoint(PASSIVE)");
+          db::wal_state w;
+          int64_t seen = 0;
+          for (int pass = 0; pass < passes_max; ++pass) {
+            w = self->state.conn.checkpoint_passive();
+            bool settled = w.log_frames - seen < settled_frames;
+            seen = w.log_frames;
+            if (settled) break;
+          }
+          if (w.log_frames > 0 && writer) self->send(writer, checkpoint_atom_v);
         } catch (const std::exception& e) {
           std::cerr << "checkpointer: " << e.what() << std::endl;
         }
@@ -214,8 +250,8 @@ caf::behavior checkpointer_impl(caf::stateful_actor<checkpointer_state>* self,
 } // namespace
 
 caf::actor spawn_checkpointer(caf::actor_system& sys, const reader_options& opts,
-                              std::chrono::milliseconds interval) {
-  return sys.spawn<caf::detached>(checkpointer_impl, opts, interval);
+                              std::chrono::milliseconds interval, caf::actor writer) {
+  return sys.spawn<caf::detached>(checkpointer_impl, opts, interval, std::move(writer));
 }
 
 reader_actor spawn_ledger_reader(caf::actor_system& sys, const reader_options& opts) {

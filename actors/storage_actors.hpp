@@ -51,8 +51,10 @@ struct writer_options {
 caf::actor spawn_ledger_writer(caf::actor_system& sys, const writer_options& opts);
 
 // Checkpoints the WAL into the database file every `interval` from its own
-// connection, so that the writer's commits never pay for it.
+// connection, so that the writer's commits pay little for it: the writer (if given)
+// is then asked to copy the frames of its last commits, so that the log starts over.
+// The writer accepts (checkpoint_atom) for this.
 caf::actor spawn_checkpointer(caf::actor_system& sys, const reader_options& opts,
-                              std::chrono::milliseconds interval);
+                              std::chrono::milliseconds interval, caf::actor writer);
 
 } // namespace agg

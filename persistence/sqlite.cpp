@@ -181,6 +181,16 @@ int64_t connection::changes() const {
   return sqlite3_changes64(db_);
 }
 
+wal_state connection::checkpoint_passive() {
+  int log = 0;
+  int copied = 0;
+  int rc =
+      sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
+  if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+    throw error(rc, std::string{"checkpoint: "} + sqlite3_errmsg(db_));
+  return {log, copied};
+}
+
 // -- transaction -------------------------------------------------------------
 
 transaction::transaction(connection& conn) : conn_(conn) {

@@ -59,6 +59,13 @@ private:
 
 enum class open_mode { read_write_create, read_only };
 
+// The write-ahead log after a checkpoint: its frames, and how many of them are copied
+// into the database file.
+struct wal_state {
+  int64_t log_frames = 0;
+  int64_t copied_frames = 0;
+};
+
 // Per-connection settings, each with its unit last.
 struct tuning {
   int busy_timeout_ms = 5000;
@@ -86,6 +93,9 @@ public:
   void pragma(const char* name, int64_t value);
   statement prepare(std::string_view sql);
   int64_t changes() const;
+  // A PASSIVE checkpoint: copies what it can without waiting for the writer or the
+  // readers. Once every frame is copied, the next write starts the log over.
+  wal_state checkpoint_passive();
   sqlite3* handle() const { return db_; }
   const std::string& path() const { return path_; }
 
