@@ -47,6 +47,7 @@ std::vector<child_spec> storage_children(const server_options& opts,
   w.batch_max = static_cast<size_t>(opts.commit_batch_max);
   w.before_commit = hooks.before_commit;
   w.stats = stats;
+  w.wal_frames = std::make_shared<std::atomic<int64_t>>(0);
   out.push_back({"ledger_writer", [w](caf::actor_system& sys, const child_handles&) {
                    return spawn_ledger_writer(sys, w);
                  }});
@@ -75,11 +76,16 @@ std::vector<child_spec> storage_children(const server_options& opts,
       }};
   registry.registered_name = wallet_registry_name();
   out.push_back(std::move(registry));
-  auto interval = std::chrono::milliseconds{opts.checkpoint_interval_ms};
-  out.push_back(
-      {"checkpointer", [r, interval](caf::actor_system& sys, const child_handles& h) {
-         return spawn_checkpointer(sys, r, interval, h.at("ledger_writer"));
-       }});
+  checkpointer_options c;
+  c.db = r;
+  c.interval = std::chrono::milliseconds{opts.checkpoint_interval_ms};
+  c.after_frames = opts.checkpoint_after_pages;
+  c.wal_frames = w.wal_frames;
+  out.push_back({"checkpointer", [c](caf::actor_system& sys, const child_handles& h) {
+                   auto mine = c;
+                   mine.writer = h.at("ledger_writer");
+                   return spawn_checkpointer(sys, std::move(mine));
+                 }});
   return out;
 }
 

@@ -4,6 +4,8 @@
 #include "persistence/ledger_store.hpp"
 #include "persistence/sqlite.hpp"
 
+#include <sqlite3.h>
+
 #include <iostream>
 #include <memory>
 
@@ -88,7 +90,11 @@ public:
       : self_(self), opts_(std::move(opts)),
         conn_(db::connection::open(opts_.db_path, db::open_mode::read_write_create,
                                    opts_.tuning)),
-        appender_(conn_) {}
+        appender_(conn_) {
+    // Replaces SQLite's automatic checkpoint (same threshold) so that the size of
+    // the log after each commit also reaches the checkpointer.
+    sqlite3_wal_hook(conn_.handle(), &group_committer::after_commit, this);
+  }
 
   void run() {
     auto take = [this](append_atom, append_request& req) {
@@ -130,6 +136,15 @@ public:
   }
 
 private:
+  static int after_commit(void* self, sqlite3* db, const char* name, int frames) {
+    auto& me = *static_cast<group_committer*>(self);
+    if (me.opts_.wal_frames)
+      me.opts_.wal_frames->store(frames, std::memory_order_relaxed);
+    if (frames >= me.opts_.tuning.wal_autocheckpoint_pages)
+      sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    return SQLITE_OK;
+  }
+
   // Copies the frames the checkpointer left (those of the last commits): the next
   // commit then starts the log over instead of making it longer.
   void finish_checkpoint() {
@@ -208,6 +223,7 @@ void ledger_writer_impl(caf::blocking_actor* self, writer_options opts) {
 
 struct checkpointer_state {
   db::connection conn;
+  std::chrono::steady_clock::time_point last;
   static inline const char* name = "checkpointer";
 };
 
@@ -215,14 +231,25 @@ struct checkpointer_state {
 constexpr int64_t settled_frames = 1024;
 constexpr int passes_max = 4;
 
+// How often the checkpointer looks at the writer's log size at most.
+constexpr std::chrono::milliseconds look_interval{20};
+
 caf::behavior checkpointer_impl(caf::stateful_actor<checkpointer_state>* self,
-                                reader_options opts, std::chrono::milliseconds interval,
-                                caf::actor writer) {
-  self->state.conn =
-      db::connection::open(opts.db_path, db::open_mode::read_write_create, opts.tuning);
-  self->delayed_send(self, interval, tick_atom_v);
+                                checkpointer_options opts) {
+  self->state.conn = db::connection::open(
+      opts.db.db_path, db::open_mode::read_write_create, opts.db.tuning);
+  self->state.last = std::chrono::steady_clock::now();
+  auto look = std::min(opts.interval, look_interval);
+  self->delayed_send(self, look, tick_atom_v);
   return {
-      [self, interval, writer](tick_atom) {
+      [self, opts, look](tick_atom) {
+        self->delayed_send(self, look, tick_atom_v);
+        auto now = std::chrono::steady_clock::now();
+        bool due = now - self->state.last >= opts.interval ||
+                   (opts.wal_frames && opts.wal_frames->load(std::memory_order_relaxed) >=
+                                           opts.after_frames);
+        if (!due) return;
+        self->state.last = now;
         // The log starts over only once every frame in it is copied, and the writer
         // appends while we copy. So: passes until one finds few new frames (each copies
         // what the writer appended during the one before), then the writer copies the
@@ -238,20 +265,18 @@ caf::behavior checkpointer_impl(caf::stateful_actor<checkpointer_state>* self,
             seen = w.log_frames;
             if (settled) break;
           }
-          if (w.log_frames > 0 && writer) self->send(writer, checkpoint_atom_v);
+          if (w.log_frames > 0 && opts.writer) self->send(opts.writer, checkpoint_atom_v);
         } catch (const std::exception& e) {
           std::cerr << "checkpointer: " << e.what() << std::endl;
         }
-        self->delayed_send(self, interval, tick_atom_v);
       },
   };
 }
 
 } // namespace
 
-caf::actor spawn_checkpointer(caf::actor_system& sys, const reader_options& opts,
-                              std::chrono::milliseconds interval, caf::actor writer) {
-  return sys.spawn<caf::detached>(checkpointer_impl, opts, interval, std::move(writer));
+caf::actor spawn_checkpointer(caf::actor_system& sys, checkpointer_options opts) {
+  return sys.spawn<caf::detached>(checkpointer_impl, std::move(opts));
 }
 
 reader_actor spawn_ledger_reader(caf::actor_system& sys, const reader_options& opts) {

@@ -12,6 +12,7 @@
 #include "actors/metrics.hpp"
 #include "persistence/sqlite.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <string>
@@ -44,17 +45,28 @@ struct writer_options {
   // storage error would (nothing is written, every request in it fails).
   std::function<bool(size_t writes)> before_commit;
   std::shared_ptr<metrics> stats; // may be null
+  // Frames in the WAL after the writer's last commit, for the checkpointer (may be
+  // null).
+  std::shared_ptr<std::atomic<int64_t>> wal_frames;
 };
 
 // The writer is a blocking actor with a dynamically typed handle; it accepts
 // (append_atom, append_request) and replies with (committed_atom, commit_result).
 caf::actor spawn_ledger_writer(caf::actor_system& sys, const writer_options& opts);
 
-// Checkpoints the WAL into the database file every `interval` from its own
-// connection, so that the writer's commits pay little for it: the writer (if given)
-// is then asked to copy the frames of its last commits, so that the log starts over.
-// The writer accepts (checkpoint_atom) for this.
-caf::actor spawn_checkpointer(caf::actor_system& sys, const reader_options& opts,
-                              std::chrono::milliseconds interval, caf::actor writer);
+struct checkpointer_options {
+  reader_options db;
+  // A checkpoint starts once this long has passed since the last one, or sooner once
+  // the writer reports at least `after_frames` frames in the WAL.
+  std::chrono::milliseconds interval{1000};
+  int64_t after_frames = 16'384;
+  std::shared_ptr<std::atomic<int64_t>> wal_frames; // written by the writer
+  caf::actor writer; // asked to copy the frames of its last commits, then
+};
+
+// Checkpoints the WAL into the database file from its own connection, so that the
+// writer's commits pay little for it: the writer (which accepts (checkpoint_atom) for
+// this) then copies the frames of its last commits, so that the log starts over.
+caf::actor spawn_checkpointer(caf::actor_system& sys, checkpointer_options opts);
 
 } // namespace agg

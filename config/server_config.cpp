@@ -56,6 +56,7 @@ std::optional<std::string> server_options::validate() const {
       in_range("db_cache_kib", db_cache_kib, 64, 64 * 1024 * 1024),
       in_range("db_mmap_bytes", db_mmap_bytes, 0, int64_t{1} << 40),
       in_range("checkpoint_interval_ms", checkpoint_interval_ms, 10, hour_ms),
+      in_range("checkpoint_after_pages", checkpoint_after_pages, 100, 10'000'000),
       in_range("wal_checkpoint_pages_max", wal_checkpoint_pages_max, 100, 10'000'000),
       in_range("commit_window_us", commit_window_us, 0, 1'000'000),
       in_range("commit_batch_max", commit_batch_max, 1, 1'000'000),
@@ -94,6 +95,10 @@ std::optional<std::string> server_options::validate() const {
   };
   for (const auto& c : checks)
     if (c) return c;
+  if (checkpoint_after_pages >= wal_checkpoint_pages_max)
+    return "aggregator.checkpoint_after_pages: must be below wal_checkpoint_pages_max (" +
+           std::to_string(wal_checkpoint_pages_max) + "), got " +
+           std::to_string(checkpoint_after_pages);
   if (db_file.empty() || db_file.find('/') != std::string::npos)
     return "aggregator.db_file: must be a plain file name, got '" + db_file + "'";
   for (const auto& v : vendors)
@@ -127,6 +132,8 @@ server_config::server_config() {
       .add(opts.db_cache_kib, "db_cache_kib", "SQLite page cache per connection")
       .add(opts.db_mmap_bytes, "db_mmap_bytes", "file size read through mmap")
       .add(opts.checkpoint_interval_ms, "checkpoint_interval_ms", "WAL checkpoint period")
+      .add(opts.checkpoint_after_pages, "checkpoint_after_pages",
+           "WAL pages that start a checkpoint before its period is up")
       .add(opts.wal_checkpoint_pages_max, "wal_checkpoint_pages_max",
            "WAL pages after which the writer checkpoints itself")
       .add(opts.commit_window_us, "commit_window_us", "group commit gathering window")

@@ -321,14 +321,10 @@ uint32_t wal_restarts(const std::string& db_path) {
          h[15];
 }
 
-} // namespace
-
-TEST_CASE("under steady writes the log still starts over after checkpoints",
-          "[wallet][checkpoint]") {
-  node_fixture f{[](server_options& o) { o.checkpoint_interval_ms = 10; }};
+// Sends deposits in batches (each sent at once, so the writer always has work) until
+// the log has started over three times or 400 batches went; checks the money after.
+void write_until_log_restarts(node_fixture& f) {
   auto path = f.options().db_path();
-  // Every batch of deposits is sent at once so the writer always has work; the
-  // checkpointer copies while it writes, and the writer finishes each checkpoint.
   int64_t sent = 0;
   auto first = wal_restarts(path);
   for (int round = 0; round < 400 && wal_restarts(path) < first + 3; ++round) {
@@ -345,4 +341,23 @@ TEST_CASE("under steady writes the log still starts over after checkpoints",
     total += f.balance_of(p);
   CHECK(total == 10 * sent);
   CHECK(f.verify().ok);
+}
+
+} // namespace
+
+// The checkpointer copies while the writer writes; the writer then copies the few
+// frames left between two commits, and its next commit starts the log over.
+TEST_CASE("under steady writes the log starts over after each timed checkpoint",
+          "[wallet][checkpoint]") {
+  node_fixture f{[](server_options& o) { o.checkpoint_interval_ms = 10; }};
+  write_until_log_restarts(f);
+}
+
+TEST_CASE("a log that reaches checkpoint_after_pages is checkpointed before its time",
+          "[wallet][checkpoint]") {
+  node_fixture f{[](server_options& o) {
+    o.checkpoint_interval_ms = 3'600'000;
+    o.checkpoint_after_pages = 200;
+  }};
+  write_until_log_restarts(f);
 }

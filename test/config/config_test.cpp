@@ -29,6 +29,10 @@ TEST_CASE("out-of-range values name their key", "[config]") {
   o.commit_batch_max = 0;
   REQUIRE(o.validate());
   CHECK_THAT(*o.validate(), Catch::StartsWith("aggregator.commit_batch_max:"));
+  o.commit_batch_max = 1;
+  o.checkpoint_after_pages = o.wal_checkpoint_pages_max;
+  REQUIRE(o.validate());
+  CHECK_THAT(*o.validate(), Catch::StartsWith("aggregator.checkpoint_after_pages:"));
 }
 
 TEST_CASE("an unwritable data directory is refused", "[config]") {
