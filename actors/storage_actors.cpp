@@ -150,7 +150,11 @@ private:
   void finish_checkpoint() {
     checkpoint_due_ = false;
     try {
-      conn_.checkpoint_passive();
+      auto w = conn_.checkpoint_passive();
+      // All copied: the log starts over with the next commit, which reports its size;
+      // until then the checkpointer has nothing to do.
+      if (opts_.wal_frames && w.copied_frames == w.log_frames)
+        opts_.wal_frames->store(0, std::memory_order_relaxed);
     } catch (const std::exception& e) {
       std::cerr << "ledger_writer: " << e.what() << std::endl;
     }

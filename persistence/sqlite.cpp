@@ -133,6 +133,9 @@ connection connection::open(const std::string& path, open_mode mode, const tunin
   if (mode == open_mode::read_write_create) {
     c.exec("PRAGMA journal_mode=WAL");
     c.exec("PRAGMA synchronous=FULL");
+    // Nothing reaches the log before its commit: the WAL VFS relies on it (see
+    // wal_vfs.hpp). A transaction larger than the cache grows the cache instead.
+    c.exec("PRAGMA cache_spill=OFF");
     sqlite3_wal_autocheckpoint(c.db_, static_cast<int>(t.wal_autocheckpoint_pages));
   }
   c.pragma("cache_size", -t.cache_kib);

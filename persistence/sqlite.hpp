@@ -78,8 +78,9 @@ struct tuning {
 
 class connection {
 public:
-  // Opens the database; read-write connections run in WAL mode with
-  // synchronous=FULL.
+  // Opens the database through the WAL VFS; read-write connections run in WAL mode
+  // with synchronous=FULL and never spill a transaction's pages to the log before it
+  // commits (cache_spill=OFF).
   static connection open(const std::string& path, open_mode mode, const tuning& t = {});
 
   connection() = default;

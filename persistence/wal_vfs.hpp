@@ -13,6 +13,12 @@
 // still in memory, with synchronous=FULL or NORMAL; with FULL the commit is on disk
 // when COMMIT returns, as before. Every other file (the database, its shared-memory
 // index, temporary files) goes straight to the default VFS.
+//
+// Precondition: the connection runs with cache_spill=OFF (db::connection::open sets
+// it), so every frame SQLite writes belongs to a commit that is being written. With
+// spilling on, a transaction could write frames early and then roll back; those
+// frames would stay gathered after SQLite gave up its write lock, and reach the file
+// later, over what another connection had committed there since.
 
 namespace agg::db {
 
