@@ -115,7 +115,7 @@ TEST_CASE("a transaction larger than the page cache stays whole, and one rolled 
     // Rolled back: had any of it reached the log, it would sit where b writes next.
   }
   insert_rows(b, 10'000, 1500, 2000); // more frames than a's transaction had
-  insert_rows(a, 20'000, 10, 100); // a writes after b: anything a held goes out now
+  insert_rows(a, 20'000, 10, 100);    // a writes after b: anything a held goes out now
   auto copy = dir.file("copy.db");
   std::filesystem::copy_file(path, copy);
   std::filesystem::copy_file(path + "-wal", copy + "-wal");
