@@ -114,56 +114,20 @@ int x_write(sqlite3_file* f, const void* data, int n, sqlite3_int64 off) {
   return flush(w);
 }
 
-// Every other method writes what is gathered first, then does what the base VFS does.
-int x_truncate(sqlite3_file* f, sqlite3_int64 size) {
+// The other methods that touch the file write what is gathered first, then do what
+// the base VFS does; Method is the sqlite3_io_methods member to call.
+template <auto Method, class... Args>
+int flushed(sqlite3_file* f, Args... args) {
   auto* w = as_wal(f);
   if (int rc = flush(w); rc != SQLITE_OK) return rc;
-  return w->real->pMethods->xTruncate(w->real, size);
+  return (w->real->pMethods->*Method)(w->real, args...);
 }
 
-int x_sync(sqlite3_file* f, int flags) {
+// Methods that do not touch the file's bytes: the base VFS's, as they are.
+template <auto Method, class... Args>
+int forwarded(sqlite3_file* f, Args... args) {
   auto* w = as_wal(f);
-  if (int rc = flush(w); rc != SQLITE_OK) return rc;
-  return w->real->pMethods->xSync(w->real, flags);
-}
-
-int x_file_size(sqlite3_file* f, sqlite3_int64* size) {
-  auto* w = as_wal(f);
-  if (int rc = flush(w); rc != SQLITE_OK) return rc;
-  return w->real->pMethods->xFileSize(w->real, size);
-}
-
-int x_lock(sqlite3_file* f, int level) {
-  auto* w = as_wal(f);
-  if (int rc = flush(w); rc != SQLITE_OK) return rc;
-  return w->real->pMethods->xLock(w->real, level);
-}
-
-int x_unlock(sqlite3_file* f, int level) {
-  auto* w = as_wal(f);
-  if (int rc = flush(w); rc != SQLITE_OK) return rc;
-  return w->real->pMethods->xUnlock(w->real, level);
-}
-
-int x_check_reserved_lock(sqlite3_file* f, int* out) {
-  auto* w = as_wal(f);
-  return w->real->pMethods->xCheckReservedLock(w->real, out);
-}
-
-int x_file_control(sqlite3_file* f, int op, void* arg) {
-  auto* w = as_wal(f);
-  if (int rc = flush(w); rc != SQLITE_OK) return rc;
-  return w->real->pMethods->xFileControl(w->real, op, arg);
-}
-
-int x_sector_size(sqlite3_file* f) {
-  auto* w = as_wal(f);
-  return w->real->pMethods->xSectorSize(w->real);
-}
-
-int x_device_characteristics(sqlite3_file* f) {
-  auto* w = as_wal(f);
-  return w->real->pMethods->xDeviceCharacteristics(w->real);
+  return (w->real->pMethods->*Method)(w->real, args...);
 }
 
 const sqlite3_io_methods wal_methods = {
@@ -171,15 +135,15 @@ const sqlite3_io_methods wal_methods = {
     x_close,
     x_read,
     x_write,
-    x_truncate,
-    x_sync,
-    x_file_size,
-    x_lock,
-    x_unlock,
-    x_check_reserved_lock,
-    x_file_control,
-    x_sector_size,
-    x_device_characteristics,
+    flushed<&sqlite3_io_methods::xTruncate, sqlite3_int64>,
+    flushed<&sqlite3_io_methods::xSync, int>,
+    flushed<&sqlite3_io_methods::xFileSize, sqlite3_int64*>,
+    flushed<&sqlite3_io_methods::xLock, int>,
+    flushed<&sqlite3_io_methods::xUnlock, int>,
+    forwarded<&sqlite3_io_methods::xCheckReservedLock, int*>,
+    flushed<&sqlite3_io_methods::xFileControl, int, void*>,
+    forwarded<&sqlite3_io_methods::xSectorSize>,
+    forwarded<&sqlite3_io_methods::xDeviceCharacteristics>,
     nullptr,
     nullptr,
     nullptr,
