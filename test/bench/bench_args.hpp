@@ -26,7 +26,7 @@ public:
       else if (i + 1 < argc && std::string{argv[i + 1]}.rfind("--", 0) != 0)
         values_[a] = argv[++i];
       else
-        values_[a] = "1";
+        values_.insert_or_assign(a, std::string(1, '1'));
     }
   }
 
