@@ -1,20 +1,41 @@
 #include "gateway/vendor_api.hpp"
 
-#include "gateway/ask.hpp"
-#include "gateway/http_listener.hpp"
 #include "vendors/seamless.hpp"
 
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <caf/all.hpp>
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <iostream>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <set>
+#include <shared_mutex>
+#include <thread>
+#include <unordered_map>
 
 namespace agg::gateway {
 
 namespace {
 
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
 using json = nlohmann::json;
+
+constexpr const char* server_name = "aggregator/0.1";
+// Reading one request (an idle kept-alive connection included) and writing one answer.
+constexpr std::chrono::seconds read_timeout{10};
+constexpr std::chrono::seconds write_timeout{10};
 
 const char* op_name(uint8_t op) {
   switch (static_cast<vendors::seamless_op>(op)) {
@@ -32,19 +53,293 @@ const char* op_name(uint8_t op) {
   return "unknown";
 }
 
+std::string error_body(const std::string& code, const std::string& message) {
+  return json{{"error", {{"code", code}, {"message", message}}}}.dump(
+      -1, ' ', false, json::error_handler_t::replace);
+}
+
+bool vendor_char(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+         c == '_' || c == '.' || c == '-';
+}
+
+bool op_char(char c) {
+  return (c >= 'a' && c <= 'z') || c == '_';
+}
+
+// Splits /vendors/<id>/wallet/<op> (a query string ignored); false for any other path.
+bool parse_target(std::string_view target, std::string& vendor, std::string& op) {
+  target = target.substr(0, target.find('?'));
+  constexpr std::string_view prefix = "/vendors/";
+  constexpr std::string_view middle = "/wallet/";
+  if (target.substr(0, prefix.size()) != prefix) return false;
+  target.remove_prefix(prefix.size());
+  auto slash = target.find('/');
+  if (slash == 0 || slash == std::string_view::npos) return false;
+  auto id = target.substr(0, slash);
+  target.remove_prefix(slash);
+  if (target.substr(0, middle.size()) != middle) return false;
+  target.remove_prefix(middle.size());
+  if (target.empty()) return false;
+  for (char c : id)
+    if (!vendor_char(c)) return false;
+  for (char c : target)
+    if (!op_char(c)) return false;
+  vendor.assign(id);
+  op.assign(target);
+  return true;
+}
+
+vendors::seamless_result unknown_result() {
+  vendors::seamless_result r;
+  r.status = static_cast<uint8_t>(vendors::seamless_status::unknown);
+  return r;
+}
+
+class studio_connection;
+
+// What every connection of one listener shares.
+struct shared_state {
+  vendor_api_options opts;
+  node& n;
+  caf::actor_system& sys;
+  std::map<std::string, std::unique_ptr<vendors::wallet_codec>> codecs; // by vendor id
+  std::mutex mtx;
+  std::unordered_map<studio_connection*, std::weak_ptr<studio_connection>> live;
+  // Actors reach connections only through this gate; it closes before the io threads
+  // stop, so nothing is posted to an io_context that is going away.
+  std::shared_mutex gate;
+  bool gate_open = true;
+
+  shared_state(vendor_api_options o, node& nd, caf::actor_system& s)
+      : opts(std::move(o)), n(nd), sys(s) {}
+};
+
+// Carries one connection's calls to the studios' actors and their results back: the
+// io threads never wait for an actor.
+caf::behavior call_relay(caf::event_based_actor* self,
+                         std::weak_ptr<studio_connection> conn, node* n,
+                         std::chrono::milliseconds wait);
+
+// One studio connection: reads a request, answers it, reads the next (kept alive
+// while the client wants). Calls into the server run while no read is pending, so a
+// connection has at most one call in flight.
+class studio_connection : public std::enable_shared_from_this<studio_connection> {
+public:
+  studio_connection(tcp::socket&& socket, std::shared_ptr<shared_state> shared)
+      : stream_(std::move(socket)), shared_(std::move(shared)) {
+    beast::error_code ec;
+    stream_.socket().set_option(tcp::no_delay(true), ec);
+  }
+
+  ~studio_connection() {
+    if (relay_) caf::anon_send_exit(relay_, caf::exit_reason::user_shutdown);
+    std::lock_guard<std::mutex> guard{shared_->mtx};
+    shared_->live.erase(this);
+  }
+
+  void run() {
+    {
+      std::lock_guard<std::mutex> guard{shared_->mtx};
+      shared_->live.emplace(this, weak_from_this());
+    }
+    net::dispatch(
+        stream_.get_executor(),
+        beast::bind_front_handler(&studio_connection::read, shared_from_this()));
+  }
+
+  // From the relay, on an actor's thread.
+  void complete(vendors::seamless_result result) {
+    std::shared_lock<std::shared_mutex> guard{shared_->gate};
+    if (!shared_->gate_open) return;
+    net::post(stream_.get_executor(),
+              [self = shared_from_this(), r = std::move(result)]() mutable {
+                self->answer_call(std::move(r));
+              });
+  }
+
+  // After the io threads stopped: drops the socket and a call still in flight.
+  void abandon() {
+    beast::error_code ignored;
+    stream_.socket().close(ignored);
+    in_flight_.reset();
+  }
+
+private:
+  void read() {
+    parser_.emplace();
+    parser_->body_limit(shared_->opts.body_bytes_max);
+    stream_.expires_after(read_timeout);
+    http::async_read(
+        stream_, buffer_, *parser_,
+        beast::bind_front_handler(&studio_connection::on_read, shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    if (ec == http::error::end_of_stream) return close();
+    unsigned version = parser_->get().version();
+    if (version == 0) version = 11;
+    if (ec == http::error::body_limit)
+      return answer(http::status::payload_too_large, version, false,
+                    error_body("payload_too_large",
+                               "the request body is larger than http_body_bytes_max"));
+    if (ec && ec.category() == http::make_error_code(http::error::bad_target).category())
+      return answer(http::status::bad_request, version, false,
+                    error_body("bad_request", "malformed HTTP request"));
+    if (ec) return; // reset, timed out: nothing to tell
+    req_ = parser_->release();
+    serve();
+  }
+
+  void serve() {
+    std::string vendor, op;
+    bool keep = req_.keep_alive();
+    auto target = req_.target();
+    if (!parse_target({target.data(), target.size()}, vendor, op))
+      return answer(http::status::not_found, req_.version(), keep,
+                    error_body("not_found", "no such path on the vendor listener"));
+    if (req_.method() != http::verb::post)
+      return answer(http::status::method_not_allowed, req_.version(), keep,
+                    error_body("method_not_allowed", "wallet calls are POST requests"));
+    auto& stats = *shared_->n.stats();
+    auto c = shared_->codecs.find(vendor);
+    if (c == shared_->codecs.end()) {
+      stats.errors.inc("unknown_vendor");
+      return answer(
+          http::status::not_found, req_.version(), keep,
+          error_body("unknown_vendor",
+                     "no studio '" + vendor + "' calls the wallet on this server"));
+    }
+    codec_ = c->second.get();
+    vendor_ = std::move(vendor);
+    op_ = std::move(op);
+    try {
+      auto sig = req_[codec_->signature_header()];
+      auto decoded =
+          codec_->decode(op_, req_.body(), std::string(sig.data(), sig.size()));
+      if (!decoded.call) {
+        // The op comes from the path, before any authentication: not a label as is.
+        static const std::set<std::string> known = {"check", "balance", "bet", "win",
+                                                    "rollback"};
+        stats.vendor_calls.inc(vendor_ + "/" + (known.count(op_) ? op_ : "other") +
+                               "/refused");
+        return answer(http::status::ok, req_.version(), keep, std::move(decoded.answer));
+      }
+      call_ = std::move(*decoded.call);
+    } catch (const std::exception& e) {
+      return answer_failure(e);
+    }
+    if (!relay_)
+      relay_ =
+          shared_->sys.spawn(call_relay, weak_from_this(), &shared_->n,
+                             shared_->opts.request_timeout * 2 + std::chrono::seconds{1});
+    in_flight_ = shared_from_this();
+    caf::anon_send(relay_, seamless_atom_v, vendor_, call_);
+  }
+
+  void answer_call(vendors::seamless_result result) {
+    in_flight_.reset();
+    shared_->n.stats()->vendor_calls.inc(
+        vendor_ + "/" + op_name(call_.op) + "/" +
+        vendors::to_string(static_cast<vendors::seamless_status>(result.status)));
+    std::string body;
+    try {
+      body = codec_->encode(call_, result);
+    } catch (const std::exception& e) {
+      return answer_failure(e);
+    }
+    answer(http::status::ok, req_.version(), req_.keep_alive(), std::move(body));
+  }
+
+  // The codec's own format for a failure whose effect is not known.
+  void answer_failure(const std::exception& e) {
+    std::cerr << "vendor " << vendor_ << ": " << op_ << ": " << e.what() << std::endl;
+    vendors::seamless_call call;
+    auto doc = json::parse(req_.body(), nullptr, false);
+    if (doc.is_object() && doc.contains("request_uuid") &&
+        doc["request_uuid"].is_string())
+      call.request_id = doc["request_uuid"].get<std::string>();
+    std::string body;
+    try {
+      body = codec_->encode(call, unknown_result());
+    } catch (const std::exception&) {
+      body = error_body("internal", "the answer could not be encoded");
+    }
+    answer(http::status::ok, req_.version(), req_.keep_alive(), std::move(body));
+  }
+
+  void answer(http::status status, unsigned version, bool keep_alive, std::string body) {
+    res_ = {};
+    res_.result(status);
+    res_.version(version);
+    res_.set(http::field::server, server_name);
+    res_.set(http::field::content_type, "application/json");
+    if (status == http::status::method_not_allowed) res_.set(http::field::allow, "POST");
+    res_.keep_alive(keep_alive);
+    res_.body() = std::move(body);
+    res_.prepare_payload();
+    stream_.expires_after(write_timeout);
+    http::async_write(stream_, res_,
+                      beast::bind_front_handler(&studio_connection::on_write,
+                                                shared_from_this(), keep_alive));
+  }
+
+  void on_write(bool keep_alive, beast::error_code ec, std::size_t) {
+    if (ec) return;
+    if (!keep_alive) return close();
+    read();
+  }
+
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  beast::tcp_stream stream_;
+  std::shared_ptr<shared_state> shared_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  http::request<http::string_body> req_;
+  http::response<http::string_body> res_;
+  const vendors::wallet_codec* codec_ = nullptr;
+  std::string vendor_;
+  std::string op_;
+  vendors::seamless_call call_;
+  caf::actor relay_;
+  // Keeps the connection while its call is in flight (no socket operation holds it).
+  std::shared_ptr<studio_connection> in_flight_;
+};
+
+caf::behavior call_relay(caf::event_based_actor* self,
+                         std::weak_ptr<studio_connection> conn, node* n,
+                         std::chrono::milliseconds wait) {
+  return {
+      [=](seamless_atom, std::string& vendor, vendors::seamless_call& call) {
+        self->request(n->vendors(), wait, seamless_atom_v, std::move(vendor),
+                      std::move(call))
+            .then(
+                [conn](vendors::seamless_result& r) {
+                  if (auto c = conn.lock()) c->complete(std::move(r));
+                },
+                [conn](caf::error&) {
+                  if (auto c = conn.lock()) c->complete(unknown_result());
+                });
+      },
+  };
+}
+
 } // namespace
 
 struct vendor_api::impl {
-  vendor_api_options opts;
-  caf::actor_system& sys;
-  node& n;
-  std::map<std::string, std::unique_ptr<vendors::wallet_codec>> codecs; // by vendor id
-  http_listener listener;
+  std::shared_ptr<shared_state> shared;
+  net::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  std::vector<std::thread> threads;
+  std::atomic<bool> stopped{false};
 
-  impl(vendor_api_options o, caf::actor_system& s, node& nd)
-      : opts(std::move(o)), sys(s), n(nd),
-        listener("the vendor listener", static_cast<size_t>(opts.threads),
-                 opts.body_bytes_max) {
+  impl(vendor_api_options o, caf::actor_system& sys, node& n)
+      : shared(std::make_shared<shared_state>(std::move(o), n, sys)),
+        ioc(shared->opts.threads) {
     const auto& server = n.options();
     for (const auto& id : server.vendors) {
       vendors::settings_map settings;
@@ -52,75 +347,20 @@ struct vendor_api::impl {
         settings = i->second;
       auto kind = settings.count("kind") ? settings.at("kind") : id;
       if (auto factory = vendors::find_wallet_codec(kind))
-        codecs.emplace(id, factory(id, settings));
+        shared->codecs.emplace(id, factory(id, settings));
     }
-    listener.server().Post(
-        R"(/vendors/([A-Za-z0-9_.\-]+)/wallet/([a-z_]+))",
-        [this](const httplib::Request& req, httplib::Response& res) { serve(req, res); });
   }
 
-  void serve(const httplib::Request& req, httplib::Response& res) {
-    auto vendor = req.matches[1].str();
-    auto op = req.matches[2].str();
-    auto c = codecs.find(vendor);
-    if (c == codecs.end()) {
-      n.stats()->errors.inc("unknown_vendor");
-      res.status = 404;
-      res.set_content(json{{"error",
-                            {{"code", "unknown_vendor"},
-                             {"message", "no studio '" + vendor +
-                                             "' calls the wallet on this server"}}}}
-                          .dump(-1, ' ', false, json::error_handler_t::replace),
-                      "application/json");
-      return;
-    }
-    const auto& codec = *c->second;
-    std::string body;
-    try {
-      body = respond(vendor, op, codec, req);
-    } catch (const std::exception& e) {
-      // The codec's own format for a failure whose effect is not known.
-      std::cerr << "vendor " << vendor << ": " << op << ": " << e.what() << std::endl;
-      vendors::seamless_call call;
-      auto doc = json::parse(req.body, nullptr, false);
-      if (doc.is_object() && doc.contains("request_uuid") &&
-          doc["request_uuid"].is_string())
-        call.request_id = doc["request_uuid"].get<std::string>();
-      vendors::seamless_result unknown;
-      unknown.status = static_cast<uint8_t>(vendors::seamless_status::unknown);
-      body = codec.encode(call, unknown);
-    }
-    res.status = 200;
-    res.set_content(body, "application/json");
-  }
-
-  std::string respond(const std::string& vendor, const std::string& op,
-                      const vendors::wallet_codec& codec, const httplib::Request& req) {
-    auto decoded =
-        codec.decode(op, req.body, req.get_header_value(codec.signature_header()));
-    if (!decoded.call) {
-      // The op comes from the path, before any authentication: not a label as is.
-      static const std::set<std::string> known = {"check", "balance", "bet", "win",
-                                                  "rollback"};
-      n.stats()->vendor_calls.inc(vendor + "/" + (known.count(op) ? op : "other") +
-                                  "/refused");
-      return decoded.answer;
-    }
-    auto& call = *decoded.call;
-    // Longer than the session lookup and the wallet call together, so that the answer
-    // says what happened.
-    auto wait = opts.request_timeout * 2 + std::chrono::seconds{1};
-    auto reply = ask<vendors::seamless_result>(sys, wait, n.vendors(), seamless_atom_v,
-                                               vendor, call);
-    vendors::seamless_result result;
-    if (auto* r = std::get_if<vendors::seamless_result>(&reply))
-      result = std::move(*r);
-    else
-      result.status = static_cast<uint8_t>(vendors::seamless_status::unknown);
-    n.stats()->vendor_calls.inc(
-        vendor + "/" + op_name(call.op) + "/" +
-        vendors::to_string(static_cast<vendors::seamless_status>(result.status)));
-    return codec.encode(call, result);
+  void do_accept() {
+    acceptor.async_accept(
+        net::make_strand(ioc), [this](beast::error_code ec, tcp::socket s) {
+          if (ec == net::error::operation_aborted || stopped) return;
+          if (!ec)
+            std::make_shared<studio_connection>(std::move(s), shared)->run();
+          else
+            std::cerr << "vendor listener accept: " << ec.message() << std::endl;
+          do_accept();
+        });
   }
 };
 
@@ -132,16 +372,52 @@ vendor_api::~vendor_api() {
 }
 
 bool vendor_api::needed() const {
-  return !impl_->codecs.empty();
+  return !impl_->shared->codecs.empty();
 }
 
 uint16_t vendor_api::start() {
   if (!needed()) return 0;
-  return impl_->listener.start(impl_->opts.bind_address, impl_->opts.port);
+  const auto& o = impl_->shared->opts;
+  auto& acc = impl_->acceptor;
+  try {
+    tcp::endpoint ep{net::ip::make_address(o.bind_address), o.port};
+    acc.open(ep.protocol());
+    acc.set_option(net::socket_base::reuse_address(true));
+    acc.bind(ep);
+    acc.listen(net::socket_base::max_listen_connections);
+  } catch (const std::exception& e) {
+    throw std::runtime_error("cannot bind the vendor listener to " + o.bind_address +
+                             ":" + std::to_string(o.port) + ": " + e.what());
+  }
+  impl_->do_accept();
+  for (int i = 0; i < o.threads; ++i)
+    impl_->threads.emplace_back([this] { impl_->ioc.run(); });
+  return acc.local_endpoint().port();
 }
 
 void vendor_api::stop() {
-  impl_->listener.stop();
+  if (impl_->threads.empty() || impl_->stopped.exchange(true)) return;
+  auto& shared = *impl_->shared;
+  {
+    std::unique_lock<std::shared_mutex> guard{shared.gate};
+    shared.gate_open = false;
+  }
+  impl_->ioc.stop();
+  for (auto& t : impl_->threads)
+    t.join();
+  impl_->threads.clear();
+  beast::error_code ignored;
+  impl_->acceptor.close(ignored);
+  // No io thread runs now: close what is left. A connection may go away as soon as it
+  // is abandoned, and takes the lock to leave the set, so collect them first.
+  std::vector<std::shared_ptr<studio_connection>> left;
+  {
+    std::lock_guard<std::mutex> guard{shared.mtx};
+    for (auto& [ptr, weak] : shared.live)
+      if (auto s = weak.lock()) left.push_back(std::move(s));
+  }
+  for (auto& s : left)
+    s->abandon();
 }
 
 } // namespace agg::gateway

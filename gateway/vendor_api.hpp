@@ -1,7 +1,8 @@
 #pragma once
 
-// The vendor-facing HTTP listener (cpp-httplib), separate from the operator API:
-// studios that run their own games call our wallet here. Each studio has its own
+// The vendor-facing HTTP listener (Boost.Beast, asynchronous: its io threads hand each
+// call to an actor and answer when the result comes back), separate from the operator
+// API: studios that run their own games call our wallet here. Each studio has its own
 // path prefix, /vendors/<id>/wallet/<op>, and its own wire format (a wallet_codec
 // chosen by the studio's adapter kind). Calls are authenticated and decoded by the
 // codec, then applied by the studio's vendor connection like any other wallet call.
@@ -21,7 +22,7 @@ namespace agg::gateway {
 struct vendor_api_options {
   std::string bind_address = "0.0.0.0";
   uint16_t port = 8082; // 0: any free port
-  int threads = 32;
+  int threads = 2;      // io threads; no thread waits for a call
   size_t body_bytes_max = 64 * 1024;
   std::chrono::milliseconds request_timeout{15'000};
 };

@@ -3,7 +3,7 @@
 // vendor connection, wallet actor, group commit to SQLite with synchronous=FULL).
 //
 //   bench_caleta [--players 2000] [--clients 56] [--pairs 40000]
-//                [--verify on|off|both] [--data-dir DIR] [--http-threads clients+16]
+//                [--verify on|off|both] [--data-dir DIR] [--http-threads 2]
 //                [--commit-window-us 100]
 //
 // Each client connection plays its share of bet/win pairs (a bet, then its win closing
@@ -340,7 +340,7 @@ int main(int argc, char** argv) {
   auto clients = a.num("clients", 56);
   auto pairs = a.num("pairs", 40'000);
   // A kept-alive connection holds a server thread: more threads than connections.
-  auto http_threads = a.num("http-threads", clients + 16);
+  auto http_threads = a.num("http-threads", 2);
   auto window_us = a.num("commit-window-us", server_options{}.commit_window_us);
   auto verify = a.str("verify", "both");
   auto data_dir = a.str("data-dir", "");

@@ -7,6 +7,11 @@
 #include "support/caleta_support.hpp"
 #include "support/server_fixture.hpp"
 
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
 #include <set>
 
 using namespace agg;
@@ -425,6 +430,163 @@ TEST_CASE(
   CHECK(big.status == 413);
   CHECK(big.body["error"]["code"] == "payload_too_large");
   CHECK(w.balance(p)["balance"] == 95 * unit);
+  CHECK(w.f.verify().ok);
+}
+
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+
+// A plain loopback connection to the vendor listener: writes bytes as they are and
+// reads answers one at a time, to see what a library client would not send.
+class raw_connection {
+public:
+  explicit raw_connection(uint16_t port) : socket_(ioc_) {
+    socket_.connect({net::ip::make_address("127.0.0.1"), port});
+  }
+
+  void write(const std::string& bytes) { net::write(socket_, net::buffer(bytes)); }
+
+  // The next answer; nullopt when the server closed the connection instead.
+  std::optional<http::response<http::string_body>> read() {
+    http::response<http::string_body> res;
+    beast::error_code ec;
+    http::read(socket_, buffer_, res, ec);
+    if (ec) return std::nullopt;
+    return res;
+  }
+
+  static std::string post(const std::string& path, const std::string& body,
+                          const std::string& signature) {
+    return "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " +
+           "application/json\r\nX-Auth-Signature: " + signature +
+           "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  }
+
+private:
+  net::io_context ioc_;
+  net::ip::tcp::socket socket_;
+  beast::flat_buffer buffer_;
+};
+
+json body_of(const http::response<http::string_body>& res) {
+  return json::parse(res.body(), nullptr, false);
+}
+
+} // namespace
+
+TEST_CASE("the vendor listener answers HTTP outside the protocol with JSON errors") {
+  caleta_world w;
+  auto p = w.launch("raw", 10'000);
+  auto balance = [&] {
+    return json{{"token", p.token},
+                {"request_uuid", w.uuid("req")},
+                {"supplier_user", std::to_string(p.id)},
+                {"game_code", game}}
+        .dump();
+  };
+
+  raw_connection c{w.f.vendor_port};
+  // A wallet path with another method: 405, naming the one allowed.
+  c.write("GET /vendors/caleta/wallet/balance HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto wrong_method = c.read();
+  REQUIRE(wrong_method);
+  CHECK(wrong_method->result_int() == 405);
+  CHECK((*wrong_method)[http::field::allow] == "POST");
+  CHECK(body_of(*wrong_method)["error"]["code"] == "method_not_allowed");
+  // Any other path: 404; the connection stays usable.
+  c.write(raw_connection::post("/vendors/caleta/other/balance", "{}", ""));
+  auto elsewhere = c.read();
+  REQUIRE(elsewhere);
+  CHECK(elsewhere->result_int() == 404);
+  CHECK(body_of(*elsewhere)["error"]["code"] == "not_found");
+  c.write(raw_connection::post("/vendors/ca$leta/wallet/balance", "{}", ""));
+  auto bad_id = c.read();
+  REQUIRE(bad_id);
+  CHECK(bad_id->result_int() == 404);
+
+  // Two calls written back to back on one kept-alive connection: both answered, in
+  // order.
+  auto first = balance(), second = balance();
+  c.write(raw_connection::post("/vendors/caleta/wallet/balance", first,
+                               w.caleta.sign(first)) +
+          raw_connection::post("/vendors/caleta/wallet/balance?x=1", second,
+                               w.caleta.sign(second)));
+  for (const auto& sent : {first, second}) {
+    auto r = c.read();
+    REQUIRE(r);
+    CHECK(r->result_int() == 200);
+    CHECK(r->keep_alive());
+    auto j = body_of(*r);
+    CHECK(j["status"] == "RS_OK");
+    CHECK(j["request_uuid"] == json::parse(sent)["request_uuid"]);
+    CHECK(j["balance"] == 100 * unit);
+  }
+
+  // Not HTTP: 400, and that connection is closed; the listener serves on.
+  raw_connection garbage{w.f.vendor_port};
+  garbage.write("NOT HTTP AT ALL\r\n\r\n");
+  auto refused = garbage.read();
+  REQUIRE(refused);
+  CHECK(refused->result_int() == 400);
+  CHECK(body_of(*refused)["error"]["code"] == "bad_request");
+  CHECK_FALSE(garbage.read());
+  // "Connection: close" is honoured after the answer.
+  auto last = balance();
+  c.write("POST /vendors/caleta/wallet/balance HTTP/1.1\r\nHost: x\r\nConnection: "
+          "close\r\nX-Auth-Signature: " +
+          w.caleta.sign(last) + "\r\nContent-Length: " + std::to_string(last.size()) +
+          "\r\n\r\n" + last);
+  auto closing = c.read();
+  REQUIRE(closing);
+  CHECK(body_of(*closing)["status"] == "RS_OK");
+  CHECK_FALSE(closing->keep_alive());
+  CHECK_FALSE(c.read());
+}
+
+TEST_CASE("the vendor listener holds no thread per connection or call") {
+  caleta_world w;
+  auto p = w.launch("many", 10'000);
+  // More connections, each with a call in flight, than there are io threads (2) or
+  // than the thread-per-connection listener it replaced had threads (64).
+  constexpr int connections = 150;
+  std::vector<std::unique_ptr<raw_connection>> conns;
+  std::vector<std::string> uuids;
+  for (int i = 0; i < connections; ++i) {
+    conns.push_back(std::make_unique<raw_connection>(w.f.vendor_port));
+    uuids.push_back(w.uuid("req"));
+    auto body = json{
+        {"token", p.token},
+        {"request_uuid", uuids.back()},
+        {"supplier_user", std::to_string(p.id)},
+        {"game_code",
+         game}}.dump();
+    conns.back()->write(raw_connection::post("/vendors/caleta/wallet/balance", body,
+                                             w.caleta.sign(body)));
+  }
+  for (int i = 0; i < connections; ++i) {
+    auto r = conns[static_cast<size_t>(i)]->read();
+    REQUIRE(r);
+    CHECK(r->result_int() == 200);
+    auto j = body_of(*r);
+    CHECK(j["status"] == "RS_OK");
+    CHECK(j["request_uuid"] == uuids[static_cast<size_t>(i)]);
+  }
+
+  // Stopping with calls in flight: it returns, the clients see an answer or a closed
+  // connection, and whatever was applied is in the ledger.
+  for (int i = 0; i < 20; ++i) {
+    auto body = w.bet_body(p, "stop-" + std::to_string(i), 1 * unit, "round-stop").dump();
+    conns[static_cast<size_t>(i)]->write(
+        raw_connection::post("/vendors/caleta/wallet/bet", body, w.caleta.sign(body)));
+  }
+  w.f.stop_servers();
+  for (int i = 0; i < 20; ++i) {
+    auto r = conns[static_cast<size_t>(i)]->read();
+    if (r) CHECK(body_of(*r)["status"] == "RS_OK");
+  }
   CHECK(w.f.verify().ok);
 }
 
