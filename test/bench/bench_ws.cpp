@@ -14,6 +14,7 @@
 // loopback (see test/bench/run_bench_ws.sh). Prints one JSON line and a summary.
 
 #include "bench_args.hpp"
+#include "cpu_time.hpp"
 #include "latency.hpp"
 
 #include <boost/asio/connect.hpp>
@@ -33,6 +34,7 @@
 #include <iostream>
 #include <map>
 #include <random>
+#include <sstream>
 #include <thread>
 #include <unordered_map>
 
@@ -210,6 +212,28 @@ int64_t rss_kib(int64_t pid) {
   return -1;
 }
 
+// CPU time (user and system, every thread) the process `pid` has used so far; -1
+// when it cannot be read.
+int64_t cpu_us_of(int64_t pid) {
+  if (pid <= 0) return -1;
+  std::ifstream in{"/proc/" + std::to_string(pid) + "/stat"};
+  std::string line;
+  if (!std::getline(in, line)) return -1;
+  // Fields after the command name (which may hold spaces) start after the last ')'.
+  auto close = line.rfind(')');
+  if (close == std::string::npos) return -1;
+  std::istringstream rest{line.substr(close + 2)};
+  std::string field;
+  int64_t utime = 0, stime = 0;
+  // state is field 3; utime and stime are fields 14 and 15.
+  for (int i = 3; i <= 15 && rest >> field; ++i) {
+    if (i == 14) utime = std::stoll(field);
+    if (i == 15) stime = std::stoll(field);
+  }
+  auto ticks = ::sysconf(_SC_CLK_TCK);
+  return ticks > 0 ? (utime + stime) * 1'000'000 / ticks : -1;
+}
+
 void raise_fd_limit() {
   rlimit lim{};
   if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
@@ -331,6 +355,8 @@ int main(int argc, char** argv) {
     t.sent = 0;
   }
   // Send at `rate` in total, round-robin, on a 1 ms tick.
+  auto server_cpu_before = cpu_us_of(server_pid);
+  auto own_cpu_before = agg::bench::process_cpu_us();
   auto load_began = clock_type::now();
   auto end = load_began + std::chrono::seconds{duration_s};
   double budget = 0;
@@ -366,11 +392,19 @@ int main(int argc, char** argv) {
   while (outstanding() > 0 && clock_type::now() < grace_end)
     ioc.run_for(std::chrono::milliseconds{50});
   auto timed_out = outstanding();
+  auto server_cpu = cpu_us_of(server_pid);
+  auto own_cpu = agg::bench::process_cpu_us() - own_cpu_before;
   int64_t held = 0;
   for (auto* c : ready)
     held += c->ready() ? 1 : 0;
   auto done = static_cast<int64_t>(t.lat.samples_us.size());
   double per_s = static_cast<double>(done) / load_s;
+  auto per_request = [&](int64_t cpu_us) {
+    return done > 0 && cpu_us >= 0 ? cpu_us / done : -1;
+  };
+  auto server_per_request = per_request(
+      server_cpu >= 0 && server_cpu_before >= 0 ? server_cpu - server_cpu_before : -1);
+  auto own_per_request = per_request(own_cpu);
   auto per_conn =
       rss_before > 0 && rss_idle > 0 && !ready.empty()
           ? static_cast<double>(rss_idle - rss_before) / static_cast<double>(ready.size())
@@ -385,7 +419,9 @@ int main(int argc, char** argv) {
             << ",\"errors\":" << t.errors << ",\"timeouts\":" << timed_out
             << ",\"failed_connections\":" << t.failed_connections
             << ",\"closed\":" << t.closed << ",\"server_rss_kib_idle\":" << rss_idle
-            << ",\"server_rss_kib_per_connection\":" << per_conn << "}" << std::endl;
+            << ",\"server_rss_kib_per_connection\":" << per_conn
+            << ",\"server_cpu_us_per_request\":" << server_per_request
+            << ",\"load_cpu_us_per_request\":" << own_per_request << "}" << std::endl;
   std::cout << "ws " << scenario << ": " << ready.size() << "/" << connections
             << " authenticated connections in " << setup_s << " s, " << held
             << " held to the end; " << done << " requests in " << load_s
@@ -393,7 +429,9 @@ int main(int argc, char** argv) {
             << "); latency p50 " << t.lat.percentile(50) << " us, p99 "
             << t.lat.percentile(99) << " us, max " << t.lat.max() << " us; " << t.errors
             << " errors, " << timed_out << " timeouts; server RSS " << rss_idle
-            << " KiB idle, " << per_conn << " KiB per connection" << std::endl;
+            << " KiB idle, " << per_conn << " KiB per connection; CPU per request "
+            << server_per_request << " us in the server, " << own_per_request
+            << " us in this load generator" << std::endl;
   for (auto& [code, n] : t.error_codes)
     std::cout << "  error " << code << ": " << n << std::endl;
   for (auto& c : conns)
