@@ -87,6 +87,7 @@ std::optional<std::string> server_options::validate() const {
       in_range("http_body_bytes_max", http_body_bytes_max, 1'024, 64 << 20),
       in_range("vendor_http_port", vendor_http_port, 0, 65'535),
       in_range("vendor_http_threads", vendor_http_threads, 1, 64),
+      in_range("vendor_http_connections_max", vendor_http_connections_max, 1, 1'000'000),
       in_range("token_ttl_s", token_ttl_s, 10, 30 * 24 * 3'600),
       in_range("password_ops_limit", password_ops_limit, 1, 16),
       in_range("password_mem_kib", password_mem_kib, 8, 4 << 20),
@@ -181,6 +182,8 @@ server_config::server_config() {
       .add(opts.vendor_http_port, "vendor_http_port",
            "port for studios calling the wallet (0: any free port)")
       .add(opts.vendor_http_threads, "vendor_http_threads", "vendor listener io threads")
+      .add(opts.vendor_http_connections_max, "vendor_http_connections_max",
+           "open connections the vendor listener holds at most")
       .add(opts.token_key_file, "token_key_file", "session token signing key (hex)")
       .add(opts.token_ttl_s, "token_ttl_s", "session token lifetime")
       .add(opts.password_ops_limit, "password_ops_limit", "argon2id passes")

@@ -69,8 +69,9 @@ struct server_options {
   // Vendor-facing HTTP listener: seamless-wallet studios call /vendors/<id>/wallet/...
   // It starts only when a configured studio has a wallet protocol.
   std::string vendor_http_bind_address = "0.0.0.0";
-  int64_t vendor_http_port = 8082; // 0 picks a free port
-  int64_t vendor_http_threads = 2; // io_context threads of the vendor listener
+  int64_t vendor_http_port = 8082;            // 0 picks a free port
+  int64_t vendor_http_threads = 2;            // io_context threads of the vendor listener
+  int64_t vendor_http_connections_max = 1024; // more are answered 503 and closed
   // Accounts and sessions
   std::string token_key_file; // empty: <data_dir>/token.key, created if missing
   int64_t token_ttl_s = 3'600;

@@ -148,6 +148,7 @@ int run_server(int argc, char** argv) {
   vendor_http.bind_address = o.vendor_http_bind_address;
   vendor_http.port = static_cast<uint16_t>(o.vendor_http_port);
   vendor_http.threads = static_cast<int>(o.vendor_http_threads);
+  vendor_http.connections_max = static_cast<size_t>(o.vendor_http_connections_max);
   vendor_http.body_bytes_max = static_cast<size_t>(o.http_body_bytes_max);
   vendor_http.request_timeout = std::chrono::milliseconds{o.request_timeout_ms};
   std::unique_ptr<agg::gateway::vendor_api> studios;

@@ -36,6 +36,8 @@ constexpr const char* server_name = "aggregator/0.1";
 // Reading one request (an idle kept-alive connection included) and writing one answer.
 constexpr std::chrono::seconds read_timeout{10};
 constexpr std::chrono::seconds write_timeout{10};
+// Reading what a client still sends after the answer that ends its connection.
+constexpr std::chrono::seconds linger_timeout{2};
 
 const char* op_name(uint8_t op) {
   switch (static_cast<vendors::seamless_op>(op)) {
@@ -139,9 +141,21 @@ public:
   }
 
   void run() {
+    bool full = false;
     {
       std::lock_guard<std::mutex> guard{shared_->mtx};
+      full = shared_->live.size() >= shared_->opts.connections_max;
       shared_->live.emplace(this, weak_from_this());
+    }
+    if (full) {
+      shared_->n.stats()->errors.inc("too_many_connections");
+      // Answered at once, without reading what the client sends.
+      return net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+        self->answer(http::status::service_unavailable, 11, false,
+                     error_body("too_many_connections",
+                                "the vendor listener holds vendor_http_connections_max "
+                                "connections; retry later"));
+      });
     }
     net::dispatch(
         stream_.get_executor(),
@@ -290,9 +304,23 @@ private:
     read();
   }
 
+  // Ends our side, then reads and drops what the client still sends until it closes
+  // too (at most linger_timeout): closing a socket with unread bytes would reset the
+  // connection, and the client could lose the answer just written.
   void close() {
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(linger_timeout);
+    drain();
+  }
+
+  void drain() {
+    buffer_.consume(buffer_.size());
+    stream_.async_read_some(
+        buffer_.prepare(4096),
+        [self = shared_from_this()](beast::error_code ec, std::size_t) {
+          if (!ec) self->drain();
+        });
   }
 
   beast::tcp_stream stream_;

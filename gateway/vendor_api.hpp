@@ -23,6 +23,8 @@ struct vendor_api_options {
   std::string bind_address = "0.0.0.0";
   uint16_t port = 8082; // 0: any free port
   int threads = 2;      // io threads; no thread waits for a call
+  // Open connections held at most; one more is answered 503 too_many_connections.
+  size_t connections_max = 1024;
   size_t body_bytes_max = 64 * 1024;
   std::chrono::milliseconds request_timeout{15'000};
 };

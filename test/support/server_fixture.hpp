@@ -59,6 +59,7 @@ public:
     gateway::vendor_api_options vendor_http;
     vendor_http.bind_address = "127.0.0.1";
     vendor_http.port = 0;
+    vendor_http.connections_max = static_cast<size_t>(o.vendor_http_connections_max);
     studios_ = std::make_unique<gateway::vendor_api>(vendor_http, sys, *n);
     vendor_port = studios_->start();
   }

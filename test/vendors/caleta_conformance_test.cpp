@@ -12,7 +12,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <functional>
 #include <set>
+#include <thread>
 
 using namespace agg;
 using namespace agg::test;
@@ -60,10 +62,12 @@ void check_balance_response(const json& j, const std::string& request_uuid) {
 }
 
 struct caleta_world {
-  explicit caleta_world(std::map<std::string, std::string> more = {})
-      : extra(std::move(more)) {}
+  explicit caleta_world(std::map<std::string, std::string> more = {},
+                        std::function<void(server_options&)> server = {})
+      : extra(std::move(more)), server_settings(std::move(server)) {}
 
-  std::map<std::string, std::string> extra; // more settings of the vendor
+  std::map<std::string, std::string> extra;             // more settings of the vendor
+  std::function<void(server_options&)> server_settings; // and of the server
   temp_dir keys;
   rsa_pair caleta_keys = rsa_pair::generate(keys.file("caleta"));
   rsa_pair our_keys = rsa_pair::generate(keys.file("operator"));
@@ -82,6 +86,7 @@ struct caleta_world {
                                    {"default_country", "MT"}};
     for (const auto& [key, value] : extra)
       o.vendor_settings["caleta"][key] = value;
+    if (server_settings) server_settings(o);
   }};
   caleta_client caleta{f.vendor_port, "caleta", caleta_keys.private_pem};
   int counter = 0;
@@ -588,6 +593,51 @@ TEST_CASE("the vendor listener holds no thread per connection or call") {
     if (r) CHECK(body_of(*r)["status"] == "RS_OK");
   }
   CHECK(w.f.verify().ok);
+}
+
+TEST_CASE("the vendor listener answers 503 beyond vendor_http_connections_max") {
+  caleta_world w{{}, [](server_options& o) { o.vendor_http_connections_max = 2; }};
+  auto p = w.launch("capped", 10'000);
+  auto balance_call = [&](raw_connection& c) {
+    auto body = json{
+        {"token", p.token},
+        {"request_uuid", w.uuid("req")},
+        {"supplier_user", std::to_string(p.id)},
+        {"game_code",
+         game}}.dump();
+    c.write(raw_connection::post("/vendors/caleta/wallet/balance", body,
+                                 w.caleta.sign(body)));
+    return c.read();
+  };
+  // The fixture's own client may hold a kept-alive connection: close it by using
+  // only raw connections from here, and count on the cap of 2 with it gone.
+  auto first = std::make_unique<raw_connection>(w.f.vendor_port);
+  auto second = std::make_unique<raw_connection>(w.f.vendor_port);
+  auto a = balance_call(*first);
+  auto b = balance_call(*second);
+  REQUIRE(a);
+  REQUIRE(b);
+  // Both held open; a third is refused at once, and closed.
+  raw_connection third{w.f.vendor_port};
+  auto refused = balance_call(third);
+  REQUIRE(refused);
+  CHECK(refused->result_int() == 503);
+  CHECK(body_of(*refused)["error"]["code"] == "too_many_connections");
+  CHECK_FALSE(refused->keep_alive());
+  CHECK_FALSE(third.read());
+  // Once one closes, a new connection is served again.
+  first.reset();
+  std::optional<http::response<http::string_body>> served;
+  for (int attempt = 0; attempt < 200 && !(served && served->result_int() == 200);
+       ++attempt) {
+    raw_connection again{w.f.vendor_port};
+    served = balance_call(again);
+    if (!(served && served->result_int() == 200))
+      std::this_thread::sleep_for(std::chrono::milliseconds{10});
+  }
+  REQUIRE(served);
+  CHECK(served->result_int() == 200);
+  CHECK(body_of(*served)["status"] == "RS_OK");
 }
 
 TEST_CASE("round details come from /api/game/round, signed") {
