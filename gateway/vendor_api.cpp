@@ -5,6 +5,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -118,10 +119,11 @@ struct shared_state {
 };
 
 // Carries one connection's calls to the studios' actors and their results back: the
-// io threads never wait for an actor.
+// io threads never wait for an actor. The connection's own timer bounds each call, so
+// the relay's requests carry no timeout of their own (one on CAF's clock costs more
+// than the rest of the relay's work).
 caf::behavior call_relay(caf::event_based_actor* self,
-                         std::weak_ptr<studio_connection> conn, node* n,
-                         std::chrono::milliseconds wait);
+                         std::weak_ptr<studio_connection> conn, node* n);
 
 // One studio connection: reads a request, answers it, reads the next (kept alive
 // while the client wants). Calls into the server run while no read is pending, so a
@@ -162,13 +164,13 @@ public:
         beast::bind_front_handler(&studio_connection::read, shared_from_this()));
   }
 
-  // From the relay, on an actor's thread.
-  void complete(vendors::seamless_result result) {
+  // From the relay, on an actor's thread: the result of call number `seq`.
+  void complete(uint64_t seq, vendors::seamless_result result) {
     std::shared_lock<std::shared_mutex> guard{shared_->gate};
     if (!shared_->gate_open) return;
     net::post(stream_.get_executor(),
-              [self = shared_from_this(), r = std::move(result)]() mutable {
-                self->answer_call(std::move(r));
+              [self = shared_from_this(), seq, r = std::move(result)]() mutable {
+                self->finish_call(seq, std::move(r));
               });
   }
 
@@ -243,16 +245,29 @@ private:
     } catch (const std::exception& e) {
       return answer_failure(e);
     }
-    if (!relay_)
-      relay_ =
-          shared_->sys.spawn(call_relay, weak_from_this(), &shared_->n,
-                             shared_->opts.request_timeout * 2 + std::chrono::seconds{1});
+    if (!relay_) relay_ = shared_->sys.spawn(call_relay, weak_from_this(), &shared_->n);
     in_flight_ = shared_from_this();
-    caf::anon_send(relay_, seamless_atom_v, vendor_, call_);
+    auto seq = ++call_seq_;
+    // Longer than the session lookup and the wallet call together, so that the answer
+    // says what happened.
+    call_timer_.expires_after(shared_->opts.request_timeout * 2 +
+                              std::chrono::seconds{1});
+    call_timer_.async_wait([self = shared_from_this(), seq](beast::error_code ec) {
+      if (!ec) self->finish_call(seq, unknown_result());
+    });
+    caf::anon_send(relay_, seamless_atom_v, vendor_, call_, seq);
+  }
+
+  // The result of call `seq`, or its timer's "unknown": the first one answers, a later
+  // one (or one for an earlier call) is dropped.
+  void finish_call(uint64_t seq, vendors::seamless_result result) {
+    if (!in_flight_ || seq != call_seq_) return;
+    in_flight_.reset();
+    call_timer_.cancel();
+    answer_call(std::move(result));
   }
 
   void answer_call(vendors::seamless_result result) {
-    in_flight_.reset();
     shared_->n.stats()->vendor_calls.inc(
         vendor_ + "/" + op_name(call_.op) + "/" +
         vendors::to_string(static_cast<vendors::seamless_status>(result.status)));
@@ -336,21 +351,23 @@ private:
   caf::actor relay_;
   // Keeps the connection while its call is in flight (no socket operation holds it).
   std::shared_ptr<studio_connection> in_flight_;
+  uint64_t call_seq_ = 0; // numbers the calls, so that a late result is known as such
+  net::steady_timer call_timer_{stream_.get_executor()};
 };
 
 caf::behavior call_relay(caf::event_based_actor* self,
-                         std::weak_ptr<studio_connection> conn, node* n,
-                         std::chrono::milliseconds wait) {
+                         std::weak_ptr<studio_connection> conn, node* n) {
   return {
-      [=](seamless_atom, std::string& vendor, vendors::seamless_call& call) {
-        self->request(n->vendors(), wait, seamless_atom_v, std::move(vendor),
+      [=](seamless_atom, std::string& vendor, vendors::seamless_call& call,
+          uint64_t seq) {
+        self->request(n->vendors(), caf::infinite, seamless_atom_v, std::move(vendor),
                       std::move(call))
             .then(
-                [conn](vendors::seamless_result& r) {
-                  if (auto c = conn.lock()) c->complete(std::move(r));
+                [conn, seq](vendors::seamless_result& r) {
+                  if (auto c = conn.lock()) c->complete(seq, std::move(r));
                 },
-                [conn](caf::error&) {
-                  if (auto c = conn.lock()) c->complete(unknown_result());
+                [conn, seq](caf::error&) {
+                  if (auto c = conn.lock()) c->complete(seq, unknown_result());
                 });
       },
   };
