@@ -182,6 +182,8 @@ int run_server(int argc, char** argv) {
   players.stop(std::chrono::milliseconds{2'000});
   operators.stop();
   studios->stop();
+  // Its connections' relay actors reach the node: they go before it does.
+  studios.reset();
   bool drained = node->shutdown(std::chrono::milliseconds{cfg.opts.shutdown_timeout_ms});
   node.reset();
   std::cout << "aggregator stopped" << std::endl;

@@ -1,5 +1,6 @@
 #include "gateway/vendor_api.hpp"
 
+#include "gateway/accept_loop.hpp"
 #include "vendors/seamless.hpp"
 
 #include <boost/asio/dispatch.hpp>
@@ -123,7 +124,8 @@ struct shared_state {
 // the relay's requests carry no timeout of their own (one on CAF's clock costs more
 // than the rest of the relay's work).
 caf::behavior call_relay(caf::event_based_actor* self,
-                         std::weak_ptr<studio_connection> conn, node* n);
+                         std::weak_ptr<studio_connection> conn,
+                         std::shared_ptr<shared_state> shared);
 
 // One studio connection: reads a request, answers it, reads the next (kept alive
 // while the client wants). Calls into the server run while no read is pending, so a
@@ -164,10 +166,9 @@ public:
         beast::bind_front_handler(&studio_connection::read, shared_from_this()));
   }
 
-  // From the relay, on an actor's thread: the result of call number `seq`.
+  // From the relay, on an actor's thread and inside the gate (see call_relay): the
+  // result of call number `seq`.
   void complete(uint64_t seq, vendors::seamless_result result) {
-    std::shared_lock<std::shared_mutex> guard{shared_->gate};
-    if (!shared_->gate_open) return;
     net::post(stream_.get_executor(),
               [self = shared_from_this(), seq, r = std::move(result)]() mutable {
                 self->finish_call(seq, std::move(r));
@@ -186,6 +187,28 @@ private:
     parser_.emplace();
     parser_->body_limit(shared_->opts.body_bytes_max);
     stream_.expires_after(read_timeout);
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        beast::bind_front_handler(&studio_connection::on_header, shared_from_this()));
+  }
+
+  // A client that sent "Expect: 100-continue" waits for our go-ahead before the body
+  // (a body over the limit was refused with the header already).
+  void on_header(beast::error_code ec, std::size_t) {
+    if (ec) return on_read(ec, 0);
+    auto expect = parser_->get()[http::field::expect];
+    if (beast::iequals(expect, "100-continue")) {
+      static constexpr char go_ahead[] = "HTTP/1.1 100 Continue\r\n\r\n";
+      return net::async_write(
+          stream_, net::buffer(go_ahead, sizeof(go_ahead) - 1),
+          [self = shared_from_this()](beast::error_code ec, std::size_t) {
+            if (!ec) self->read_body();
+          });
+    }
+    read_body();
+  }
+
+  void read_body() {
     http::async_read(
         stream_, buffer_, *parser_,
         beast::bind_front_handler(&studio_connection::on_read, shared_from_this()));
@@ -245,7 +268,7 @@ private:
     } catch (const std::exception& e) {
       return answer_failure(e);
     }
-    if (!relay_) relay_ = shared_->sys.spawn(call_relay, weak_from_this(), &shared_->n);
+    if (!relay_) relay_ = shared_->sys.spawn(call_relay, weak_from_this(), shared_);
     in_flight_ = shared_from_this();
     auto seq = ++call_seq_;
     // Longer than the session lookup and the wallet call together, so that the answer
@@ -300,7 +323,7 @@ private:
   void answer(http::status status, unsigned version, bool keep_alive, std::string body) {
     res_ = {};
     res_.result(status);
-    res_.version(version);
+    res_.version(version >= 11 ? 11 : 10); // HTTP/1.1 or 1.0, whatever the client wrote
     res_.set(http::field::server, server_name);
     res_.set(http::field::content_type, "application/json");
     if (status == http::status::method_not_allowed) res_.set(http::field::allow, "POST");
@@ -356,19 +379,30 @@ private:
 };
 
 caf::behavior call_relay(caf::event_based_actor* self,
-                         std::weak_ptr<studio_connection> conn, node* n) {
+                         std::weak_ptr<studio_connection> conn,
+                         std::shared_ptr<shared_state> shared) {
+  // Inside the gate, so that a connection this relay happens to release last goes
+  // while its io_context still exists; once the listener stopped, nothing is posted.
+  auto deliver = [conn, shared](uint64_t seq, vendors::seamless_result r) {
+    std::shared_lock<std::shared_mutex> guard{shared->gate};
+    if (!shared->gate_open) return;
+    if (auto c = conn.lock()) c->complete(seq, std::move(r));
+  };
   return {
       [=](seamless_atom, std::string& vendor, vendors::seamless_call& call,
           uint64_t seq) {
-        self->request(n->vendors(), caf::infinite, seamless_atom_v, std::move(vendor),
+        caf::actor vendors;
+        {
+          // The node outlives the listener's open gate, not the listener's actors.
+          std::shared_lock<std::shared_mutex> guard{shared->gate};
+          if (!shared->gate_open) return;
+          vendors = shared->n.vendors();
+        }
+        self->request(vendors, caf::infinite, seamless_atom_v, std::move(vendor),
                       std::move(call))
-            .then(
-                [conn, seq](vendors::seamless_result& r) {
-                  if (auto c = conn.lock()) c->complete(seq, std::move(r));
-                },
-                [conn, seq](caf::error&) {
-                  if (auto c = conn.lock()) c->complete(seq, unknown_result());
-                });
+            .then([deliver,
+                   seq](vendors::seamless_result& r) { deliver(seq, std::move(r)); },
+                  [deliver, seq](caf::error&) { deliver(seq, unknown_result()); });
       },
   };
 }
@@ -396,17 +430,10 @@ struct vendor_api::impl {
     }
   }
 
-  void do_accept() {
-    acceptor.async_accept(
-        net::make_strand(ioc), [this](beast::error_code ec, tcp::socket s) {
-          if (ec == net::error::operation_aborted || stopped) return;
-          if (!ec)
-            std::make_shared<studio_connection>(std::move(s), shared)->run();
-          else
-            std::cerr << "vendor listener accept: " << ec.message() << std::endl;
-          do_accept();
-        });
-  }
+  accept_loop accepting{
+      ioc, acceptor, "vendor listener", stopped, [this](tcp::socket s) {
+        std::make_shared<studio_connection>(std::move(s), shared)->run();
+      }};
 };
 
 vendor_api::vendor_api(vendor_api_options opts, caf::actor_system& sys, node& n)
@@ -434,7 +461,7 @@ uint16_t vendor_api::start() {
     throw std::runtime_error("cannot bind the vendor listener to " + o.bind_address +
                              ":" + std::to_string(o.port) + ": " + e.what());
   }
-  impl_->do_accept();
+  impl_->accepting.start();
   for (int i = 0; i < o.threads; ++i)
     impl_->threads.emplace_back([this] { impl_->ioc.run(); });
   return acc.local_endpoint().port();

@@ -1,11 +1,13 @@
 #include "gateway/ws_server.hpp"
 
+#include "gateway/accept_loop.hpp"
 #include "gateway/json_codec.hpp"
 #include "gateway/rate_limiter.hpp"
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -334,22 +336,13 @@ struct ws_server::impl {
   std::shared_ptr<shared_state> shared;
   std::vector<std::thread> threads;
   std::atomic<bool> stopped{false};
+  accept_loop accepting{ioc, acceptor, "ws", stopped, [this](tcp::socket s) {
+                          std::make_shared<ws_session>(std::move(s), shared)->run();
+                        }};
 
   impl(ws_options opts, session_factory f, std::shared_ptr<metrics> stats)
       : ioc(opts.threads), shared(std::make_shared<shared_state>(
                                std::move(opts), std::move(f), std::move(stats))) {}
-
-  void do_accept() {
-    acceptor.async_accept(net::make_strand(ioc),
-                          [this](beast::error_code ec, tcp::socket s) {
-                            if (ec == net::error::operation_aborted || stopped) return;
-                            if (!ec)
-                              std::make_shared<ws_session>(std::move(s), shared)->run();
-                            else
-                              std::cerr << "ws accept: " << ec.message() << std::endl;
-                            do_accept();
-                          });
-  }
 };
 
 ws_server::ws_server(ws_options opts, session_factory make_session,
@@ -369,7 +362,7 @@ uint16_t ws_server::start() {
   acc.set_option(net::socket_base::reuse_address(true));
   acc.bind(ep);
   acc.listen(net::socket_base::max_listen_connections);
-  impl_->do_accept();
+  impl_->accepting.start();
   for (int i = 0; i < o.threads; ++i)
     impl_->threads.emplace_back([this] { impl_->ioc.run(); });
   return acc.local_endpoint().port();

@@ -530,6 +530,44 @@ TEST_CASE("the vendor listener answers HTTP outside the protocol with JSON error
     CHECK(j["balance"] == 100 * unit);
   }
 
+  // "Expect: 100-continue": the go-ahead comes before the body is sent.
+  auto waiting = balance();
+  c.write("POST /vendors/caleta/wallet/balance HTTP/1.1\r\nHost: x\r\nExpect: "
+          "100-continue\r\nX-Auth-Signature: " +
+          w.caleta.sign(waiting) +
+          "\r\nContent-Length: " + std::to_string(waiting.size()) + "\r\n\r\n");
+  auto go_ahead = c.read();
+  REQUIRE(go_ahead);
+  CHECK(go_ahead->result_int() == 100);
+  c.write(waiting);
+  auto after_wait = c.read();
+  REQUIRE(after_wait);
+  CHECK(after_wait->result_int() == 200);
+  CHECK(body_of(*after_wait)["status"] == "RS_OK");
+
+  // An HTTP/1.0 client gets HTTP/1.0 and a closed connection; a version that is
+  // neither is a bad request, answered in HTTP/1.1.
+  auto plain = balance();
+  auto as_version = [&](const char* version) {
+    auto request = raw_connection::post("/vendors/caleta/wallet/balance", plain,
+                                        w.caleta.sign(plain));
+    return request.replace(request.find("HTTP/1.1"), 8, version);
+  };
+  raw_connection old{w.f.vendor_port};
+  old.write(as_version("HTTP/1.0"));
+  auto answer_10 = old.read();
+  REQUIRE(answer_10);
+  CHECK(answer_10->version() == 10);
+  CHECK(body_of(*answer_10)["status"] == "RS_OK");
+  CHECK_FALSE(old.read());
+  raw_connection odd{w.f.vendor_port};
+  odd.write(as_version("HTTP/1.9"));
+  auto answer_19 = odd.read();
+  REQUIRE(answer_19);
+  CHECK(answer_19->version() == 11);
+  CHECK(answer_19->result_int() == 400);
+  CHECK(body_of(*answer_19)["error"]["code"] == "bad_request");
+
   // Not HTTP: 400, and that connection is closed; the listener serves on.
   raw_connection garbage{w.f.vendor_port};
   garbage.write("NOT HTTP AT ALL\r\n\r\n");
