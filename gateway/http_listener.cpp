@@ -1,6 +1,6 @@
 #include "gateway/http_listener.hpp"
 
-#include <nlohmann/json.hpp>
+#include "gateway/error_body.hpp"
 
 #include <sys/socket.h>
 
@@ -33,8 +33,7 @@ http_listener::http_listener(std::string what, size_t threads, size_t body_bytes
                 : res.status == 413 ? "payload_too_large"
                 : res.status == 405 ? "method_not_allowed"
                                     : "bad_request";
-    res.set_content(nlohmann::json{{"error", {{"code", code}, {"message", code}}}}.dump(),
-                    "application/json");
+    res.set_content(error_body(code, code), "application/json");
   });
 }
 

@@ -1,6 +1,7 @@
 #include "gateway/vendor_api.hpp"
 
 #include "gateway/accept_loop.hpp"
+#include "gateway/error_body.hpp"
 #include "vendors/seamless.hpp"
 
 #include <boost/asio/dispatch.hpp>
@@ -55,11 +56,6 @@ const char* op_name(uint8_t op) {
       return "rollback";
   }
   return "unknown";
-}
-
-std::string error_body(const std::string& code, const std::string& message) {
-  return json{{"error", {{"code", code}, {"message", message}}}}.dump(
-      -1, ' ', false, json::error_handler_t::replace);
 }
 
 bool vendor_char(char c) {
