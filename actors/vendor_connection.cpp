@@ -1,6 +1,7 @@
 #include "actors/vendor_connection.hpp"
 
 #include "actors/circuit_breaker.hpp"
+#include "actors/deadlines.hpp"
 #include "actors/seamless_logic.hpp"
 #include "actors/token_authority.hpp"
 #include "actors/vendor_errc.hpp"
@@ -140,6 +141,7 @@ struct connection_state {
   std::unordered_map<std::string, vendor_session> sessions; // seamless tokens seen
   std::unordered_map<int64_t, std::string> live_token;      // by player
   std::unordered_set<std::string> settling; // stale rounds the sweep is settling
+  deadline_table deadlines;                 // of the wallet requests in flight
   std::string round_prefix;
   uint64_t round_counter = 0;
   int64_t started_us = 0;
@@ -212,6 +214,15 @@ public:
                            g.stake_min, g.stake_max, g.stake_step, g.currencies,
                            available, launched});
     return out;
+  }
+
+  // A wallet request bounded by request_timeout on the connection's deadline sweep
+  // (actors/deadlines.hpp) rather than on CAF's clock: two of them per round.
+  template <class OnValue, class OnError>
+  void ask_wallet(wallet_request w, OnValue on_value, OnError on_error) {
+    request_within(self_, st_.deadlines, tick_atom_v, st_.deps.wallets(),
+                   st_.deps.request_timeout, std::move(on_value), std::move(on_error),
+                   wallet_atom_v, std::move(w));
   }
 
   // Settles rounds of this vendor opened before `cutoff_us` that are not in flight.
@@ -387,24 +398,24 @@ private:
     }
     auto req = wallet_request_of(c, s, st_.opts.id);
     bool bet = static_cast<seamless_op>(c.op) == seamless_op::bet;
-    self_->request(st_.deps.wallets(), st_.deps.request_timeout, wallet_atom_v, req)
-        .then(
-            [self = self_, answer, req, bet, started_us](wallet_receipt& rc) mutable {
-              auto deadline = std::chrono::duration_cast<std::chrono::microseconds>(
-                                  self->state.opts.bet_deadline)
-                                  .count();
-              if (bet && deadline > 0 && now_us() - started_us > deadline) {
-                connection_logic{self}.void_bet(req, "answered too late");
-                return answer(seamless_status::unknown);
-              }
-              answer(seamless_status::ok, rc.currency, rc.balance);
-            },
-            [self = self_, answer, req, bet](caf::error& e) mutable {
-              auto status = status_of(wallet_error_of(e));
-              if (bet && status == seamless_status::unknown)
-                connection_logic{self}.void_bet(req, self->system().render(e));
-              answer(status);
-            });
+    ask_wallet(
+        req,
+        [self = self_, answer, req, bet, started_us](wallet_receipt& rc) mutable {
+          auto deadline = std::chrono::duration_cast<std::chrono::microseconds>(
+                              self->state.opts.bet_deadline)
+                              .count();
+          if (bet && deadline > 0 && now_us() - started_us > deadline) {
+            connection_logic{self}.void_bet(req, "answered too late");
+            return answer(seamless_status::unknown);
+          }
+          answer(seamless_status::ok, rc.currency, rc.balance);
+        },
+        [self = self_, answer, req, bet](caf::error& e) mutable {
+          auto status = status_of(wallet_error_of(e));
+          if (bet && status == seamless_status::unknown)
+            connection_logic{self}.void_bet(req, self->system().render(e));
+          answer(status);
+        });
   }
 
   // A bet whose answer is "unknown": the studio takes it as rolled back, and may never
@@ -421,15 +432,13 @@ private:
     w.currency = bet.currency;
     std::cerr << "vendor " << st_.opts.id << ": bet " << bet.tx_id
               << " rolled back: " << why << std::endl;
-    self_
-        ->request(st_.deps.wallets(), st_.deps.request_timeout, wallet_atom_v,
-                  std::move(w))
-        .then([](wallet_receipt&) {},
-              [self = self_, id = bet.tx_id](caf::error& err) {
-                std::cerr << "vendor " << self->state.opts.id << ": bet " << id
-                          << " may be left debited (see the reconciliation report): "
-                          << self->system().render(err) << std::endl;
-              });
+    ask_wallet(
+        std::move(w), [](wallet_receipt&) {},
+        [self = self_, id = bet.tx_id](caf::error& err) {
+          std::cerr << "vendor " << self->state.opts.id << ": bet " << id
+                    << " may be left debited (see the reconciliation report): "
+                    << self->system().render(err) << std::endl;
+        });
   }
 
   // A check of a token a check already replaced: the same answer again, while the
@@ -488,23 +497,23 @@ private:
     auto w = wallet_op_of(rs, wallet_op::debit, ":bet");
     w.amount = rs.req.stake;
     w.game_id = rs.req.game_id;
-    self_
-        ->request(st_.deps.wallets(), st_.deps.request_timeout, wallet_atom_v,
-                  std::move(w))
-        .then([self = self_,
-               round_id](wallet_receipt&) { connection_logic{self}.outcome(round_id); },
-              [self = self_, round_id](caf::error& err) {
-                connection_logic c{self};
-                // The vendor was never asked: this round says nothing about it.
-                self->state.breaker->abandon();
-                if (is_retryable(wallet_error_of(err))) {
-                  // The debit may or may not have happened: roll it back (a rollback of a
-                  // bet never seen leaves a tombstone, so a late debit is refused).
-                  c.fail_round(round_id, err);
-                  return;
-                }
-                c.finish(round_id, err);
-              });
+    ask_wallet(
+        std::move(w),
+        [self = self_, round_id](wallet_receipt&) {
+          connection_logic{self}.outcome(round_id);
+        },
+        [self = self_, round_id](caf::error& err) {
+          connection_logic c{self};
+          // The vendor was never asked: this round says nothing about it.
+          self->state.breaker->abandon();
+          if (is_retryable(wallet_error_of(err))) {
+            // The debit may or may not have happened: roll it back (a rollback of a
+            // bet never seen leaves a tombstone, so a late debit is refused).
+            c.fail_round(round_id, err);
+            return;
+          }
+          c.finish(round_id, err);
+        });
   }
 
   void outcome(const std::string& round_id) {
@@ -595,14 +604,14 @@ private:
     w.amount = rs.outcome.win;
     w.close_round = true;
     w.round_detail = stored_detail(rs);
-    self_
-        ->request(st_.deps.wallets(), st_.deps.request_timeout, wallet_atom_v,
-                  std::move(w))
-        .then([self = self_, round_id](
-                  wallet_receipt& rc) { connection_logic{self}.paid(round_id, rc); },
-              [self = self_, round_id](caf::error& err) {
-                connection_logic{self}.settle_failed(round_id, err);
-              });
+    ask_wallet(
+        std::move(w),
+        [self = self_, round_id](wallet_receipt& rc) {
+          connection_logic{self}.paid(round_id, rc);
+        },
+        [self = self_, round_id](caf::error& err) {
+          connection_logic{self}.settle_failed(round_id, err);
+        });
   }
 
   void paid(const std::string& round_id, const wallet_receipt& rc) {
@@ -643,14 +652,14 @@ private:
     auto& rs = st_.inflight.at(round_id);
     auto w = wallet_op_of(rs, wallet_op::rollback, ":rollback");
     w.ref_tx_id = bet_tx(round_id);
-    self_
-        ->request(st_.deps.wallets(), st_.deps.request_timeout, wallet_atom_v,
-                  std::move(w))
-        .then([self = self_,
-               round_id](wallet_receipt&) { self->state.inflight.erase(round_id); },
-              [self = self_, round_id](caf::error& err) {
-                connection_logic{self}.settle_failed(round_id, err);
-              });
+    ask_wallet(
+        std::move(w),
+        [self = self_, round_id](wallet_receipt&) {
+          self->state.inflight.erase(round_id);
+        },
+        [self = self_, round_id](caf::error& err) {
+          connection_logic{self}.settle_failed(round_id, err);
+        });
   }
 
   // A win or rollback that failed: retry the retryable with backoff; give up after
@@ -726,16 +735,14 @@ private:
 
   void settle_stale_with(wallet_request w, const char* what) {
     auto id = w.round_id;
-    self_
-        ->request(st_.deps.wallets(), st_.deps.request_timeout, wallet_atom_v,
-                  std::move(w))
-        .then([self = self_, id](wallet_receipt&) { self->state.settling.erase(id); },
-              [self = self_, id, what](caf::error& err) {
-                self->state.settling.erase(id);
-                std::cerr << "vendor " << self->state.opts.id << ": could not " << what
-                          << " round " << id << ": " << self->system().render(err)
-                          << std::endl;
-              });
+    ask_wallet(
+        std::move(w),
+        [self = self_, id](wallet_receipt&) { self->state.settling.erase(id); },
+        [self = self_, id, what](caf::error& err) {
+          self->state.settling.erase(id);
+          std::cerr << "vendor " << self->state.opts.id << ": could not " << what
+                    << " round " << id << ": " << self->system().render(err) << std::endl;
+        });
   }
 
   void breaker_result(bool ok) {
@@ -821,6 +828,7 @@ vendor_actor::behavior_type connection_impl(connection_pointer self, vendor_opti
         self->delayed_send(self, o.sweep_interval, sweep_atom_v, now_us() + next.count(),
                            true);
       },
+      [self](tick_atom) { sweep_deadlines(self, self->state.deadlines, tick_atom_v); },
       [self](tick_atom, const std::string& round_id) {
         connection_logic{self}.retry(round_id);
       },

@@ -39,7 +39,9 @@ using vendor_actor = caf::typed_actor<
                     vendors::seamless_call>::with<vendors::seamless_result>,
     // A URL with the details of a past round (round id, player).
     caf::replies_to<details_atom, std::string, int64_t>::with<std::string>,
-    caf::reacts_to<sweep_atom, int64_t, bool>, caf::reacts_to<tick_atom, std::string>>;
+    caf::reacts_to<sweep_atom, int64_t, bool>, caf::reacts_to<tick_atom, std::string>,
+    // Expires the wallet requests in flight past their deadline.
+    caf::reacts_to<tick_atom>>;
 
 struct vendor_options {
   std::string id;   // the vendor id: the ledger's source for its rounds
