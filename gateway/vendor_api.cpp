@@ -41,6 +41,9 @@ constexpr std::chrono::seconds read_timeout{10};
 constexpr std::chrono::seconds write_timeout{10};
 // Reading what a client still sends after the answer that ends its connection.
 constexpr std::chrono::seconds linger_timeout{2};
+// How often a connection's watchdog looks at its deadline at most: the bounds above
+// (and a call's) hold to within this.
+constexpr std::chrono::seconds watchdog_tick{1};
 
 const char* op_name(uint8_t op) {
   switch (static_cast<vendors::seamless_op>(op)) {
@@ -176,13 +179,52 @@ public:
     beast::error_code ignored;
     stream_.socket().close(ignored);
     in_flight_.reset();
+    waiting_ = waiting::nothing;
   }
 
 private:
+  using clock = std::chrono::steady_clock;
+  enum class waiting { nothing, read, call, write, linger };
+
+  // What the connection waits for now, and until when. One watchdog timer per
+  // connection checks the deadline (at least every watchdog_tick), so that setting one
+  // costs no timer operation: a timeout on every read, write and call would arm and
+  // cancel a timer three times per call, each cancel running a handler.
+  void bound(waiting what, clock::duration d) {
+    waiting_ = what;
+    deadline_ = clock::now() + d;
+    if (watching_) return;
+    watching_ = true;
+    watch();
+  }
+
+  void watch() {
+    watchdog_.expires_at(std::min(deadline_, clock::now() + watchdog_tick));
+    // A pending wait does not keep the connection: it ends when nothing else holds it.
+    watchdog_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+      auto self = weak.lock();
+      if (!ec && self) self->on_watchdog();
+    });
+  }
+
+  void on_watchdog() {
+    if (waiting_ == waiting::nothing) {
+      watching_ = false;
+      return;
+    }
+    if (clock::now() < deadline_) return watch();
+    watching_ = false;
+    auto what = std::exchange(waiting_, waiting::nothing);
+    if (what == waiting::call) return finish_call(call_seq_, unknown_result());
+    // A read, write or linger past its time: closing cancels it.
+    beast::error_code ignored;
+    stream_.socket().close(ignored);
+  }
+
   void read() {
     parser_.emplace();
     parser_->body_limit(shared_->opts.body_bytes_max);
-    stream_.expires_after(read_timeout);
+    bound(waiting::read, read_timeout);
     http::async_read_header(
         stream_, buffer_, *parser_,
         beast::bind_front_handler(&studio_connection::on_header, shared_from_this()));
@@ -269,20 +311,15 @@ private:
     auto seq = ++call_seq_;
     // Longer than the session lookup and the wallet call together, so that the answer
     // says what happened.
-    call_timer_.expires_after(shared_->opts.request_timeout * 2 +
-                              std::chrono::seconds{1});
-    call_timer_.async_wait([self = shared_from_this(), seq](beast::error_code ec) {
-      if (!ec) self->finish_call(seq, unknown_result());
-    });
+    bound(waiting::call, shared_->opts.request_timeout * 2 + std::chrono::seconds{1});
     caf::anon_send(relay_, seamless_atom_v, vendor_, call_, seq);
   }
 
-  // The result of call `seq`, or its timer's "unknown": the first one answers, a later
-  // one (or one for an earlier call) is dropped.
+  // The result of call `seq`, or the watchdog's "unknown": the first one answers, a
+  // later one (or one for an earlier call) is dropped.
   void finish_call(uint64_t seq, vendors::seamless_result result) {
     if (!in_flight_ || seq != call_seq_) return;
-    in_flight_.reset();
-    call_timer_.cancel();
+    auto keep = std::move(in_flight_); // until the answer's write holds the connection
     answer_call(std::move(result));
   }
 
@@ -326,7 +363,7 @@ private:
     res_.keep_alive(keep_alive);
     res_.body() = std::move(body);
     res_.prepare_payload();
-    stream_.expires_after(write_timeout);
+    bound(waiting::write, write_timeout);
     http::async_write(stream_, res_,
                       beast::bind_front_handler(&studio_connection::on_write,
                                                 shared_from_this(), keep_alive));
@@ -344,7 +381,7 @@ private:
   void close() {
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.expires_after(linger_timeout);
+    bound(waiting::linger, linger_timeout);
     drain();
   }
 
@@ -371,7 +408,10 @@ private:
   // Keeps the connection while its call is in flight (no socket operation holds it).
   std::shared_ptr<studio_connection> in_flight_;
   uint64_t call_seq_ = 0; // numbers the calls, so that a late result is known as such
-  net::steady_timer call_timer_{stream_.get_executor()};
+  net::steady_timer watchdog_{stream_.get_executor()};
+  waiting waiting_ = waiting::nothing;
+  clock::time_point deadline_;
+  bool watching_ = false;
 };
 
 caf::behavior call_relay(caf::event_based_actor* self,

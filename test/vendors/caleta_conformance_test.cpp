@@ -678,6 +678,48 @@ TEST_CASE("the vendor listener answers 503 beyond vendor_http_connections_max") 
   CHECK(body_of(*served)["status"] == "RS_OK");
 }
 
+TEST_CASE("the vendor listener closes a connection stalled mid-request after 10 s, "
+          "not one that keeps calling") {
+  caleta_world w;
+  auto p = w.launch("stalled", 10'000);
+  auto balance_call = [&](raw_connection& c) {
+    auto body = json{
+        {"token", p.token},
+        {"request_uuid", w.uuid("req")},
+        {"supplier_user", std::to_string(p.id)},
+        {"game_code",
+         game}}.dump();
+    c.write(raw_connection::post("/vendors/caleta/wallet/balance", body,
+                                 w.caleta.sign(body)));
+    return c.read();
+  };
+  raw_connection busy{w.f.vendor_port};
+  REQUIRE(balance_call(busy));
+  auto start = std::chrono::steady_clock::now();
+  // Headers begun, never finished.
+  bool closed = false;
+  std::chrono::steady_clock::duration closed_after{};
+  std::thread stalled{[&] {
+    raw_connection c{w.f.vendor_port};
+    c.write("POST /vendors/caleta/wallet/balance HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+    closed = !c.read(); // blocks until the server closes it
+    closed_after = std::chrono::steady_clock::now() - start;
+  }};
+  // Meanwhile a call a second on the other connection, past its first read's deadline.
+  int calls = 0;
+  while (std::chrono::steady_clock::now() - start < std::chrono::seconds{12}) {
+    std::this_thread::sleep_for(std::chrono::seconds{1});
+    auto r = balance_call(busy);
+    REQUIRE(r);
+    CHECK(body_of(*r)["status"] == "RS_OK");
+    ++calls;
+  }
+  stalled.join();
+  CHECK(closed);
+  CHECK(closed_after >= std::chrono::seconds{10}); // not before its read timeout
+  CHECK(calls >= 10);
+}
+
 TEST_CASE("round details come from /api/game/round, signed") {
   caleta_world w;
   auto p = w.launch("details", 10'000);
