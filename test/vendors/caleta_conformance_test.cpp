@@ -476,6 +476,20 @@ private:
   beast::flat_buffer buffer_;
 };
 
+// A signed balance call of `p` on a raw connection, and its answer.
+std::optional<http::response<http::string_body>>
+signed_balance(caleta_world& w, const caleta_world::player& p, raw_connection& c) {
+  auto body = json{
+      {"token", p.token},
+      {"request_uuid", w.uuid("req")},
+      {"supplier_user", std::to_string(p.id)},
+      {"game_code",
+       game}}.dump();
+  c.write(
+      raw_connection::post("/vendors/caleta/wallet/balance", body, w.caleta.sign(body)));
+  return c.read();
+}
+
 json body_of(const http::response<http::string_body>& res) {
   return json::parse(res.body(), nullptr, false);
 }
@@ -636,17 +650,7 @@ TEST_CASE("the vendor listener holds no thread per connection or call") {
 TEST_CASE("the vendor listener answers 503 beyond vendor_http_connections_max") {
   caleta_world w{{}, [](server_options& o) { o.vendor_http_connections_max = 2; }};
   auto p = w.launch("capped", 10'000);
-  auto balance_call = [&](raw_connection& c) {
-    auto body = json{
-        {"token", p.token},
-        {"request_uuid", w.uuid("req")},
-        {"supplier_user", std::to_string(p.id)},
-        {"game_code",
-         game}}.dump();
-    c.write(raw_connection::post("/vendors/caleta/wallet/balance", body,
-                                 w.caleta.sign(body)));
-    return c.read();
-  };
+  auto balance_call = [&](raw_connection& c) { return signed_balance(w, p, c); };
   // The fixture's own client may hold a kept-alive connection: close it by using
   // only raw connections from here, and count on the cap of 2 with it gone.
   auto first = std::make_unique<raw_connection>(w.f.vendor_port);
@@ -682,17 +686,7 @@ TEST_CASE("the vendor listener closes a connection stalled mid-request after 10 
           "not one that keeps calling") {
   caleta_world w;
   auto p = w.launch("stalled", 10'000);
-  auto balance_call = [&](raw_connection& c) {
-    auto body = json{
-        {"token", p.token},
-        {"request_uuid", w.uuid("req")},
-        {"supplier_user", std::to_string(p.id)},
-        {"game_code",
-         game}}.dump();
-    c.write(raw_connection::post("/vendors/caleta/wallet/balance", body,
-                                 w.caleta.sign(body)));
-    return c.read();
-  };
+  auto balance_call = [&](raw_connection& c) { return signed_balance(w, p, c); };
   raw_connection busy{w.f.vendor_port};
   REQUIRE(balance_call(busy));
   auto start = std::chrono::steady_clock::now();
