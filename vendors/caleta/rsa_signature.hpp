@@ -7,6 +7,7 @@
 #include <string>
 
 typedef struct evp_pkey_st EVP_PKEY;
+typedef struct evp_md_ctx_st EVP_MD_CTX;
 
 namespace agg::vendors::caleta {
 
@@ -21,10 +22,14 @@ public:
   // Base64 RSA-SHA256 signature of `data` (private keys only).
   std::string sign(const std::string& data) const;
   // Checks a base64 signature; false for anything malformed.
+  // Safe to call from several threads at once.
   bool verify(const std::string& data, const std::string& signature_b64) const;
 
 private:
+  void prepare_verifier();
+
   std::shared_ptr<EVP_PKEY> key_;
+  std::shared_ptr<EVP_MD_CTX> verifier_; // set up once, copied per call
 };
 
 } // namespace agg::vendors::caleta
