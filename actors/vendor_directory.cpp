@@ -112,6 +112,13 @@ caf::behavior directory_impl(directory_pointer self, std::vector<std::string> ve
         if (!h) return h.error();
         return self->delegate(*h, launch_atom_v, std::move(r));
       },
+      // The live connection of `vendor`, for a caller that sends it many calls: it
+      // monitors the handle and asks again once it goes down.
+      [self](caf::get_atom, const std::string& vendor) -> caf::result<caf::actor> {
+        auto h = route(self, vendor);
+        if (!h) return h.error();
+        return caf::actor_cast<caf::actor>(*h);
+      },
       [self](seamless_atom, const std::string& vendor,
              vendors::seamless_call& c) -> caf::result<vendors::seamless_result> {
         auto h = route(self, vendor);

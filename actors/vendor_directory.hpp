@@ -22,6 +22,7 @@ namespace agg {
 // (verify_atom, verify_request) -> round_result,
 // (launch_atom, launch_request) -> launch_reply,
 // (seamless_atom, vendor, seamless_call) -> seamless_result (a studio's wallet call),
+// (get_atom, vendor) -> the vendor's connection (vendor_actor) while it is up,
 // (details_atom, vendor, round_id, player) -> URL of the round's details.
 caf::actor spawn_vendor_directory(caf::actor_system& sys,
                                   std::vector<std::string> vendors,

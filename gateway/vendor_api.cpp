@@ -119,11 +119,19 @@ struct shared_state {
 };
 
 // Carries one connection's calls to the studios' actors and their results back: the
-// io threads never wait for an actor. The connection's own timer bounds each call, so
-// the relay's requests carry no timeout of their own (one on CAF's clock costs more
+// io threads never wait for an actor. The connection's own watchdog bounds each call,
+// so the relay's requests carry no timeout of their own (one on CAF's clock costs more
 // than the rest of the relay's work).
-caf::behavior call_relay(caf::event_based_actor* self,
-                         std::weak_ptr<studio_connection> conn,
+// The relay keeps the connection of the vendor it last called (asked of the
+// directory, monitored), so that a call goes straight to it.
+struct relay_state {
+  std::string vendor;
+  caf::actor target; // null: ask the directory
+  static inline const char* name = "vendor_call_relay";
+};
+using relay_pointer = caf::stateful_actor<relay_state>*;
+
+caf::behavior call_relay(relay_pointer self, std::weak_ptr<studio_connection> conn,
                          std::shared_ptr<shared_state> shared);
 
 // One studio connection: reads a request, answers it, reads the next (kept alive
@@ -414,8 +422,7 @@ private:
   bool watching_ = false;
 };
 
-caf::behavior call_relay(caf::event_based_actor* self,
-                         std::weak_ptr<studio_connection> conn,
+caf::behavior call_relay(relay_pointer self, std::weak_ptr<studio_connection> conn,
                          std::shared_ptr<shared_state> shared) {
   // Inside the gate, so that a connection this relay happens to release last goes
   // while its io_context still exists; once the listener stopped, nothing is posted.
@@ -424,9 +431,26 @@ caf::behavior call_relay(caf::event_based_actor* self,
     if (!shared->gate_open) return;
     if (auto c = conn.lock()) c->complete(seq, std::move(r));
   };
+  // Sends the call to the vendor's connection; any failure answers "unknown".
+  auto send = [self, deliver](const caf::actor& target, vendors::seamless_call call,
+                              uint64_t seq) {
+    self->request(target, caf::infinite, seamless_atom_v, std::move(call))
+        .then([deliver, seq](vendors::seamless_result& r) { deliver(seq, std::move(r)); },
+              [self, deliver, seq](caf::error& e) {
+                if (e == caf::sec::request_receiver_down) self->state.target = nullptr;
+                deliver(seq, unknown_result());
+              });
+  };
+  self->set_down_handler([self](caf::down_msg& dm) {
+    if (self->state.target && dm.source == self->state.target.address())
+      self->state.target = nullptr;
+  });
   return {
       [=](seamless_atom, std::string& vendor, vendors::seamless_call& call,
           uint64_t seq) {
+        auto& st = self->state;
+        if (st.target && st.vendor == vendor)
+          return send(st.target, std::move(call), seq);
         caf::actor vendors;
         {
           // The node outlives the listener's open gate, not the listener's actors.
@@ -434,11 +458,17 @@ caf::behavior call_relay(caf::event_based_actor* self,
           if (!shared->gate_open) return;
           vendors = shared->n.vendors();
         }
-        self->request(vendors, caf::infinite, seamless_atom_v, std::move(vendor),
-                      std::move(call))
-            .then([deliver,
-                   seq](vendors::seamless_result& r) { deliver(seq, std::move(r)); },
-                  [deliver, seq](caf::error&) { deliver(seq, unknown_result()); });
+        self->request(vendors, caf::infinite, caf::get_atom_v, vendor)
+            .then(
+                [=](caf::actor& target) mutable {
+                  auto& st = self->state;
+                  if (st.target) self->demonitor(st.target);
+                  st.vendor = std::move(vendor);
+                  st.target = target;
+                  self->monitor(target);
+                  send(target, std::move(call), seq);
+                },
+                [deliver, seq](caf::error&) { deliver(seq, unknown_result()); });
       },
   };
 }

@@ -714,6 +714,46 @@ TEST_CASE("the vendor listener closes a connection stalled mid-request after 10 
   CHECK(calls >= 10);
 }
 
+TEST_CASE("a kept-alive studio connection goes on calling once its vendor connection "
+          "was restarted") {
+  caleta_world w;
+  auto p = w.launch("restart", 10'000);
+  raw_connection c{w.f.vendor_port};
+  auto first = signed_balance(w, p, c);
+  REQUIRE(first);
+  REQUIRE(body_of(*first)["status"] == "RS_OK");
+  // Kill the Caleta connection actor its supervisor runs.
+  caf::scoped_actor self{w.f.sys};
+  auto child = [&](const caf::actor& sup, const std::string& id) {
+    caf::actor out;
+    self->request(sup, std::chrono::seconds{5}, caf::get_atom_v, id)
+        .receive([&](caf::actor& a) { out = a; }, [](caf::error&) {});
+    return out;
+  };
+  auto connection = child(child(child(w.f.the_node().root(), "studios"), "vendor:caleta"),
+                          "connection");
+  REQUIRE(connection);
+  self->send_exit(connection, caf::exit_reason::kill);
+  // The same HTTP connection is answered throughout: unknown while the vendor is
+  // down, then served by the new connection actor.
+  bool served = false;
+  for (int attempt = 0; attempt < 500 && !served; ++attempt) {
+    auto r = signed_balance(w, p, c);
+    REQUIRE(r);
+    auto status = body_of(*r)["status"].get<std::string>();
+    served = status == "RS_OK";
+    if (!served) {
+      CHECK(status == "RS_ERROR_UNKNOWN");
+      std::this_thread::sleep_for(std::chrono::milliseconds{10});
+    }
+  }
+  CHECK(served);
+  auto again = child(child(child(w.f.the_node().root(), "studios"), "vendor:caleta"),
+                     "connection");
+  CHECK(again);
+  CHECK(again != connection);
+}
+
 TEST_CASE("round details come from /api/game/round, signed") {
   caleta_world w;
   auto p = w.launch("details", 10'000);
