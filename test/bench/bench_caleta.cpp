@@ -4,12 +4,16 @@
 //
 //   bench_caleta [--players 2000] [--clients 56] [--pairs 40000]
 //                [--verify on|off|both] [--data-dir DIR] [--http-threads 2]
-//                [--commit-window-us 100]
+//                [--commit-window-us 100] [--rate PAIRS_PER_S]
 //
 // Each client connection plays its share of bet/win pairs (a bet, then its win closing
-// the round) as fast as its replies come. Every body is signed with Caleta's test key, as
-// Caleta does, before the clock starts: RSA signing is Caleta's cost (some 0.3 ms a
-// signature here), and on a 2-core machine it would otherwise eat the server's CPU.
+// the round) as fast as its replies come. With --rate, pairs start on a fixed schedule
+// instead (pair k at k/rate seconds, dealt to the clients in turn), and a pair's latency
+// counts from its scheduled start, so a server that falls behind is seen to: this is
+// "so many pairs per second at what p99", where the closed loop measures the most the
+// server does with --clients calls in flight. Every body is signed with Caleta's test
+// key, as Caleta does, before the clock starts: RSA signing is Caleta's cost (some 0.3 ms
+// a signature here), and on a 2-core machine it would otherwise eat the server's CPU.
 // --verify both runs the same load twice in one process, with signature verification
 // and without, to show its cost. Prints one JSON line per run and a human summary.
 
@@ -122,9 +126,13 @@ std::vector<std::vector<signed_pair>> sign_pairs(const std::vector<session>& ses
 // One client connection: plays its pairs one call at a time, kept alive.
 class caller : public std::enable_shared_from_this<caller> {
 public:
+  // `rate` 0: as fast as answers come; else this client's pair j is due at
+  // start + (j * clients + index) / rate.
   caller(net::io_context& io, uint16_t port, const std::vector<signed_pair>& work,
-         run_result& out)
-      : stream_(io), port_(port), work_(work), out_(out) {}
+         run_result& out, double rate, clock_type::time_point start, size_t index,
+         size_t clients)
+      : stream_(io), port_(port), work_(work), out_(out), rate_(rate), start_(start),
+        index_in_(index), clients_(clients), timer_(io) {}
 
   void begin() {
     beast::error_code ignored;
@@ -142,8 +150,22 @@ private:
   void next() {
     if (index_ >= work_.size()) return;
     const auto& pair = work_[index_];
-    if (!in_win_) pair_start_ = clock_type::now();
-    send(in_win_ ? "win" : "bet", in_win_ ? pair.win : pair.bet);
+    if (in_win_) return send("win", pair.win);
+    if (rate_ <= 0) {
+      pair_start_ = clock_type::now();
+      return send("bet", pair.bet);
+    }
+    auto due =
+        start_ +
+        std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(
+            static_cast<double>(index_ * clients_ + index_in_) / rate_));
+    pair_start_ = due; // a late start counts in the pair's latency
+    if (due <= clock_type::now()) return send("bet", pair.bet);
+    timer_.expires_at(due);
+    timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec) return self->give_up();
+      self->send("bet", self->work_[self->index_].bet);
+    });
   }
 
   void send(const char* op, const signed_call& call) {
@@ -213,6 +235,11 @@ private:
   uint16_t port_;
   const std::vector<signed_pair>& work_;
   run_result& out_;
+  double rate_;
+  clock_type::time_point start_;
+  size_t index_in_; // this client's number
+  size_t clients_;
+  net::steady_timer timer_;
   size_t index_ = 0;
   bool in_win_ = false;
   clock_type::time_point pair_start_;
@@ -223,7 +250,8 @@ private:
 };
 
 run_result run(bool verify, int64_t players, int64_t clients, int64_t pairs,
-               int64_t http_threads, int64_t window_us, const std::string& data_dir) {
+               int64_t http_threads, int64_t window_us, double rate,
+               const std::string& data_dir) {
   test::temp_dir keys;
   auto caleta_keys = test::rsa_pair::generate(keys.file("caleta"));
   auto our_keys = test::rsa_pair::generate(keys.file("operator"));
@@ -308,8 +336,9 @@ run_result run(bool verify, int64_t players, int64_t clients, int64_t pairs,
     auto cpu_before = agg::bench::process_cpu_us();
     auto start = clock_type::now();
     for (int64_t c = 0; c < clients; ++c) {
-      callers.push_back(std::make_shared<caller>(io, port, work[static_cast<size_t>(c)],
-                                                 per_client[static_cast<size_t>(c)]));
+      callers.push_back(std::make_shared<caller>(
+          io, port, work[static_cast<size_t>(c)], per_client[static_cast<size_t>(c)],
+          rate, start, static_cast<size_t>(c), static_cast<size_t>(clients)));
       callers.back()->begin();
     }
     io.run();
@@ -344,12 +373,14 @@ int main(int argc, char** argv) {
   auto window_us = a.num("commit-window-us", server_options{}.commit_window_us);
   auto verify = a.str("verify", "both");
   auto data_dir = a.str("data-dir", "");
+  auto rate = static_cast<double>(a.num("rate", 0)); // 0: closed loop
   a.reject_unknown();
-  if (players < clients || clients < 1 || pairs < clients ||
+  if (players < clients || clients < 1 || pairs < clients || rate < 0 ||
       (verify != "on" && verify != "off" && verify != "both")) {
-    std::cerr << "usage: bench_caleta [--players N>=clients] [--clients N] "
-                 "[--pairs N] [--verify on|off|both] [--data-dir DIR]"
-              << std::endl;
+    std::cerr
+        << "usage: bench_caleta [--players N>=clients] [--clients N] "
+           "[--pairs N] [--verify on|off|both] [--data-dir DIR] [--rate PAIRS_PER_S]"
+        << std::endl;
     return 2;
   }
   std::vector<bool> modes;
@@ -360,7 +391,8 @@ int main(int argc, char** argv) {
     test::temp_dir dir;
     auto where = data_dir.empty() ? dir.str() : data_dir + (v ? "/verify" : "/noverify");
     std::filesystem::create_directories(where);
-    results.push_back(run(v, players, clients, pairs, http_threads, window_us, where));
+    results.push_back(
+        run(v, players, clients, pairs, http_threads, window_us, rate, where));
   }
   for (auto& r : results) {
     json statuses(r.statuses);
@@ -369,6 +401,7 @@ int main(int argc, char** argv) {
                       {"verify_signatures", r.verify},
                       {"players", players},
                       {"clients", clients},
+                      {"rate_target", static_cast<int64_t>(rate)},
                       {"seconds", r.seconds},
                       {"pairs", r.pairs},
                       {"pairs_per_s", static_cast<int64_t>(rate)},
@@ -390,7 +423,11 @@ int main(int argc, char** argv) {
   for (auto& r : results)
     std::cout << "caleta bet+win, signatures "
               << (r.verify == "on" ? "verified" : "skipped") << ": " << r.pairs
-              << " pairs from " << clients << " clients in " << r.seconds
+              << " pairs from " << clients << " clients"
+              << (rate > 0 ? " offered at " + std::to_string(static_cast<int64_t>(rate)) +
+                                 " pairs/s"
+                           : std::string{})
+              << " in " << r.seconds
               << " s = " << static_cast<int64_t>(static_cast<double>(r.pairs) / r.seconds)
               << " pairs/s; pair latency p50 " << r.pair_lat.percentile(50) << " us, p99 "
               << r.pair_lat.percentile(99) << " us; call p99 "
