@@ -125,7 +125,14 @@ std::optional<std::string> server_options::validate() const {
   return writable_dir(data_dir);
 }
 
+void apply_scheduler_defaults(caf::actor_system_config& cfg) {
+  cfg.set("work-stealing.moderate-poll-attempts", 0);
+  cfg.set("work-stealing.relaxed-sleep-duration",
+          caf::timespan{std::chrono::milliseconds{1}});
+}
+
 server_config::server_config() {
+  apply_scheduler_defaults(*this);
   opt_group{custom_options_, "aggregator"}
       .add(opts.data_dir, "data_dir", "directory of the SQLite database")
       .add(opts.db_file, "db_file", "database file name inside data_dir")

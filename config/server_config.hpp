@@ -95,6 +95,15 @@ struct server_options {
   std::optional<std::string> validate() const;
 };
 
+// How idle CAF workers wait for work, set on every actor system the server (and its
+// tests and benchmarks) runs; the config file and command line override it. CAF's
+// default spins briefly, then sleeps 50 us at a time for 25 ms before it blocks: on two
+// cores shared with the io threads and the ledger writer those sleeps were half of all
+// context switches under load, each preempting a thread with work. Here a worker
+// blocks right after spinning and is woken by the next job for it (and steals, if it
+// is still idle, every 1 ms).
+void apply_scheduler_defaults(caf::actor_system_config& cfg);
+
 class server_config : public caf::actor_system_config {
 public:
   server_config();

@@ -108,6 +108,7 @@ int main(int argc, char** argv) {
   if (fd < 0) return 2;
   caf::actor_system_config cfg;
   cfg.set("scheduler.max-threads", 2);
+  apply_scheduler_defaults(cfg);
   caf::actor_system sys{cfg};
   node n{sys, opts};
   caf::scoped_actor self{sys};

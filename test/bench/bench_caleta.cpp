@@ -275,6 +275,7 @@ run_result run(bool verify, int64_t players, int64_t clients, int64_t pairs,
 
   caf::actor_system_config cfg;
   cfg.set("scheduler.max-threads", 2);
+  apply_scheduler_defaults(cfg);
   if (auto policy = std::getenv("AGG_SCHEDULER_POLICY"))
     cfg.set("scheduler.policy", caf::atom_from_string(policy));
   cfg.set("logger.file-verbosity", caf::atom("quiet"));

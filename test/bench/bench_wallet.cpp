@@ -211,6 +211,7 @@ int main(int argc, char** argv) {
 
   caf::actor_system_config cfg;
   cfg.set("scheduler.max-threads", scheduler_threads);
+  apply_scheduler_defaults(cfg);
   if (auto policy = std::getenv("AGG_SCHEDULER_POLICY"))
     cfg.set("scheduler.policy", caf::atom_from_string(policy));
   cfg.set("logger.file-verbosity", caf::atom("quiet"));

@@ -21,6 +21,7 @@ namespace agg::test {
 
 inline caf::actor_system_config& test_config(caf::actor_system_config& cfg) {
   cfg.set("scheduler.max-threads", 2);
+  apply_scheduler_defaults(cfg);
   cfg.set("logger.file-verbosity", caf::atom("quiet"));
   cfg.set("logger.console-verbosity", caf::atom("quiet"));
   cfg.add_message_types<caf::id_block::agg>();
