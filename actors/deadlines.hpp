@@ -7,8 +7,8 @@
 // actor a message when the timeout fires later, answered or not: on a busy actor with a
 // request or two per call that is one more thread hand-off per call. A safety-net
 // timeout (the callee answers in milliseconds, the deadline is seconds away) needs no
-// precision: a sweep every `tick` seconds is enough, and costs one message per tick
-// while anything is pending.
+// precision: a sweep every tick (100 ms by default) is enough, and costs one message
+// per tick while anything is pending.
 //
 // Use: the actor's state holds a deadline_table; requests go through
 // request_within(self, table, ...); the actor's behavior answers the tick message by
