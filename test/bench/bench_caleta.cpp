@@ -397,7 +397,7 @@ int main(int argc, char** argv) {
   }
   for (auto& r : results) {
     json statuses(r.statuses);
-    auto rate = static_cast<double>(r.pairs) / r.seconds;
+    auto per_s = static_cast<double>(r.pairs) / r.seconds;
     std::cout << json{{"bench", "caleta"},
                       {"verify_signatures", r.verify},
                       {"players", players},
@@ -405,7 +405,7 @@ int main(int argc, char** argv) {
                       {"rate_target", static_cast<int64_t>(rate)},
                       {"seconds", r.seconds},
                       {"pairs", r.pairs},
-                      {"pairs_per_s", static_cast<int64_t>(rate)},
+                      {"pairs_per_s", static_cast<int64_t>(per_s)},
                       {"pair_p50_us", r.pair_lat.percentile(50)},
                       {"pair_p99_us", r.pair_lat.percentile(99)},
                       {"call_p50_us", r.call_lat.percentile(50)},
