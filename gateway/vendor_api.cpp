@@ -327,7 +327,7 @@ private:
   // later one (or one for an earlier call) is dropped.
   void finish_call(uint64_t seq, vendors::seamless_result result) {
     if (!in_flight_ || seq != call_seq_) return;
-    auto keep = std::move(in_flight_); // until the answer's write holds the connection
+    in_flight_.reset(); // the caller holds the connection until the write does
     answer_call(std::move(result));
   }
 

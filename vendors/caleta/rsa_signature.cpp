@@ -112,12 +112,12 @@ std::string rsa_key::sign(const std::string& data) const {
 
 bool rsa_key::verify(const std::string& data, const std::string& signature_b64) const {
   std::vector<unsigned char> sig;
-  if (!key_ || !unbase64(signature_b64, sig)) return false;
+  if (!verifier_ || !unbase64(signature_b64, sig)) return false;
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx{EVP_MD_CTX_new(),
                                                               &EVP_MD_CTX_free};
   // From the context set up once for this key: cheaper than a fresh setup (fetching
   // the algorithms again), and the copy only reads the template, which no call changes.
-  if (!verifier_ || EVP_MD_CTX_copy_ex(ctx.get(), verifier_.get()) != 1) return false;
+  if (EVP_MD_CTX_copy_ex(ctx.get(), verifier_.get()) != 1) return false;
   return EVP_DigestVerify(ctx.get(), sig.data(), sig.size(),
                           reinterpret_cast<const unsigned char*>(data.data()),
                           data.size()) == 1;
