@@ -1,5 +1,7 @@
 #include "persistence/wal_vfs.hpp"
 
+#include "persistence/page_cache.hpp"
+
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -210,6 +212,8 @@ int x_current_time_int64(sqlite3_vfs*, sqlite3_int64* out) {
 sqlite3_vfs wal_vfs{};
 
 void register_vfs() {
+  // Looking up the default VFS initializes SQLite: the page cache goes in first.
+  install_page_cache();
   base_vfs = sqlite3_vfs_find(nullptr);
   if (base_vfs == nullptr || base_vfs->iVersion < 2)
     throw std::runtime_error("SQLite has no usable default VFS");
