@@ -256,7 +256,20 @@ private:
     read_body();
   }
 
+  // The body usually arrived with the header: what the buffer holds is parsed here,
+  // and the socket is read only for what is still missing.
   void read_body() {
+    beast::error_code ec;
+    while (!parser_->is_done() && buffer_.size() != 0) {
+      auto used = parser_->put(buffer_.data(), ec);
+      buffer_.consume(used);
+      if (ec == http::error::need_more) {
+        ec = {};
+        break;
+      }
+      if (ec || used == 0) break;
+    }
+    if (ec || parser_->is_done()) return on_read(ec, 0);
     http::async_read(
         socket_, buffer_, *parser_,
         beast::bind_front_handler(&studio_connection::on_read, shared_from_this()));

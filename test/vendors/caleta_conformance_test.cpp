@@ -559,6 +559,20 @@ TEST_CASE("the vendor listener answers HTTP outside the protocol with JSON error
   CHECK(after_wait->result_int() == 200);
   CHECK(body_of(*after_wait)["status"] == "RS_OK");
 
+  // A body cut in two writes: what came with the header is parsed at once, the rest
+  // is read when it comes.
+  auto split = balance();
+  auto whole =
+      raw_connection::post("/vendors/caleta/wallet/balance", split, w.caleta.sign(split));
+  auto cut = whole.size() - split.size() / 2;
+  c.write(whole.substr(0, cut));
+  c.write(whole.substr(cut));
+  auto joined = c.read();
+  REQUIRE(joined);
+  CHECK(joined->result_int() == 200);
+  CHECK(body_of(*joined)["status"] == "RS_OK");
+  CHECK(body_of(*joined)["request_uuid"] == json::parse(split)["request_uuid"]);
+
   // An HTTP/1.0 client gets HTTP/1.0 and a closed connection; a version that is
   // neither is a bad request, answered in HTTP/1.1.
   auto plain = balance();
