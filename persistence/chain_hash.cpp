@@ -2,6 +2,8 @@
 
 #include <openssl/evp.h>
 
+#include <initializer_list>
+#include <memory>
 #include <stdexcept>
 
 namespace agg {
@@ -60,20 +62,37 @@ std::string canonical_encoding(const ledger_entry& e) {
   return out;
 }
 
+namespace {
+
+// SHA-256 over the concatenation of `parts`. OpenSSL 3 looks the algorithm up (a
+// fetch, with locks) whenever it is named by EVP_sha256(), and EVP_Digest allocates a
+// context per call: here the algorithm is fetched once, and each thread keeps one
+// context for all its hashes.
+hash256 sha256_of(std::initializer_list<std::string_view> parts) {
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  thread_local std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx{
+      EVP_MD_CTX_new(), &EVP_MD_CTX_free};
+  hash256 out{};
+  unsigned int len = 0;
+  bool ok =
+      md != nullptr && ctx != nullptr && EVP_DigestInit_ex2(ctx.get(), md, nullptr) == 1;
+  for (auto part : parts)
+    ok = ok && EVP_DigestUpdate(ctx.get(), part.data(), part.size()) == 1;
+  ok = ok && EVP_DigestFinal_ex(ctx.get(), out.data(), &len) == 1;
+  if (!ok || len != out.size()) throw std::runtime_error("SHA-256 failed");
+  return out;
+}
+
+} // namespace
+
 hash256 chain_hash(const hash256& prev, const ledger_entry& e) {
-  std::string data(prev.begin(), prev.end());
-  data += canonical_encoding(e);
-  return sha256(data);
+  auto body = canonical_encoding(e);
+  return sha256_of(
+      {std::string_view{reinterpret_cast<const char*>(prev.data()), prev.size()}, body});
 }
 
 hash256 sha256(std::string_view data) {
-  hash256 out{};
-  unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_sha256(), nullptr) !=
-          1 ||
-      len != out.size())
-    throw std::runtime_error("SHA-256 failed");
-  return out;
+  return sha256_of({data});
 }
 
 std::string to_hex(const hash256& h) {

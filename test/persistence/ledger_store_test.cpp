@@ -12,6 +12,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <thread>
+
 using namespace agg;
 
 namespace {
@@ -179,4 +181,34 @@ TEST_CASE_METHOD(store_fixture, "verify catches a removed entry",
   CHECK_FALSE(report.ok);
   CHECK(report.error_seq == 3);
   CHECK_THAT(report.error, Catch::Contains("sequence gap"));
+}
+
+TEST_CASE("SHA-256 and the chain hash give the published digests, on any thread",
+          "[ledger][hash]") {
+  CHECK(to_hex(sha256("")) ==
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  CHECK(to_hex(sha256("abc")) ==
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  // The chain hash is SHA-256 over the previous hash, then the entry's canonical bytes.
+  ledger_entry e;
+  e.player_id = 7;
+  e.seq = 3;
+  e.kind = static_cast<uint8_t>(entry_kind::bet);
+  e.source = "caleta";
+  e.tx_id = "tx-1";
+  e.round_id = "r-1";
+  e.currency = "EUR";
+  e.amount = -250;
+  e.balance_after = 750;
+  e.created_us = 1'700'000'000'000'000;
+  hash256 prev{};
+  for (size_t i = 0; i < prev.size(); ++i)
+    prev[i] = static_cast<uint8_t>(i * 7 + 1);
+  auto expected = sha256(std::string(prev.begin(), prev.end()) + canonical_encoding(e));
+  CHECK(chain_hash(prev, e) == expected);
+  hash256 elsewhere{};
+  std::thread{[&] { elsewhere = chain_hash(prev, e); }}.join();
+  CHECK(elsewhere == expected);
+  e.amount = -251;
+  CHECK(chain_hash(prev, e) != expected);
 }
