@@ -44,6 +44,16 @@ inline constexpr const char* round_columns =
     "game_id, "
     "detail";
 
+// A studio's rounds opened before a time, oldest first, that have no win credited yet
+// (to settle) or are not closed yet (open, for reconciliation); parameters: source,
+// before_us, limit. Both read through the rounds_pending index.
+inline constexpr const char* unsettled_rounds_where =
+    "source = ? AND credited = 0 AND open_bet_count > 0 AND opened_us < ? "
+    "ORDER BY opened_us LIMIT ?";
+inline constexpr const char* open_rounds_where =
+    "source = ? AND closed = 0 AND open_bet_count > 0 AND opened_us < ? "
+    "ORDER BY opened_us LIMIT ?";
+
 // Reads the round_columns starting at column `first`.
 inline round_record read_round(const statement& st, int first = 0) {
   round_record r;

@@ -25,10 +25,8 @@ ledger_reader::ledger_reader(db::connection& conn)
           "SELECT player_id FROM rollback_marks WHERE source = ? AND tx_id = ?")),
       round_(conn.prepare("SELECT "s + db::round_columns +
                           " FROM rounds WHERE source = ? AND round_id = ?")),
-      unsettled_(conn.prepare("SELECT "s + db::round_columns +
-                              " FROM rounds WHERE source = ? AND credited = 0 AND "
-                              "open_bet_count > 0 AND opened_us < ? ORDER BY opened_us "
-                              "LIMIT ?")),
+      unsettled_(conn.prepare("SELECT "s + db::round_columns + " FROM rounds WHERE " +
+                              db::unsettled_rounds_where)),
       history_(conn.prepare("SELECT "s + db::entry_columns +
                             " FROM ledger WHERE player_id = ? AND seq < ?"
                             " ORDER BY seq DESC LIMIT ?")) {}

@@ -61,10 +61,8 @@ std::vector<vendor_day_totals> vendor_totals(db::connection& conn,
 
 std::vector<round_record> open_rounds(db::connection& conn, const std::string& vendor,
                                       int64_t before_us, int64_t limit) {
-  auto st =
-      conn.prepare(std::string{"SELECT "} + db::round_columns +
-                   " FROM rounds WHERE source = ? AND closed = 0 AND "
-                   "open_bet_count > 0 AND opened_us < ? ORDER BY opened_us LIMIT ?");
+  auto st = conn.prepare(std::string{"SELECT "} + db::round_columns +
+                         " FROM rounds WHERE " + db::open_rounds_where);
   st.bind(1, vendor).bind(2, before_us).bind(3, limit);
   std::vector<round_record> out;
   while (st.step())

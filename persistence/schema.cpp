@@ -10,7 +10,7 @@ namespace agg::db {
 namespace {
 
 // Append only: never edit a migration that has shipped.
-constexpr std::array<const char*, 5> migrations = {
+constexpr std::array<const char*, 6> migrations = {
     // 1: balances, the hash-chained ledger (a player's chain head is its last row),
     // rollback markers and rounds.
     R"sql(
@@ -143,6 +143,15 @@ CREATE INDEX vendor_sessions_player ON vendor_sessions(vendor, player_id);
 CREATE INDEX ledger_source_time ON ledger(source, created_us);
 CREATE INDEX rounds_open ON rounds(source, opened_us)
   WHERE closed = 0 AND open_bet_count > 0;
+)sql",
+    // 6: one index serves both the rounds to settle (no win credited) and the rounds
+    // still open (not closed): every bet and every win kept both up to date, two index
+    // writes each where one does. Each query filters the index's rows by its own term.
+    R"sql(
+DROP INDEX rounds_unsettled;
+DROP INDEX rounds_open;
+CREATE INDEX rounds_pending ON rounds(source, opened_us)
+  WHERE open_bet_count > 0 AND (credited = 0 OR closed = 0);
 )sql",
 };
 

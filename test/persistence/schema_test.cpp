@@ -1,11 +1,14 @@
 // Proves the SQLite layer: WAL and synchronous=FULL on every writer connection,
 // migrations that are idempotent, and a database from a newer build refused.
 
+#include "persistence/ledger_rows.hpp"
 #include "persistence/schema.hpp"
 #include "persistence/sqlite.hpp"
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <string>
 
 using namespace agg;
 
@@ -66,4 +69,26 @@ TEST_CASE("the ledger refuses updates and deletes", "[sqlite]") {
   CHECK_THROWS_WITH(conn.exec("UPDATE ledger SET amount = 6"),
                     Catch::Contains("append-only"));
   CHECK_THROWS_WITH(conn.exec("DELETE FROM ledger"), Catch::Contains("append-only"));
+}
+
+TEST_CASE("the rounds to settle and the open rounds are both read through one index",
+          "[sqlite]") {
+  test::temp_dir dir;
+  auto conn = db::connection::open(dir.file("a.db"), db::open_mode::read_write_create);
+  db::migrate(conn);
+  auto indexes = conn.prepare(
+      "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE "
+      "type = 'index' AND tbl_name = 'rounds' AND sql IS NOT NULL ORDER BY name)");
+  REQUIRE(indexes.step());
+  CHECK(indexes.text(0) == "rounds_pending");
+  for (const char* where : {db::unsettled_rounds_where, db::open_rounds_where}) {
+    auto plan = conn.prepare(std::string{"EXPLAIN QUERY PLAN SELECT "} +
+                             db::round_columns + " FROM rounds WHERE " + where);
+    std::string steps;
+    while (plan.step())
+      steps += plan.text(3) + "\n";
+    INFO(where << "\n" << steps);
+    CHECK(steps.find("USING INDEX rounds_pending") != std::string::npos);
+    CHECK(steps.find("TEMP B-TREE") == std::string::npos); // ordered by the index
+  }
 }
