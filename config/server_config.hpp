@@ -22,11 +22,11 @@ struct server_options {
   std::string data_dir = "./data";       // created if missing; must be writable
   std::string db_file = "aggregator.db"; // inside data_dir
   int64_t db_busy_timeout_ms = 5000;
-  int64_t db_cache_kib = 65'536;             // page cache per connection
-  int64_t db_mmap_bytes = 268'435'456;       // file size read through mmap
-  int64_t checkpoint_interval_ms = 1000;     // WAL checkpoints off the commit path
-  int64_t checkpoint_after_pages = 16'384;   // or sooner, once the WAL holds this many
-  int64_t wal_checkpoint_pages_max = 65'536; // the writer checkpoints itself past this
+  int64_t db_cache_kib = 65'536;              // page cache per connection
+  int64_t db_mmap_bytes = 268'435'456;        // file size read through mmap
+  int64_t checkpoint_interval_ms = 4000;      // WAL checkpoints off the commit path
+  int64_t checkpoint_after_pages = 49'152;    // or sooner, once the WAL holds this many
+  int64_t wal_checkpoint_pages_max = 131'072; // the writer checkpoints itself past this
   // Group commit
   int64_t commit_window_us = 100;  // how long the writer gathers a batch
   int64_t commit_batch_max = 1024; // writes per transaction at most
