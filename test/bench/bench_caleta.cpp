@@ -30,12 +30,11 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/system/error_code.hpp>
 #include <caf/all.hpp>
 
-#include <algorithm>
 #include <atomic>
-#include <cctype>
 #include <cstdlib>
 #include <iostream>
 #include <optional>
@@ -156,12 +155,9 @@ struct response_view {
   std::string_view body;
 };
 
+// Beast's case-insensitive comparison, for the header names and values we read.
 bool same_name(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
+  return boost::beast::iequals({a.data(), a.size()}, {b.data(), b.size()});
 }
 
 response_view parse_response(std::string_view in) {
@@ -470,7 +466,8 @@ int main(int argc, char** argv) {
   auto players = a.num("players", 2000);
   auto clients = a.num("clients", 48);
   auto pairs = a.num("pairs", 40'000);
-  // A kept-alive connection holds a server thread: more threads than connections.
+  // The listener's io threads (vendor_http_threads); they serve any number of
+  // connections.
   auto http_threads = a.num("http-threads", 2);
   auto window_us = a.num("commit-window-us", server_options{}.commit_window_us);
   auto verify = a.str("verify", "both");
