@@ -4,7 +4,7 @@
 //
 //   bench_caleta [--players 2000] [--clients 48] [--pairs 40000]
 //                [--verify on|off|both] [--data-dir DIR] [--http-threads 2]
-//                [--commit-window-us 100] [--rate PAIRS_PER_S]
+//                [--commit-window-us 100] [--rate PAIRS_PER_S] [--scheduler-threads 2]
 //
 // Each client connection plays its share of bet/win pairs (a bet, then its win closing
 // the round) as fast as its replies come. With --rate, pairs start on a fixed schedule
@@ -349,8 +349,8 @@ private:
 };
 
 run_result run(bool verify, int64_t players, int64_t clients, int64_t pairs,
-               int64_t http_threads, int64_t window_us, double rate,
-               const std::string& data_dir) {
+               int64_t http_threads, int64_t scheduler_threads, int64_t window_us,
+               double rate, const std::string& data_dir) {
   test::temp_dir keys;
   auto caleta_keys = test::rsa_pair::generate(keys.file("caleta"));
   auto our_keys = test::rsa_pair::generate(keys.file("operator"));
@@ -373,7 +373,7 @@ run_result run(bool verify, int64_t players, int64_t clients, int64_t pairs,
   if (auto problem = opts.validate()) throw std::runtime_error(*problem);
 
   caf::actor_system_config cfg;
-  cfg.set("scheduler.max-threads", 2);
+  cfg.set("scheduler.max-threads", scheduler_threads);
   apply_scheduler_defaults(cfg);
   if (auto policy = std::getenv("AGG_SCHEDULER_POLICY"))
     cfg.set("scheduler.policy", caf::atom_from_string(policy));
@@ -476,16 +476,19 @@ int main(int argc, char** argv) {
   // The listener's io threads (vendor_http_threads); they serve any number of
   // connections.
   auto http_threads = a.num("http-threads", 2);
+  // CAF's worker threads; 2, as config/aggregator.conf ships (see the README for 1).
+  auto scheduler_threads = a.num("scheduler-threads", 2);
   auto window_us = a.num("commit-window-us", server_options{}.commit_window_us);
   auto verify = a.str("verify", "both");
   auto data_dir = a.str("data-dir", "");
   auto rate = static_cast<double>(a.num("rate", 0)); // 0: closed loop
   a.reject_unknown();
   if (players < clients || clients < 1 || pairs < clients || rate < 0 ||
-      (verify != "on" && verify != "off" && verify != "both")) {
+      scheduler_threads < 1 || (verify != "on" && verify != "off" && verify != "both")) {
     std::cerr
         << "usage: bench_caleta [--players N>=clients] [--clients N] "
-           "[--pairs N] [--verify on|off|both] [--data-dir DIR] [--rate PAIRS_PER_S]"
+           "[--pairs N] [--verify on|off|both] [--data-dir DIR] [--rate PAIRS_PER_S] "
+           "[--http-threads N] [--scheduler-threads N] [--commit-window-us N]"
         << std::endl;
     return 2;
   }
@@ -497,8 +500,8 @@ int main(int argc, char** argv) {
     test::temp_dir dir;
     auto where = data_dir.empty() ? dir.str() : data_dir + (v ? "/verify" : "/noverify");
     std::filesystem::create_directories(where);
-    results.push_back(
-        run(v, players, clients, pairs, http_threads, window_us, rate, where));
+    results.push_back(run(v, players, clients, pairs, http_threads, scheduler_threads,
+                          window_us, rate, where));
   }
   for (auto& r : results) {
     json statuses(r.statuses);
@@ -507,6 +510,7 @@ int main(int argc, char** argv) {
                       {"verify_signatures", r.verify},
                       {"players", players},
                       {"clients", clients},
+                      {"scheduler_threads", scheduler_threads},
                       {"rate_target", static_cast<int64_t>(rate)},
                       {"seconds", r.seconds},
                       {"pairs", r.pairs},
