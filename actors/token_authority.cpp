@@ -1,8 +1,9 @@
 #include "actors/token_authority.hpp"
 
+#include "persistence/chain_hash.hpp"
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include <sys/stat.h>
@@ -95,11 +96,8 @@ token_authority::token_authority(std::string key, int64_t ttl_us)
 }
 
 std::string token_authority::mac(std::string_view data) const {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len);
-  return std::string(reinterpret_cast<char*>(out), len);
+  auto h = hmac_sha256(key_, data);
+  return std::string(reinterpret_cast<const char*>(h.data()), h.size());
 }
 
 std::string token_authority::issue(const token_claims& c) const {

@@ -16,6 +16,10 @@ hash256 chain_hash(const hash256& prev, const ledger_entry& e);
 
 hash256 sha256(std::string_view data);
 
+// HMAC-SHA256 of `data` under `key` (any length, empty too): session tokens, the remote
+// studio protocol's signatures and the provably fair byte stream all use this one.
+hash256 hmac_sha256(std::string_view key, std::string_view data);
+
 std::string to_hex(const hash256& h);
 
 } // namespace agg

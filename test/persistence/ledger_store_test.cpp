@@ -183,6 +183,28 @@ TEST_CASE_METHOD(store_fixture, "verify catches a removed entry",
   CHECK_THAT(report.error, Catch::Contains("sequence gap"));
 }
 
+TEST_CASE("HMAC-SHA256 gives the published digests for any key and on any thread",
+          "[hash]") {
+  // RFC 4231, test cases 1 and 2.
+  CHECK(to_hex(hmac_sha256(std::string(20, '\x0b'), "Hi There")) ==
+        "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+  CHECK(to_hex(hmac_sha256("Jefe", "what do ya want for nothing?")) ==
+        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  // An empty key right after another one is the empty key, not the previous one.
+  CHECK(to_hex(hmac_sha256(std::string_view{}, "")) ==
+        "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
+  CHECK(to_hex(hmac_sha256("Jefe", "")) !=
+        "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
+  CHECK(to_hex(hmac_sha256("", "")) ==
+        "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
+  hash256 elsewhere{};
+  std::thread{[&] {
+    elsewhere = hmac_sha256("Jefe", "what do ya want for nothing?");
+  }}.join();
+  CHECK(to_hex(elsewhere) ==
+        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
 TEST_CASE("SHA-256 and the chain hash give the published digests, on any thread",
           "[ledger][hash]") {
   CHECK(to_hex(sha256("")) ==

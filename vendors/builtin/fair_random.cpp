@@ -1,7 +1,8 @@
 #include "vendors/builtin/fair_random.hpp"
 
+#include "persistence/chain_hash.hpp"
+
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include <stdexcept>
@@ -14,11 +15,7 @@ hmac_source::hmac_source(std::string server_seed, std::string client_seed, int64
 
 void hmac_source::refill() {
   auto msg = prefix_ + std::to_string(cursor_++);
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()),
-       reinterpret_cast<const unsigned char*>(msg.data()), msg.size(), block_.data(),
-       &len);
-  if (len != block_.size()) throw std::runtime_error("HMAC-SHA256 failed");
+  block_ = hmac_sha256(key_, msg);
   used_ = 0;
 }
 

@@ -1,10 +1,10 @@
 #include "vendors/remote/rgs_protocol.hpp"
 
+#include "persistence/chain_hash.hpp"
 #include "vendors/builtin/fair_random.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <fstream>
 #include <sstream>
@@ -32,13 +32,8 @@ int64_t now_ms() {
 }
 
 std::string hmac_hex(const std::string& secret, const std::string& message) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-           reinterpret_cast<const unsigned char*>(message.data()), message.size(), out,
-           &len) == nullptr)
-    throw std::runtime_error("HMAC-SHA256 failed");
-  return builtin::to_hex(std::string(reinterpret_cast<const char*>(out), len));
+  auto h = hmac_sha256(secret, message);
+  return builtin::to_hex(std::string(reinterpret_cast<const char*>(h.data()), h.size()));
 }
 
 std::string request_signature(const std::string& secret, int64_t timestamp_ms,
