@@ -1,7 +1,8 @@
 #pragma once
 
 // The ledger's hash chain: a canonical, length-prefixed encoding of an entry and
-// SHA-256 over the previous hash followed by that encoding.
+// SHA-256 over the previous hash followed by that encoding. Also the SHA-256 and
+// HMAC-SHA256 that the rest of the server uses.
 
 #include "persistence/ledger_types.hpp"
 
