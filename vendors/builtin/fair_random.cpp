@@ -2,7 +2,6 @@
 
 #include "persistence/chain_hash.hpp"
 
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include <stdexcept>
@@ -88,10 +87,7 @@ bool from_hex(const std::string& hex, std::string& bytes) {
 }
 
 std::string sha256_hex(const std::string& bytes) {
-  unsigned char out[32];
-  unsigned int len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), out, &len, EVP_sha256(), nullptr);
-  return to_hex(std::string(reinterpret_cast<char*>(out), len));
+  return agg::to_hex(agg::sha256(bytes));
 }
 
 std::string random_bytes(size_t n) {

@@ -4,7 +4,6 @@
 #include "vendors/builtin/fair_random.hpp"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 
 #include <fstream>
 #include <sstream>
@@ -32,8 +31,7 @@ int64_t now_ms() {
 }
 
 std::string hmac_hex(const std::string& secret, const std::string& message) {
-  auto h = hmac_sha256(secret, message);
-  return builtin::to_hex(std::string(reinterpret_cast<const char*>(h.data()), h.size()));
+  return to_hex(hmac_sha256(secret, message));
 }
 
 std::string request_signature(const std::string& secret, int64_t timestamp_ms,
