@@ -6,6 +6,7 @@
 #include "actors/token_authority.hpp"
 #include "actors/vendor_errc.hpp"
 #include "actors/wallet_errc.hpp"
+#include "common/json_parse.hpp"
 #include "vendors/builtin/fair_random.hpp"
 
 #include <caf/actor_pool.hpp>
@@ -163,7 +164,7 @@ using connection_pointer = vendor_actor::stateful_pointer<connection_state>;
 
 // An adapter's outcome as JSON; text that is not JSON is kept as a string.
 json outcome_json(const std::string& detail) {
-  auto j = json::parse(detail, nullptr, false);
+  auto j = parse_json(detail).doc;
   return j.is_discarded() ? json(detail) : j;
 }
 

@@ -2,10 +2,12 @@
 
 #include "gateway/ask.hpp"
 #include "gateway/http_listener.hpp"
+#include "gateway/operator_bodies.hpp"
 
 #include "actors/pam_errc.hpp"
 #include "actors/vendor_errc.hpp"
 #include "actors/wallet_errc.hpp"
+#include "common/json_parse.hpp"
 #include "persistence/chain_hash.hpp"
 #include "persistence/reconciliation.hpp"
 
@@ -149,6 +151,8 @@ struct call {
     reply(status, json{{"error", {{"code", code}, {"message", message}}},
                        {"request_id", request_id}});
   }
+
+  void fail(const api_error& e) { fail(e.status, e.code, e.message); }
 };
 
 } // namespace
@@ -228,15 +232,6 @@ struct http_api::impl {
     c.fail(status_of(err), code, sys.render(err));
   }
 
-  std::optional<json> body(call& c) {
-    auto doc = json::parse(c.req.body, nullptr, false);
-    if (doc.is_discarded() || !doc.is_object()) {
-      c.fail(400, "malformed_json", "the body must be one JSON object");
-      return std::nullopt;
-    }
-    return doc;
-  }
-
   std::optional<int64_t> player_of(call& c) {
     const auto& m = c.req.matches;
     int64_t id = 0;
@@ -300,21 +295,9 @@ struct http_api::impl {
   }
 
   void create_player(call& c) {
-    auto doc = body(c);
-    if (!doc) return;
-    register_request r;
-    r.open_session = false;
-    for (auto [name, field] : {std::pair{"username", &r.username},
-                               {"password", &r.password},
-                               {"currency", &r.currency},
-                               {"email", &r.email}}) {
-      auto i = doc->find(name);
-      if (i == doc->end() && std::string{name} == "email") continue;
-      if (i == doc->end() || !i->is_string())
-        return c.fail(400, "invalid_field",
-                      std::string{"'"} + name + "' must be a string");
-      *field = i->get<std::string>();
-    }
+    auto decoded = decode_new_player(c.req.body);
+    if (auto* e = std::get_if<api_error>(&decoded)) return c.fail(*e);
+    auto& r = std::get<register_request>(decoded);
     auto out = ask<login_grant>(n.accounts(), register_atom_v, r);
     json detail{{"username", r.username}, {"currency", r.currency}};
     if (auto* err = std::get_if<caf::error>(&out)) {
@@ -356,11 +339,7 @@ struct http_api::impl {
     auto out = ask<account_view>(n.accounts(), status_atom_v, *player, code);
     auto action = status == account_status::locked ? "player.lock" : "player.unlock";
     json detail{{"status", to_string(status)}};
-    if (!c.req.body.empty()) {
-      auto doc = json::parse(c.req.body, nullptr, false);
-      if (doc.is_object() && doc.contains("reason") && doc["reason"].is_string())
-        detail["reason"] = doc["reason"];
-    }
+    if (auto reason = decode_reason(c.req.body)) detail["reason"] = *reason;
     if (auto* err = std::get_if<caf::error>(&out)) {
       detail["error"] = error_code_of(*err);
       audit(c, action, "player:" + std::to_string(*player), detail);
@@ -386,34 +365,23 @@ struct http_api::impl {
   void transfer(call& c, wallet_op op) {
     auto player = player_of(c);
     if (!player) return;
-    auto doc = body(c);
-    if (!doc) return;
-    auto amount = doc->find("amount");
-    if (amount == doc->end() || !amount->is_number_integer())
-      return c.fail(400, "invalid_field", "'amount' must be an integer of minor units");
-    std::string key = c.req.get_header_value("Idempotency-Key");
-    if (auto k = doc->find("idempotency_key");
-        k != doc->end() && k->is_string() && !k->get<std::string>().empty())
-      key = k->get<std::string>();
-    if (key.empty())
-      return c.fail(400, "invalid_field",
-                    "an idempotency key is required (Idempotency-Key header or "
-                    "'idempotency_key')");
+    auto decoded = decode_transfer(c.req.body, c.req.get_header_value("Idempotency-Key"));
+    if (auto* e = std::get_if<api_error>(&decoded)) return c.fail(*e);
+    auto& t = std::get<transfer_body>(decoded);
     auto account = account_of(c, *player);
     if (!account) return;
-    std::string currency = account->currency;
-    if (auto cur = doc->find("currency"); cur != doc->end()) {
-      if (!cur->is_string() || cur->get<std::string>() != account->currency)
-        return c.fail(400, "invalid_currency",
-                      "'currency' must be the account's currency, " + account->currency);
-    }
+    const std::string& currency = account->currency;
+    if (t.currency && *t.currency != currency)
+      return c.fail(400, "invalid_currency",
+                    "'currency' must be the account's currency, " + currency);
+    const auto& key = t.idempotency_key;
     wallet_request q;
     q.player_id = *player;
     q.op = static_cast<uint8_t>(op);
     q.source = "operator";
     q.tx_id = key;
     q.currency = currency;
-    q.amount = amount->get<int64_t>();
+    q.amount = t.amount;
     auto out = ask<wallet_receipt>(n.wallets(), wallet_atom_v, q);
     auto action = op == wallet_op::deposit ? "wallet.deposit" : "wallet.withdraw";
     json detail{{"amount", q.amount}, {"currency", currency}, {"idempotency_key", key}};
@@ -563,7 +531,7 @@ struct http_api::impl {
                       {"action", r.action},
                       {"target", r.target},
                       {"request_id", r.request_id},
-                      {"detail", json::parse(r.detail, nullptr, false)}});
+                      {"detail", parse_json(r.detail).doc}});
     c.reply(200, json{{"entries", std::move(rows)}});
   }
 };

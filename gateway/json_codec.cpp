@@ -1,5 +1,6 @@
 #include "gateway/json_codec.hpp"
 
+#include "common/json_parse.hpp"
 #include "persistence/chain_hash.hpp"
 
 #include <nlohmann/json.hpp>
@@ -184,8 +185,7 @@ json round_json(const round_result& r) {
          {"win", r.win},
          {"balance", r.balance},
          {"created_at_us", r.created_us},
-         {"outcome",
-          json::parse(r.detail_json.empty() ? "{}" : r.detail_json, nullptr, false)}};
+         {"outcome", parse_json(r.detail_json.empty() ? "{}" : r.detail_json).doc}};
   if (r.nonce >= 0)
     j["fairness"] = {{"server_seed_hash", r.server_seed_hash},
                      {"client_seed", r.client_seed},
@@ -262,7 +262,7 @@ struct encoder {
   json operator()(const out_rounds& m) const {
     auto rounds = json::array();
     for (const auto& r : m.page.rounds) {
-      auto detail = json::parse(r.detail.empty() ? "{}" : r.detail, nullptr, false);
+      auto detail = parse_json(r.detail.empty() ? "{}" : r.detail).doc;
       json one{{"vendor", r.source},          {"round_id", r.round_id},
                {"game", r.game_id},           {"currency", r.currency},
                {"stake", r.bet_total},        {"win", r.win_total},
@@ -342,11 +342,18 @@ struct encoder {
 } // namespace
 
 bool decode_request(std::string_view frame, client_request& out, decode_error& err) {
-  auto doc = json::parse(frame, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object()) {
+  auto parsed = parse_json(frame);
+  if (parsed.fault == json_fault::too_deep) {
+    err = {"", "json_too_deep",
+           "arrays and objects may nest at most " + std::to_string(json_depth_max) +
+               " deep"};
+    return false;
+  }
+  if (!parsed.is_object()) {
     err = {"", "malformed_json", "a frame must be one JSON object"};
     return false;
   }
+  const auto& doc = parsed.doc;
   if (auto id = doc.find("id"); id != doc.end()) {
     bool ok = id->is_number_integer() ||
               (id->is_string() && id->get_ref<const std::string&>().size() <= id_len_max);

@@ -3,9 +3,7 @@
 
 #include "actors/node.hpp"
 #include "config/server_config.hpp"
-#include "gateway/http_api.hpp"
-#include "gateway/vendor_api.hpp"
-#include "gateway/ws_server.hpp"
+#include "gateway/edge_options.hpp"
 #include "persistence/schema.hpp"
 #include "persistence/verify.hpp"
 
@@ -115,48 +113,22 @@ int run_server(int argc, char** argv) {
       },
       node->root());
   const auto& o = cfg.opts;
-  agg::gateway::ws_options ws;
-  ws.bind_address = o.ws_bind_address;
-  ws.port = static_cast<uint16_t>(o.ws_port);
-  ws.threads = static_cast<int>(o.ws_threads);
-  ws.frame_bytes_max = static_cast<size_t>(o.ws_frame_bytes_max);
-  ws.handshake_timeout = std::chrono::milliseconds{o.ws_handshake_timeout_ms};
-  ws.idle_timeout = std::chrono::milliseconds{o.ws_idle_timeout_ms};
-  ws.write_queue_len_max = static_cast<size_t>(o.ws_write_queue_len_max);
-  ws.rate_per_s = static_cast<double>(o.ws_rate_per_s);
-  ws.burst = static_cast<double>(o.ws_burst);
-  ws.ip_rate_per_s = static_cast<double>(o.ip_rate_per_s);
-  ws.ip_burst = static_cast<double>(o.ip_burst);
-  ws.flood_strikes_max = static_cast<int>(o.ws_flood_strikes_max);
   auto* n = node.get();
-  agg::gateway::ws_server players{ws,
+  agg::gateway::ws_server players{agg::gateway::ws_options_of(o),
                                   [&sys, n](std::shared_ptr<agg::client_sink> sink) {
                                     return agg::spawn_player_session(
                                         sys, n->sessions(), std::move(sink),
                                         n->session_dependencies());
                                   },
                                   n->stats()};
-  agg::gateway::http_options http;
-  http.bind_address = o.http_bind_address;
-  http.port = static_cast<uint16_t>(o.http_port);
-  http.threads = static_cast<int>(o.http_threads);
-  http.body_bytes_max = static_cast<size_t>(o.http_body_bytes_max);
-  http.request_timeout = std::chrono::milliseconds{o.request_timeout_ms};
-  http.keys = agg::gateway::parse_api_keys(o.api_keys);
-  agg::gateway::http_api operators{http, sys, *n};
-  agg::gateway::vendor_api_options vendor_http;
-  vendor_http.bind_address = o.vendor_http_bind_address;
-  vendor_http.port = static_cast<uint16_t>(o.vendor_http_port);
-  vendor_http.threads = static_cast<int>(o.vendor_http_threads);
-  vendor_http.connections_max = static_cast<size_t>(o.vendor_http_connections_max);
-  vendor_http.body_bytes_max = static_cast<size_t>(o.http_body_bytes_max);
-  vendor_http.request_timeout = std::chrono::milliseconds{o.request_timeout_ms};
+  agg::gateway::http_api operators{agg::gateway::http_options_of(o), sys, *n};
   std::unique_ptr<agg::gateway::vendor_api> studios;
   uint16_t ws_port = 0;
   uint16_t http_port = 0;
   uint16_t vendor_port = 0;
   try {
-    studios = std::make_unique<agg::gateway::vendor_api>(vendor_http, sys, *n);
+    studios = std::make_unique<agg::gateway::vendor_api>(
+        agg::gateway::vendor_api_options_of(o), sys, *n);
     ws_port = players.start();
     http_port = operators.start();
     vendor_port = studios->start();

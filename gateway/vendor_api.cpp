@@ -1,5 +1,6 @@
 #include "gateway/vendor_api.hpp"
 
+#include "common/json_parse.hpp"
 #include "gateway/accept_loop.hpp"
 #include "gateway/error_body.hpp"
 #include "vendors/seamless.hpp"
@@ -363,7 +364,7 @@ private:
   void answer_failure(const std::exception& e) {
     std::cerr << "vendor " << vendor_ << ": " << op_ << ": " << e.what() << std::endl;
     vendors::seamless_call call;
-    auto doc = json::parse(req_.body(), nullptr, false);
+    auto doc = parse_json(req_.body()).doc;
     if (doc.is_object() && doc.contains("request_uuid") &&
         doc["request_uuid"].is_string())
       call.request_id = doc["request_uuid"].get<std::string>();

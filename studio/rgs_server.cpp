@@ -1,6 +1,7 @@
 #include "studio/rgs_server.hpp"
 
 #include "actors/seed_repository_db.hpp"
+#include "common/json_parse.hpp"
 #include "gateway/http_listener.hpp"
 #include "persistence/schema.hpp"
 #include "persistence/sqlite.hpp"
@@ -168,9 +169,14 @@ struct rgs_server::impl {
   }
 
   answer dispatch(const std::string& op, const std::string& body) {
-    auto doc = json::parse(body, nullptr, false);
-    if (doc.is_discarded() || !doc.is_object())
+    auto parsed = parse_json(body);
+    if (parsed.fault == json_fault::too_deep)
+      return refuse(400, "bad_request",
+                    "arrays and objects may nest at most " +
+                        std::to_string(json_depth_max) + " deep");
+    if (!parsed.is_object())
       return refuse(400, "bad_request", "the body must be one JSON object");
+    const auto& doc = parsed.doc;
     try {
       if (op == "games") return list_games();
       if (op == "health") return {200, json{{"status", "ok"}}};

@@ -220,6 +220,63 @@ TEST_CASE("operator calls need an existing account and its currency", "[http][wa
   REQUIRE(usd);
   CHECK(usd->status == 400);
   CHECK(body_of(usd)["error"]["code"] == "invalid_currency");
+  auto lower = c.Post(path(id, "/deposits"),
+                      R"({"amount":5,"currency":"eur","idempotency_key":"u2"})",
+                      "application/json");
+  CHECK(body_of(lower)["error"]["code"] == "invalid_currency");
+  auto typed =
+      c.Post(path(id, "/withdrawals"),
+             R"({"amount":5,"currency":978,"idempotency_key":"u3"})", "application/json");
+  CHECK(typed->status == 400);
+  CHECK(body_of(typed)["error"]["code"] == "invalid_field");
+  auto same = c.Post(path(id, "/deposits"),
+                     R"({"amount":5,"currency":"EUR","idempotency_key":"u4"})",
+                     "application/json");
+  CHECK(same->status == 201);
+  auto balance = c.Get(path(424242, "/balance?currency=EUR"));
+  REQUIRE(balance);
+  CHECK(balance->status == 404);
+  CHECK(body_of(balance)["error"]["code"] == "player_not_found");
+}
+
+TEST_CASE("an empty idempotency key is invalid_field", "[http][wallet]") {
+  server_fixture f;
+  auto id = create(f, "yvonne");
+  auto c = f.http();
+  auto none = c.Post(path(id, "/deposits"), R"({"amount":5,"idempotency_key":""})",
+                     "application/json");
+  REQUIRE(none);
+  CHECK(none->status == 400);
+  CHECK(body_of(none)["error"]["code"] == "invalid_field");
+  auto header = c.Post(path(id, "/deposits"), {{"Idempotency-Key", ""}},
+                       R"({"amount":5})", "application/json");
+  CHECK(body_of(header)["error"]["code"] == "invalid_field");
+}
+
+TEST_CASE("a body nested deeper than allowed gets json_too_deep at the largest body "
+          "size",
+          "[http][bad_input]") {
+  constexpr int64_t body_max = 64 << 20; // the largest http_body_bytes_max accepted
+  server_fixture f{[](server_options& o) { o.http_body_bytes_max = body_max; }};
+  auto id = create(f, "zelda");
+  std::string head = R"({"idempotency_key":"deep","amount":)";
+  auto depth = (static_cast<size_t>(body_max) - head.size() - 1) / 2;
+  auto body = head + std::string(depth, '[') + std::string(depth, ']') + "}";
+  REQUIRE(body.size() <= static_cast<size_t>(body_max));
+  auto c = f.http();
+  for (auto route : {"/deposits", "/withdrawals"}) {
+    auto r = c.Post(path(id, route), body, "application/json");
+    REQUIRE(r);
+    CHECK(r->status == 400);
+    CHECK(body_of(r)["error"]["code"] == "json_too_deep");
+  }
+  auto created = c.Post("/v1/players", body, "application/json");
+  CHECK(body_of(created)["error"]["code"] == "json_too_deep");
+  // The reason of a lock is optional: a body too deep is ignored, the lock done.
+  auto lock = c.Post(path(id, "/lock"), body, "application/json");
+  REQUIRE(lock);
+  CHECK(lock->status == 200);
+  CHECK(c.Get("/health")->status == 200);
 }
 
 TEST_CASE("an operator unlock does not lift a self-exclusion", "[http][accounts]") {

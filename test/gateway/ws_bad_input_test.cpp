@@ -201,3 +201,34 @@ TEST_CASE("a session actor that fails closes only its own connection",
   CHECK((*push)["balance"] == 5);
   CHECK(f.the_node().stats()->session_failures.load() == 1);
 }
+
+TEST_CASE("a frame nested deeper than allowed gets json_too_deep at the largest frame "
+          "size",
+          "[ws][bad_input]") {
+  constexpr int64_t frame_max = 16 << 20; // the largest ws_frame_bytes_max accepted
+  server_fixture f{[](server_options& o) { o.ws_frame_bytes_max = frame_max; }};
+  auto c = f.connect();
+  for (auto type : {"verify", "play"}) {
+    std::string head = std::string{R"({"type":")"} + type + R"(","id":7,"params":)";
+    auto depth = (static_cast<size_t>(frame_max) - head.size() - 1) / 2;
+    auto frame = head + std::string(depth, '[') + std::string(depth, ']') + "}";
+    REQUIRE(frame.size() <= static_cast<size_t>(frame_max));
+    REQUIRE(c->send_text(frame));
+    auto e = c->next(std::chrono::seconds{30});
+    REQUIRE(e);
+    CHECK((*e)["type"] == "error");
+    CHECK((*e)["code"] == "json_too_deep");
+  }
+  CHECK(c->request({{"type", "ping"}})["type"] == "pong");
+  // Nesting within the bound is still a request like any other.
+  auto shallow = c->request(
+      {{"type", "verify"},
+       {"game", "dice"},
+       {"stake", 100},
+       {"params", {{"target", 50}, {"extra", json::array({json::array({1})})}}},
+       {"server_seed", std::string(64, 'a')},
+       {"client_seed", "c"},
+       {"nonce", 0}});
+  CHECK(shallow["type"] != "timeout");
+  CHECK(shallow.value("code", "") != "json_too_deep");
+}

@@ -3,9 +3,7 @@
 // A whole server on loopback: a node on a temp dir, the player WebSocket edge and
 // the operator HTTP API on free ports, with one API key per role.
 
-#include "gateway/http_api.hpp"
-#include "gateway/vendor_api.hpp"
-#include "gateway/ws_server.hpp"
+#include "gateway/edge_options.hpp"
 #include "support/node_fixture.hpp"
 #include "support/ws_client.hpp"
 
@@ -30,17 +28,8 @@ public:
             },
             std::move(hooks)) {
     const auto& o = options();
-    gateway::ws_options ws;
-    ws.bind_address = o.ws_bind_address;
+    auto ws = gateway::ws_options_of(o);
     ws.port = 0;
-    ws.frame_bytes_max = static_cast<size_t>(o.ws_frame_bytes_max);
-    ws.idle_timeout = std::chrono::milliseconds{o.ws_idle_timeout_ms};
-    ws.write_queue_len_max = static_cast<size_t>(o.ws_write_queue_len_max);
-    ws.rate_per_s = static_cast<double>(o.ws_rate_per_s);
-    ws.burst = static_cast<double>(o.ws_burst);
-    ws.ip_rate_per_s = static_cast<double>(o.ip_rate_per_s);
-    ws.ip_burst = static_cast<double>(o.ip_burst);
-    ws.flood_strikes_max = static_cast<int>(o.ws_flood_strikes_max);
     auto* n = &the_node();
     auto* s = &sys;
     players_ = std::make_unique<gateway::ws_server>(
@@ -51,15 +40,14 @@ public:
         },
         n->stats());
     ws_port = players_->start();
-    gateway::http_options http;
+    auto http = gateway::http_options_of(o);
+    http.bind_address = "127.0.0.1";
     http.port = 0;
-    http.keys = gateway::parse_api_keys(o.api_keys);
     operators_ = std::make_unique<gateway::http_api>(http, sys, *n);
     http_port = operators_->start();
-    gateway::vendor_api_options vendor_http;
+    auto vendor_http = gateway::vendor_api_options_of(o);
     vendor_http.bind_address = "127.0.0.1";
     vendor_http.port = 0;
-    vendor_http.connections_max = static_cast<size_t>(o.vendor_http_connections_max);
     studios_ = std::make_unique<gateway::vendor_api>(vendor_http, sys, *n);
     vendor_port = studios_->start();
   }

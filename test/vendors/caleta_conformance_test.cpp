@@ -438,6 +438,24 @@ TEST_CASE(
   CHECK(w.f.verify().ok);
 }
 
+TEST_CASE("a call nested deeper than allowed is wrong syntax at the largest body size",
+          "[caleta][bad_input]") {
+  constexpr int64_t body_max = 64 << 20; // the largest http_body_bytes_max accepted
+  caleta_world w{{}, [](server_options& o) { o.http_body_bytes_max = body_max; }};
+  auto p = w.launch("deep", 10'000);
+  auto before = w.balance(p)["balance"];
+  std::string head = R"({"request_uuid":"deep-1","token":")" + p.token + R"(","amount":)";
+  auto depth = (static_cast<size_t>(body_max) - head.size() - 1) / 2;
+  auto body = head + std::string(depth, '[') + std::string(depth, ']') + "}";
+  REQUIRE(body.size() <= static_cast<size_t>(body_max));
+  // Unsigned: the signature is checked first, but the body was read before it.
+  CHECK(w.caleta.post_raw("bet", body, "").body["status"] ==
+        "RS_ERROR_INVALID_SIGNATURE");
+  CHECK(w.caleta.post_raw("bet", body, w.caleta.sign(body)).body["status"] ==
+        "RS_ERROR_WRONG_SYNTAX");
+  CHECK(w.balance(p)["balance"] == before);
+}
+
 namespace {
 
 namespace beast = boost::beast;

@@ -95,6 +95,21 @@ TEST_CASE("the studio refuses unsigned, stale and replayed requests") {
   CHECK(s.post("games", "{\"x\":1}", ts, sig)->status == 401);
 }
 
+TEST_CASE("the studio refuses a body nested deeper than allowed at its largest size") {
+  studio_process s;
+  constexpr size_t body_max = 64 * 1024; // the studio's body limit
+  std::string head = R"({"player_id":1,"game_id":"dice","params":)";
+  auto depth = (body_max - head.size() - 1) / 2;
+  auto body = head + std::string(depth, '[') + std::string(depth, ']') + "}";
+  for (auto op : {"play", "verify", "seeds"}) {
+    auto res = s.post_signed(op, body);
+    REQUIRE(res);
+    CHECK(res->status == 400);
+    CHECK(json::parse(res->body)["error"]["code"] == "bad_request");
+  }
+  CHECK(s.post_signed("games", "{}")->status == 200);
+}
+
 TEST_CASE(
     "an outcome asked twice is the same, and a status query voids an unplayed round") {
   studio_process s;

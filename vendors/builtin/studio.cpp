@@ -1,5 +1,6 @@
 #include "vendors/builtin/studio.hpp"
 
+#include "common/json_parse.hpp"
 #include "vendors/builtin/dice_game.hpp"
 #include "vendors/builtin/fair_random.hpp"
 #include "vendors/builtin/slot_game.hpp"
@@ -36,8 +37,7 @@ bool valid_client_seed(const std::string& s) {
 }
 
 json parse_params(const std::string& params_json) {
-  auto params =
-      params_json.empty() ? json::object() : json::parse(params_json, nullptr, false);
+  auto params = params_json.empty() ? json::object() : parse_json(params_json).doc;
   if (!params.is_object()) throw invalid_params("params must be a JSON object");
   return params;
 }

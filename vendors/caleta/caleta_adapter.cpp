@@ -1,5 +1,6 @@
 #include "vendors/caleta/caleta_adapter.hpp"
 
+#include "common/json_parse.hpp"
 #include "vendors/caleta/caleta_codec.hpp"
 
 #include <httplib.h>
@@ -94,7 +95,7 @@ nlohmann::json caleta_adapter::call_games_api(const std::string& path,
   if (!res)
     throw std::runtime_error("vendor " + vendor_ + ": " + path + ": " +
                              httplib::to_string(res.error()));
-  auto reply = json::parse(res->body, nullptr, false);
+  auto reply = parse_json(res->body).doc;
   if (res->status != 200 || reply.is_discarded()) {
     std::string why = reply.is_object() && reply.contains("error") ? reply["error"].dump()
                       : reply.is_object() && reply.contains("message")

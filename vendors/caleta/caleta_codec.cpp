@@ -1,5 +1,6 @@
 #include "vendors/caleta/caleta_codec.hpp"
 
+#include "common/json_parse.hpp"
 #include "vendors/adapter.hpp"
 
 #include <nlohmann/json.hpp>
@@ -164,7 +165,8 @@ wallet_codec::decoded caleta_codec::decode(const std::string& op_name,
                                            const std::string& signature) const {
   decoded out;
   auto op = op_of(op_name);
-  auto doc = json::parse(body, nullptr, false);
+  // Parsed before the signature check only for the request_uuid an answer echoes.
+  auto doc = parse_json(body).doc;
   std::string request_uuid;
   if (doc.is_object() && doc.contains("request_uuid") && doc["request_uuid"].is_string())
     request_uuid = doc["request_uuid"].get<std::string>();

@@ -1,5 +1,6 @@
 #include "vendors/remote/remote_adapter.hpp"
 
+#include "common/json_parse.hpp"
 #include "vendors/builtin/fair_random.hpp"
 #include "vendors/remote/rgs_protocol.hpp"
 
@@ -111,7 +112,7 @@ remote_adapter::reply remote_adapter::call(const std::string& op, const json& bo
                            rgs::response_signature(secret_, *rts, sig, res->body)))
     throw std::runtime_error("vendor " + vendor_ + ": " + op +
                              ": the answer is not signed with our secret");
-  auto doc = json::parse(res->body, nullptr, false);
+  auto doc = parse_json(res->body).doc;
   if (doc.is_discarded() || !doc.is_object())
     throw std::runtime_error("vendor " + vendor_ + ": " + op +
                              ": the answer is not JSON");

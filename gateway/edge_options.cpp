@@ -1,0 +1,44 @@
+#include "gateway/edge_options.hpp"
+
+namespace agg::gateway {
+
+ws_options ws_options_of(const server_options& o) {
+  ws_options ws;
+  ws.bind_address = o.ws_bind_address;
+  ws.port = static_cast<uint16_t>(o.ws_port);
+  ws.threads = static_cast<int>(o.ws_threads);
+  ws.frame_bytes_max = static_cast<size_t>(o.ws_frame_bytes_max);
+  ws.handshake_timeout = std::chrono::milliseconds{o.ws_handshake_timeout_ms};
+  ws.idle_timeout = std::chrono::milliseconds{o.ws_idle_timeout_ms};
+  ws.write_queue_len_max = static_cast<size_t>(o.ws_write_queue_len_max);
+  ws.rate_per_s = static_cast<double>(o.ws_rate_per_s);
+  ws.burst = static_cast<double>(o.ws_burst);
+  ws.ip_rate_per_s = static_cast<double>(o.ip_rate_per_s);
+  ws.ip_burst = static_cast<double>(o.ip_burst);
+  ws.flood_strikes_max = static_cast<int>(o.ws_flood_strikes_max);
+  return ws;
+}
+
+http_options http_options_of(const server_options& o) {
+  http_options http;
+  http.bind_address = o.http_bind_address;
+  http.port = static_cast<uint16_t>(o.http_port);
+  http.threads = static_cast<int>(o.http_threads);
+  http.body_bytes_max = static_cast<size_t>(o.http_body_bytes_max);
+  http.request_timeout = std::chrono::milliseconds{o.request_timeout_ms};
+  http.keys = parse_api_keys(o.api_keys);
+  return http;
+}
+
+vendor_api_options vendor_api_options_of(const server_options& o) {
+  vendor_api_options v;
+  v.bind_address = o.vendor_http_bind_address;
+  v.port = static_cast<uint16_t>(o.vendor_http_port);
+  v.threads = static_cast<int>(o.vendor_http_threads);
+  v.connections_max = static_cast<size_t>(o.vendor_http_connections_max);
+  v.body_bytes_max = static_cast<size_t>(o.http_body_bytes_max);
+  v.request_timeout = std::chrono::milliseconds{o.request_timeout_ms};
+  return v;
+}
+
+} // namespace agg::gateway

@@ -1,0 +1,87 @@
+#include "gateway/operator_bodies.hpp"
+
+#include "common/json_parse.hpp"
+
+namespace agg::gateway {
+
+namespace {
+
+using json = nlohmann::json;
+
+api_error invalid_field(const std::string& message) {
+  return {400, "invalid_field", message};
+}
+
+} // namespace
+
+std::variant<json, api_error> decode_object(std::string_view body) {
+  auto parsed = parse_json(body);
+  if (parsed.fault == json_fault::too_deep)
+    return api_error{400, "json_too_deep",
+                     "arrays and objects may nest at most " +
+                         std::to_string(json_depth_max) + " deep"};
+  if (!parsed.is_object())
+    return api_error{400, "malformed_json", "the body must be one JSON object"};
+  return std::move(parsed.doc);
+}
+
+std::variant<register_request, api_error> decode_new_player(std::string_view body) {
+  auto doc = decode_object(body);
+  if (auto* err = std::get_if<api_error>(&doc)) return *err;
+  const auto& obj = std::get<json>(doc);
+  register_request r;
+  r.open_session = false;
+  for (auto [name, field] : {std::pair{"username", &r.username},
+                             {"password", &r.password},
+                             {"currency", &r.currency},
+                             {"email", &r.email}}) {
+    auto i = obj.find(name);
+    if (i == obj.end() && std::string_view{name} == "email") continue;
+    if (i == obj.end() || !i->is_string())
+      return invalid_field(std::string{"'"} + name + "' must be a string");
+    *field = i->get<std::string>();
+  }
+  return r;
+}
+
+std::variant<transfer_body, api_error> decode_transfer(std::string_view body,
+                                                       const std::string& header_key) {
+  auto doc = decode_object(body);
+  if (auto* err = std::get_if<api_error>(&doc)) return *err;
+  const auto& obj = std::get<json>(doc);
+  transfer_body t;
+  auto amount = obj.find("amount");
+  if (amount == obj.end() || !amount->is_number_integer())
+    return invalid_field("'amount' must be an integer of minor units");
+  // An unsigned value beyond int64_t is no amount; the wallet refuses the rest
+  // (zero, negative) with invalid_amount.
+  if (amount->is_number_unsigned() &&
+      amount->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX))
+    return invalid_field("'amount' is out of range");
+  t.amount = amount->get<int64_t>();
+  t.idempotency_key = header_key;
+  // The body's key wins when it is a non-empty string; its form (printable, at most
+  // 128 characters) is the wallet's to check (invalid_request).
+  if (auto k = obj.find("idempotency_key");
+      k != obj.end() && k->is_string() && !k->get_ref<const std::string&>().empty())
+    t.idempotency_key = k->get<std::string>();
+  if (t.idempotency_key.empty())
+    return invalid_field("an idempotency key is required (Idempotency-Key header or "
+                         "'idempotency_key')");
+  if (auto cur = obj.find("currency"); cur != obj.end() && !cur->is_null()) {
+    if (!cur->is_string()) return invalid_field("'currency' must be a string");
+    t.currency = cur->get<std::string>();
+  }
+  return t;
+}
+
+std::optional<std::string> decode_reason(std::string_view body) {
+  if (body.empty()) return std::nullopt;
+  auto parsed = parse_json(body);
+  if (!parsed.is_object()) return std::nullopt;
+  auto i = parsed.doc.find("reason");
+  if (i == parsed.doc.end() || !i->is_string()) return std::nullopt;
+  return i->get<std::string>();
+}
+
+} // namespace agg::gateway

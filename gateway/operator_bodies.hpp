@@ -1,0 +1,44 @@
+#pragma once
+
+// The operator API's request bodies: JSON text to plain requests, or the error to
+// answer with. No HTTP and no actors here, so that every decoder can be fuzzed and
+// tested alone (test/fuzz/fuzz_operator_bodies.cpp).
+
+#include "actors/messages.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace agg::gateway {
+
+// An answer that refuses a request: its HTTP status and the documented error code.
+struct api_error {
+  int status = 400;
+  std::string code;
+  std::string message;
+};
+
+// The body as one JSON object: malformed_json, or json_too_deep.
+std::variant<nlohmann::json, api_error> decode_object(std::string_view body);
+
+// POST /v1/players: username, password, currency (strings), email (optional).
+std::variant<register_request, api_error> decode_new_player(std::string_view body);
+
+// A deposit or withdrawal. The idempotency key of the body wins over the header's.
+struct transfer_body {
+  int64_t amount = 0;
+  std::string idempotency_key;
+  std::optional<std::string> currency; // when given; checked against the account's
+};
+std::variant<transfer_body, api_error> decode_transfer(std::string_view body,
+                                                       const std::string& header_key);
+
+// The optional reason of a lock or unlock: a string field of an optional object body;
+// anything else is ignored (the body is optional and only annotates the audit).
+std::optional<std::string> decode_reason(std::string_view body);
+
+} // namespace agg::gateway
