@@ -7,6 +7,7 @@
 #include <caf/actor_pool.hpp>
 #include <sodium.h>
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 
@@ -44,7 +45,14 @@ struct worker_state {
   static inline const char* name = "account_worker";
 };
 
-using worker_pointer = account_actor::stateful_pointer<worker_state>;
+void open_store(worker_state& st, const account_options& opts,
+                std::shared_ptr<token_authority> tokens) {
+  st.opts = opts;
+  st.tokens = std::move(tokens);
+  st.conn = db::connection::open(st.opts.db_path, db::open_mode::read_write_create,
+                                 st.opts.tuning);
+  st.store = std::make_unique<account_store>(st.conn);
+}
 
 std::string hash_password(const worker_state& st, const std::string& password) {
   char out[crypto_pwhash_STRBYTES];
@@ -65,7 +73,7 @@ auto guarded(F&& f) -> decltype(f()) {
   }
 }
 
-caf::result<login_grant> open_session(worker_state& st, const account& a) {
+login_grant open_session(worker_state& st, const account& a) {
   auto now = now_us();
   token_claims claims{a.player_id, token_authority::new_session_id(), now,
                       now + st.tokens->ttl_us()};
@@ -76,53 +84,12 @@ caf::result<login_grant> open_session(worker_state& st, const account& a) {
                      claims.expires_us};
 }
 
-account_actor::behavior_type worker_impl(worker_pointer self, account_options opts,
-                                         std::shared_ptr<token_authority> tokens) {
-  auto& st = self->state;
-  st.opts = std::move(opts);
-  st.tokens = std::move(tokens);
-  st.conn = db::connection::open(st.opts.db_path, db::open_mode::read_write_create,
-                                 st.opts.tuning);
-  st.store = std::make_unique<account_store>(st.conn);
-  st.dummy_hash = hash_password(st, "not a password of anyone");
+using account_pointer = account_actor::stateful_pointer<worker_state>;
+
+account_actor::behavior_type account_worker(account_pointer self, account_options opts,
+                                            std::shared_ptr<token_authority> tokens) {
+  open_store(self->state, opts, std::move(tokens));
   return {
-      [self](register_atom, const register_request& r) -> caf::result<login_grant> {
-        auto& st = self->state;
-        if (!valid_username(r.username)) return make_error(pam_errc::invalid_username);
-        if (!valid_password(r.password)) return make_error(pam_errc::weak_password);
-        if (!valid_email(r.email)) return make_error(pam_errc::invalid_email);
-        if (!wallet_core::valid_currency(r.currency))
-          return make_error(pam_errc::invalid_currency);
-        account a;
-        a.username = r.username;
-        a.password_hash = hash_password(st, r.password);
-        a.email = r.email;
-        a.currency = r.currency;
-        a.created_us = now_us();
-        return guarded([&]() -> caf::result<login_grant> {
-          auto id = st.store->create(a);
-          if (!id) return make_error(pam_errc::username_taken);
-          a.player_id = *id;
-          if (!r.open_session)
-            return login_grant{a.player_id, a.username, a.currency, a.status, {}, {}, 0};
-          return open_session(st, a);
-        });
-      },
-      [self](login_atom, const std::string& username,
-             const std::string& password) -> caf::result<login_grant> {
-        auto& st = self->state;
-        return guarded([&]() -> caf::result<login_grant> {
-          auto a =
-              valid_username(username) ? st.store->by_username(username) : std::nullopt;
-          const auto& hash = a ? a->password_hash : st.dummy_hash;
-          bool match = crypto_pwhash_str_verify(hash.c_str(), password.data(),
-                                                password.size()) == 0;
-          if (!a || !match) return make_error(pam_errc::invalid_credentials);
-          if (auto refusal = refusal_of(a->status); refusal != pam_errc::none)
-            return make_error(refusal);
-          return open_session(st, *a);
-        });
-      },
       [self](logout_atom, const std::string& session_id, int64_t expires_us) {
         auto& st = self->state;
         st.tokens->revoke_session(session_id, expires_us);
@@ -177,7 +144,94 @@ account_actor::behavior_type worker_impl(worker_pointer self, account_options op
   };
 }
 
+using password_pointer = password_actor::stateful_pointer<worker_state>;
+
+caf::result<login_grant> do_register(worker_state& st, const register_request& r) {
+  if (!valid_username(r.username)) return make_error(pam_errc::invalid_username);
+  if (!valid_password(r.password)) return make_error(pam_errc::weak_password);
+  if (!valid_email(r.email)) return make_error(pam_errc::invalid_email);
+  if (!wallet_core::valid_currency(r.currency))
+    return make_error(pam_errc::invalid_currency);
+  account a;
+  a.username = r.username;
+  a.password_hash = hash_password(st, r.password);
+  a.email = r.email;
+  a.currency = r.currency;
+  a.created_us = now_us();
+  return guarded([&]() -> caf::result<login_grant> {
+    auto id = st.store->create(a);
+    if (!id) return make_error(pam_errc::username_taken);
+    a.player_id = *id;
+    if (!r.open_session)
+      return login_grant{a.player_id, a.username, a.currency, a.status, {}, {}, 0};
+    st.store->record_login(a.player_id, r.address, a.created_us);
+    return open_session(st, a);
+  });
+}
+
+// A wrong password for an existing account: counted, and maybe a lockout.
+caf::error failed_login(worker_state& st, const account& a, int64_t now) {
+  auto failures = st.store->record_failed_login(a.player_id, now);
+  auto until = st.opts.lockout.locked_out_until(failures, now);
+  if (until == 0) return make_error(pam_errc::invalid_credentials);
+  st.store->lock_out(a.player_id, until);
+  if (st.opts.stats)
+    st.opts.stats->login_account_lockouts.fetch_add(1, std::memory_order_relaxed);
+  return make_error(pam_errc::account_locked_out, until);
+}
+
+caf::result<login_grant> do_login(worker_state& st, const login_request& r) {
+  return guarded([&]() -> caf::result<login_grant> {
+    auto now = now_us();
+    auto a = valid_username(r.username) ? st.store->by_username(r.username) : std::nullopt;
+    // A locked-out account is refused without a hash, but for the addresses its owner
+    // logged in from.
+    if (a && a->locked_out_until_us > now &&
+        !st.store->known_address(a->player_id, r.address,
+                                 now - st.opts.lockout.known_address_us))
+      return make_error(pam_errc::account_locked_out, a->locked_out_until_us);
+    const auto& hash = a ? a->password_hash : st.dummy_hash;
+    bool match = crypto_pwhash_str_verify(hash.c_str(), r.password.data(),
+                                          r.password.size()) == 0;
+    if (!a) return make_error(pam_errc::invalid_credentials);
+    if (!match) return failed_login(st, *a, now);
+    if (auto refusal = refusal_of(a->status); refusal != pam_errc::none)
+      return make_error(refusal);
+    st.store->record_login(a->player_id, r.address, now);
+    auto grant = open_session(st, *a);
+    grant.failed_logins = a->failed_logins;
+    grant.last_failed_login_us = a->last_failed_login_us;
+    return grant;
+  });
+}
+
+password_actor::behavior_type password_worker(password_pointer self,
+                                              account_options opts,
+                                              std::shared_ptr<token_authority> tokens) {
+  auto& st = self->state;
+  open_store(st, opts, std::move(tokens));
+  st.dummy_hash = hash_password(st, "not a password of anyone");
+  return {
+      [self](register_atom, const register_request& r) {
+        return do_register(self->state, r);
+      },
+      [self](login_atom, const login_request& r) { return do_login(self->state, r); },
+  };
+}
+
 } // namespace
+
+int64_t lockout_policy::locked_out_until(int64_t failures_since_login,
+                                         int64_t now_us) const {
+  if (failures_max <= 0 || failures_since_login <= 0 ||
+      failures_since_login % failures_max != 0)
+    return 0;
+  auto nth = std::min<int64_t>(failures_since_login / failures_max, 32);
+  auto length = base_us;
+  for (int64_t i = 1; i < nth && length < max_us; ++i)
+    length *= 2;
+  return now_us + std::min(length, max_us);
+}
 
 bool valid_username(const std::string& s) {
   if (s.size() < 3 || s.size() > 32) return false;
@@ -212,11 +266,17 @@ account_actor spawn_account_service(caf::actor_system& sys, const account_option
   }
   auto factory = [&sys, opts, tokens] {
     return caf::actor_cast<caf::actor>(
-        sys.spawn<caf::detached>(worker_impl, opts, tokens));
+        sys.spawn<caf::detached>(account_worker, opts, tokens));
   };
   auto pool = caf::actor_pool::make(sys.dummy_execution_unit(), opts.workers, factory,
                                     caf::actor_pool::round_robin());
   return caf::actor_cast<account_actor>(pool);
+}
+
+password_actor spawn_password_worker(caf::actor_system& sys, const account_options& opts,
+                                     std::shared_ptr<token_authority> tokens) {
+  if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialize");
+  return sys.spawn<caf::detached>(password_worker, opts, std::move(tokens));
 }
 
 } // namespace agg

@@ -115,6 +115,13 @@ struct register_request {
   std::string email; // optional
   std::string currency;
   bool open_session = true; // false: create the account only (an operator creating it)
+  std::string address;      // the client's address (for an operator: "operator")
+};
+
+struct login_request {
+  std::string username;
+  std::string password;
+  std::string address; // the client's address
 };
 
 // A successful login (or registration, which logs in): a new session and its token.
@@ -126,6 +133,10 @@ struct login_grant {
   std::string session_id;
   std::string token;
   int64_t expires_us = 0;
+  // What the owner is told at login: the failed logins since the last one, and when
+  // the last of them was (0 and 0 when there were none).
+  int64_t failed_logins = 0;
+  int64_t last_failed_login_us = 0;
 };
 
 // An account as operators and sessions see it (no password hash).
@@ -396,13 +407,19 @@ typename Inspector::result_type inspect(Inspector& f, history_page& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, register_request& x) {
   return f(caf::meta::type_name("agg.register_request"), x.username, x.password, x.email,
-           x.currency, x.open_session);
+           x.currency, x.open_session, x.address);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, login_request& x) {
+  return f(caf::meta::type_name("agg.login_request"), x.username, x.password, x.address);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, login_grant& x) {
   return f(caf::meta::type_name("agg.login_grant"), x.player_id, x.username, x.currency,
-           x.status, x.session_id, x.token, x.expires_us);
+           x.status, x.session_id, x.token, x.expires_us, x.failed_logins,
+           x.last_failed_login_us);
 }
 
 template <class Inspector>
@@ -547,6 +564,7 @@ CAF_ADD_TYPE_ID(agg, (agg::commit_result))
 CAF_ADD_TYPE_ID(agg, (agg::history_page))
 CAF_ADD_TYPE_ID(agg, (agg::register_request))
 CAF_ADD_TYPE_ID(agg, (agg::login_grant))
+CAF_ADD_TYPE_ID(agg, (agg::login_request))
 CAF_ADD_TYPE_ID(agg, (agg::account_view))
 CAF_ADD_TYPE_ID(agg, (agg::audit_record))
 CAF_ADD_TYPE_ID(agg, (agg::audit_page))

@@ -110,6 +110,23 @@ std::string metrics::prometheus() const {
          get(actor_restarts));
   scalar(out, "agg_session_failures_total", "counter",
          "Player session actors that failed.", get(session_failures));
+  login_refusals.render("agg_login_refused_total", "reason",
+                        "Registrations and logins refused before any password was "
+                        "checked, by reason.",
+                        out);
+  scalar(out, "agg_login_failures_total", "counter",
+         "Failed logins: wrong passwords and attempts on locked-out accounts.",
+         get(login_failures));
+  scalar(out, "agg_login_address_bans_total", "counter",
+         "Client addresses refused for a while after failed logins.",
+         get(login_address_bans));
+  scalar(out, "agg_login_account_lockouts_total", "counter",
+         "Accounts locked out for a while after failed logins.",
+         get(login_account_lockouts));
+  scalar(out, "agg_login_queue_length", "gauge",
+         "Registrations and logins waiting for a password worker.", get(login_queue_len));
+  login_wait.render("agg_login_wait_seconds",
+                    "Time a registration or login waited for a password worker.", out);
   scalar(out, "agg_http_requests_total", "counter", "Operator API requests.",
          get(http_requests));
   vendor_calls.render("agg_vendor_wallet_calls_total", "call",

@@ -1,5 +1,6 @@
 #include "actors/node.hpp"
 
+#include "actors/login_gate.hpp"
 #include "actors/presence.hpp"
 #include "actors/seed_repository_db.hpp"
 #include "actors/supervisor.hpp"
@@ -18,6 +19,7 @@ namespace {
 
 const caf::atom_value presence_name = caf::atom("presence");
 const caf::atom_value accounts_name = caf::atom("accounts");
+const caf::atom_value logins_name = caf::atom("logins");
 const caf::atom_value sessions_name = caf::atom("sessions");
 
 std::string reader_id(int64_t i) {
@@ -185,6 +187,40 @@ child_spec vendor_child(const server_options& opts, const std::string& id,
           restart_policy::temporary};
 }
 
+account_options account_options_of(const server_options& opts,
+                                   const std::shared_ptr<metrics>& stats) {
+  constexpr int64_t ms = 1'000;
+  account_options a;
+  a.db_path = opts.db_path();
+  a.tuning = opts.db_tuning();
+  a.password_ops_limit = static_cast<uint64_t>(opts.password_ops_limit);
+  a.password_mem_bytes = static_cast<size_t>(opts.password_mem_kib) * 1024;
+  a.workers = static_cast<size_t>(opts.account_db_workers);
+  a.lockout.failures_max = opts.login_lockout_failures;
+  a.lockout.base_us = opts.login_lockout_base_ms * ms;
+  a.lockout.max_us = opts.login_lockout_max_ms * ms;
+  a.lockout.known_address_us = opts.login_known_address_days * 86'400'000 * ms;
+  a.stats = stats;
+  return a;
+}
+
+login_gate_options login_gate_options_of(const server_options& opts,
+                                         const account_options& a) {
+  constexpr int64_t ms = 1'000;
+  login_gate_options g;
+  g.accounts = a;
+  g.workers = static_cast<size_t>(opts.account_workers);
+  g.queue_len_max = static_cast<size_t>(opts.login_queue_len_max);
+  g.queue_per_address_max = static_cast<size_t>(opts.login_queue_per_address_max);
+  g.queue_per_account_max = static_cast<size_t>(opts.login_queue_per_account_max);
+  g.guard.failures_max = static_cast<double>(opts.login_address_failures_max);
+  g.guard.suspect_failures = static_cast<double>(opts.login_suspect_failures);
+  g.guard.window_us = opts.login_failure_window_ms * ms;
+  g.guard.ban_us = opts.login_address_ban_ms * ms;
+  g.request_timeout = std::chrono::milliseconds{opts.request_timeout_ms};
+  return g;
+}
+
 std::vector<child_spec> root_children(const server_options& opts, const node_hooks& hooks,
                                       std::shared_ptr<id_filter> ids,
                                       std::shared_ptr<metrics> stats,
@@ -201,18 +237,19 @@ std::vector<child_spec> root_children(const server_options& opts, const node_hoo
       {"storage", [storage, storage_flags](caf::actor_system& sys, const child_handles&) {
          return spawn_supervisor(sys, storage_flags, storage);
        }});
-  account_options a;
-  a.db_path = opts.db_path();
-  a.tuning = opts.db_tuning();
-  a.password_ops_limit = static_cast<uint64_t>(opts.password_ops_limit);
-  a.password_mem_bytes = static_cast<size_t>(opts.password_mem_kib) * 1024;
-  a.workers = static_cast<size_t>(opts.account_workers);
+  auto a = account_options_of(opts, stats);
   child_spec accounts{
       "accounts", [a, tokens](caf::actor_system& sys, const child_handles&) {
         return caf::actor_cast<caf::actor>(spawn_account_service(sys, a, tokens));
       }};
   accounts.registered_name = accounts_name;
   out.push_back(std::move(accounts));
+  child_spec logins{"logins", [g = login_gate_options_of(opts, a), tokens](
+                                  caf::actor_system& sys, const child_handles&) {
+                      return caf::actor_cast<caf::actor>(spawn_login_gate(sys, g, tokens));
+                    }};
+  logins.registered_name = logins_name;
+  out.push_back(std::move(logins));
   child_spec directory{
       "vendor_directory",
       [vendors = opts.vendors](caf::actor_system& sys, const child_handles&) {
@@ -297,6 +334,10 @@ account_actor node::accounts() const {
   return caf::actor_cast<account_actor>(named(accounts_name));
 }
 
+login_actor node::logins() const {
+  return caf::actor_cast<login_actor>(named(logins_name));
+}
+
 caf::actor node::presence() const {
   return named(presence_name);
 }
@@ -312,6 +353,7 @@ caf::actor node::vendors() const {
 session_deps node::session_dependencies() const {
   session_deps d;
   d.accounts = accounts();
+  d.logins = logins();
   d.presence = presence();
   d.tokens = tokens_;
   auto* sys = &sys_;
@@ -342,7 +384,8 @@ bool node::shutdown(std::chrono::milliseconds timeout) {
   self->monitor(root_);
   self->send_exit(root_, caf::exit_reason::user_shutdown);
   self->receive([](const caf::down_msg&) {});
-  for (auto name : {wallet_registry_name(), presence_name, accounts_name, sessions_name,
+  for (auto name : {wallet_registry_name(), presence_name, accounts_name, logins_name,
+                    sessions_name,
                     vendor_directory_name(), session_store_name()})
     sys_.registry().erase(name);
   return drained;

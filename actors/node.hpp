@@ -6,6 +6,7 @@
 // supervisor. Opens and migrates the database before anything starts.
 
 #include "actors/account_service.hpp"
+#include "actors/login_gate.hpp"
 #include "actors/metrics.hpp"
 #include "actors/player_session.hpp"
 #include "actors/storage_actors.hpp"
@@ -35,6 +36,8 @@ public:
   // The wallet registry currently serving requests.
   registry_actor wallets() const;
   account_actor accounts() const;
+  // Registrations and logins (the login gate).
+  login_actor logins() const;
   caf::actor presence() const;
   caf::actor sessions() const;
   // The vendor directory: catalog and rounds of every configured studio.

@@ -1,5 +1,8 @@
 #include "actors/pam_errc.hpp"
 
+#include <caf/make_message.hpp>
+#include <caf/message.hpp>
+
 namespace agg {
 
 const char* to_string(pam_errc x) {
@@ -26,6 +29,12 @@ const char* to_string(pam_errc x) {
       return "player_not_found";
     case pam_errc::storage_error:
       return "storage_error";
+    case pam_errc::address_blocked:
+      return "address_blocked";
+    case pam_errc::account_locked_out:
+      return "account_locked_out";
+    case pam_errc::rate_limited:
+      return "rate_limited";
   }
   return "unknown";
 }
@@ -36,6 +45,16 @@ caf::atom_value pam_error_category() {
 
 caf::error make_error(pam_errc x) {
   return caf::error{static_cast<uint8_t>(x), pam_error_category()};
+}
+
+caf::error make_error(pam_errc x, int64_t retry_at_us) {
+  return caf::error{static_cast<uint8_t>(x), pam_error_category(),
+                    caf::make_message(retry_at_us)};
+}
+
+int64_t retry_at_of(const caf::error& err) {
+  const auto& ctx = err.context();
+  return ctx.match_elements<int64_t>() ? ctx.get_as<int64_t>(0) : 0;
 }
 
 } // namespace agg

@@ -22,10 +22,19 @@ enum class pam_errc : uint8_t {
   invalid_currency,
   player_not_found,
   storage_error, // retryable
+  // Logins refused before any password is checked; the error's context holds the
+  // time (int64_t, microseconds since the epoch) from which a retry can succeed.
+  address_blocked,    // too many failed logins from the client's address
+  account_locked_out, // too many failed logins for the account
+  rate_limited,       // the login queue (in all, for the address or the account) is full
 };
 
 const char* to_string(pam_errc x);
 caf::atom_value pam_error_category();
 caf::error make_error(pam_errc x);
+// An error that says when a retry can succeed.
+caf::error make_error(pam_errc x, int64_t retry_at_us);
+// The retry time an error carries, or 0.
+int64_t retry_at_of(const caf::error& err);
 
 } // namespace agg

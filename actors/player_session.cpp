@@ -118,7 +118,8 @@ private:
   }
 
   void fail(const std::string& id, const caf::error& err) {
-    fail(id, error_code_of(err), self_->system().render(err));
+    st_.sink->deliver(out_error{id, error_code_of(err), self_->system().render(err),
+                                retry_at_of(err)});
   }
 
   // -- authentication ---------------------------------------------------------
@@ -169,8 +170,9 @@ private:
 
   void do_register(const client_request& r) {
     begin_auth();
-    register_request reg{r.username, r.password, r.email, r.currency};
-    self_->request(st_.deps.accounts, st_.deps.request_timeout, register_atom_v, reg)
+    register_request reg{r.username, r.password, r.email, r.currency, true,
+                         st_.sink->peer_address()};
+    self_->request(st_.deps.logins, st_.deps.request_timeout, register_atom_v, reg)
         .then(
             [self = self_, id = r.id](login_grant& g) {
               session_logic{self}.logged_in(id, "registered", std::move(g));
@@ -182,9 +184,8 @@ private:
 
   void do_login(const client_request& r) {
     begin_auth();
-    self_
-        ->request(st_.deps.accounts, st_.deps.request_timeout, login_atom_v, r.username,
-                  r.password)
+    login_request login{r.username, r.password, st_.sink->peer_address()};
+    self_->request(st_.deps.logins, st_.deps.request_timeout, login_atom_v, login)
         .then(
             [self = self_, id = r.id](login_grant& g) {
               session_logic{self}.logged_in(id, "logged_in", std::move(g));

@@ -10,6 +10,7 @@
 // error frame and is closed; nothing else notices.
 
 #include "actors/account_service.hpp"
+#include "actors/login_gate.hpp"
 #include "actors/metrics.hpp"
 #include "actors/session_protocol.hpp"
 #include "actors/wallet_registry.hpp"
@@ -22,6 +23,7 @@ namespace agg {
 
 struct session_deps {
   account_actor accounts;
+  login_actor logins;
   caf::actor presence;
   std::shared_ptr<token_authority> tokens;
   // The vendor directory (rounds, catalog, seeds).

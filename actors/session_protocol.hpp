@@ -18,6 +18,7 @@ struct out_error {
   std::string id;
   std::string code;
   std::string message;
+  int64_t retry_at_us = 0; // when a retry can succeed, if the refusal says (else 0)
 };
 
 struct out_pong {
@@ -108,6 +109,8 @@ public:
   virtual void deliver(server_message msg) = 0;
   // Sends a close frame with the code and reason, then closes.
   virtual void close(uint16_t code, std::string reason) = 0;
+  // The client's address, as the server sees it.
+  virtual const std::string& peer_address() const = 0;
 };
 
 // The stable wire code of an error from any service (wallet, accounts); CAF's own

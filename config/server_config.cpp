@@ -82,6 +82,8 @@ std::optional<std::string> server_options::validate() const {
       in_range("ip_rate_per_s", ip_rate_per_s, 1, 100'000'000),
       in_range("ip_burst", ip_burst, 1, 100'000'000),
       in_range("ws_flood_strikes_max", ws_flood_strikes_max, 1, 1'000'000),
+      in_range("ws_connections_per_address_max", ws_connections_per_address_max, 1,
+               10'000'000),
       in_range("http_port", http_port, 0, 65'535),
       in_range("http_threads", http_threads, 1, 256),
       in_range("http_body_bytes_max", http_body_bytes_max, 1'024, 64 << 20),
@@ -92,6 +94,18 @@ std::optional<std::string> server_options::validate() const {
       in_range("password_ops_limit", password_ops_limit, 1, 16),
       in_range("password_mem_kib", password_mem_kib, 8, 4 << 20),
       in_range("account_workers", account_workers, 1, 64),
+      in_range("account_db_workers", account_db_workers, 1, 64),
+      in_range("login_queue_len_max", login_queue_len_max, 1, 1'000'000),
+      in_range("login_queue_per_address_max", login_queue_per_address_max, 1, 1'000'000),
+      in_range("login_queue_per_account_max", login_queue_per_account_max, 1, 1'000'000),
+      in_range("login_failure_window_ms", login_failure_window_ms, 1'000, 24 * hour_ms),
+      in_range("login_address_failures_max", login_address_failures_max, 1, 1'000'000),
+      in_range("login_address_ban_ms", login_address_ban_ms, 0, 30 * 24 * hour_ms),
+      in_range("login_suspect_failures", login_suspect_failures, 1, 1'000'000),
+      in_range("login_lockout_failures", login_lockout_failures, 1, 1'000'000),
+      in_range("login_lockout_base_ms", login_lockout_base_ms, 0, 30 * 24 * hour_ms),
+      in_range("login_lockout_max_ms", login_lockout_max_ms, 0, 30 * 24 * hour_ms),
+      in_range("login_known_address_days", login_known_address_days, 0, 3'650),
       in_range("history_limit_max", history_limit_max, 1, 10'000),
   };
   for (const auto& c : checks)
@@ -179,6 +193,8 @@ server_config::server_config() {
       .add(opts.ip_burst, "ip_burst", "request burst per client address")
       .add(opts.ws_flood_strikes_max, "ws_flood_strikes_max",
            "rate_limited answers before a connection is closed")
+      .add(opts.ws_connections_per_address_max, "ws_connections_per_address_max",
+           "open connections from one client address at most")
       .add(opts.http_bind_address, "http_bind_address", "operator API listen address")
       .add(opts.http_port, "http_port", "operator API port (0: any free port)")
       .add(opts.http_threads, "http_threads", "operator API threads")
@@ -195,7 +211,29 @@ server_config::server_config() {
       .add(opts.token_ttl_s, "token_ttl_s", "session token lifetime")
       .add(opts.password_ops_limit, "password_ops_limit", "argon2id passes")
       .add(opts.password_mem_kib, "password_mem_kib", "argon2id memory")
-      .add(opts.account_workers, "account_workers", "account service threads")
+      .add(opts.account_workers, "account_workers", "threads hashing passwords")
+      .add(opts.account_db_workers, "account_db_workers",
+           "account service threads for sessions, status and audit")
+      .add(opts.login_queue_len_max, "login_queue_len_max",
+           "registrations and logins waiting for a password worker")
+      .add(opts.login_queue_per_address_max, "login_queue_per_address_max",
+           "... of them from one client address")
+      .add(opts.login_queue_per_account_max, "login_queue_per_account_max",
+           "... of them for one username")
+      .add(opts.login_failure_window_ms, "login_failure_window_ms",
+           "window of the failed logins counted per address")
+      .add(opts.login_address_failures_max, "login_address_failures_max",
+           "failed logins in the window that block an address")
+      .add(opts.login_address_ban_ms, "login_address_ban_ms",
+           "how long a blocked address is refused")
+      .add(opts.login_suspect_failures, "login_suspect_failures",
+           "failed logins in the window that put an address behind the others")
+      .add(opts.login_lockout_failures, "login_lockout_failures",
+           "failed logins since the last login that lock an account out")
+      .add(opts.login_lockout_base_ms, "login_lockout_base_ms", "first lockout's length")
+      .add(opts.login_lockout_max_ms, "login_lockout_max_ms", "longest lockout")
+      .add(opts.login_known_address_days, "login_known_address_days",
+           "addresses a lockout does not hold back: logged in from within this")
       .add(opts.history_limit_max, "history_limit_max", "ledger entries per page at most")
       .add(opts.vendors, "vendors", "configured vendor ids, each with [vendors.<id>]")
       .add(opts.stake_max_by_currency, "stake_max_by_currency", "CUR:max stake limits");

@@ -59,6 +59,7 @@ struct server_options {
   int64_t ip_rate_per_s = 500;          // requests per client address
   int64_t ip_burst = 1'000;
   int64_t ws_flood_strikes_max = 50; // rate_limited answers before disconnecting
+  int64_t ws_connections_per_address_max = 256; // more from one address: refused (429)
   // Operator HTTP API
   std::string http_bind_address = "127.0.0.1";
   int64_t http_port = 8081; // 0 picks a free port
@@ -78,6 +79,23 @@ struct server_options {
   int64_t password_ops_limit = 2;    // argon2id passes (libsodium INTERACTIVE)
   int64_t password_mem_kib = 65'536; // argon2id memory (libsodium INTERACTIVE)
   int64_t account_workers = 2;       // threads hashing and checking passwords
+  int64_t account_db_workers = 2;    // threads serving sessions, status and audit
+  // Logins: the queue in front of the password workers, served in turn per address
+  int64_t login_queue_len_max = 64;        // waiting in all; beyond: rate_limited
+  int64_t login_queue_per_address_max = 4; // waiting per client address
+  int64_t login_queue_per_account_max = 4; // waiting per username
+  // Failed logins per client address: a leaky bucket that drains in the window
+  int64_t login_failure_window_ms = 600'000;
+  int64_t login_address_failures_max = 20; // within the window: refused for a while
+  int64_t login_address_ban_ms = 900'000;  // ... that long (address_blocked)
+  int64_t login_suspect_failures = 3;      // within the window: hashed after the others
+  // Failed logins per account since its last login: every login_lockout_failures
+  // lock it out, first for login_lockout_base_ms, doubled each time up to the max;
+  // addresses it logged in from within login_known_address_days are not held back
+  int64_t login_lockout_failures = 5;
+  int64_t login_lockout_base_ms = 60'000;
+  int64_t login_lockout_max_ms = 3'600'000;
+  int64_t login_known_address_days = 30;
   int64_t history_limit_max = 100;   // ledger entries per history page at most
   // Vendors: the ids of the configured studios, each with a [vendors.<id>] section
   std::vector<std::string> vendors = {"builtin"};

@@ -267,7 +267,7 @@ struct http_api::impl {
     });
     srv.Get("/ready", [this](const httplib::Request&, httplib::Response& res) {
       auto live = ask<int64_t>(n.wallets(), stats_atom_v);
-      bool ready = std::holds_alternative<int64_t>(live) && n.accounts();
+      bool ready = std::holds_alternative<int64_t>(live) && n.accounts() && n.logins();
       res.status = ready ? 200 : 503;
       res.set_content(ready ? R"({"status":"ready"})" : R"({"status":"not_ready"})",
                       "application/json");
@@ -298,7 +298,8 @@ struct http_api::impl {
     auto decoded = decode_new_player(c.req.body);
     if (auto* e = std::get_if<api_error>(&decoded)) return c.fail(*e);
     auto& r = std::get<register_request>(decoded);
-    auto out = ask<login_grant>(n.accounts(), register_atom_v, r);
+    r.address = "operator";
+    auto out = ask<login_grant>(n.logins(), register_atom_v, r);
     json detail{{"username", r.username}, {"currency", r.currency}};
     if (auto* err = std::get_if<caf::error>(&out)) {
       detail["error"] = error_code_of(*err);

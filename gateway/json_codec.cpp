@@ -143,9 +143,14 @@ void put_id(json& j, const std::string& id) {
 }
 
 json grant_json(const login_grant& g) {
-  return json{{"player_id", g.player_id},   {"username", g.username},
-              {"currency", g.currency},     {"token", g.token},
-              {"session_id", g.session_id}, {"expires_at_us", g.expires_us}};
+  json j{{"player_id", g.player_id},   {"username", g.username},
+         {"currency", g.currency},     {"token", g.token},
+         {"session_id", g.session_id}, {"expires_at_us", g.expires_us}};
+  // The owner hears of the failed logins since the last one.
+  if (g.failed_logins > 0)
+    j["failed_logins"] = {{"count", g.failed_logins},
+                          {"last_at_us", g.last_failed_login_us}};
+  return j;
 }
 
 json balances_json(const std::vector<currency_balance>& bs) {
@@ -203,6 +208,7 @@ const char* round_state(const round_record& r) {
 struct encoder {
   json operator()(const out_error& m) const {
     json j{{"type", "error"}, {"code", m.code}, {"message", m.message}};
+    if (m.retry_at_us > 0) j["retry_at_us"] = m.retry_at_us;
     put_id(j, m.id);
     return j;
   }

@@ -62,14 +62,17 @@ struct shared_state {
 // connection's life is decided by its socket and not by the actor.
 class connection_sink : public client_sink {
 public:
-  connection_sink(std::weak_ptr<ws_session> conn, std::shared_ptr<shared_state> shared)
-      : conn_(std::move(conn)), shared_(std::move(shared)) {}
+  connection_sink(std::weak_ptr<ws_session> conn, std::shared_ptr<shared_state> shared,
+                  std::string address)
+      : conn_(std::move(conn)), shared_(std::move(shared)), address_(std::move(address)) {}
   void deliver(server_message msg) override;
   void close(uint16_t code, std::string reason) override;
+  const std::string& peer_address() const override { return address_; }
 
 private:
   std::weak_ptr<ws_session> conn_;
   std::shared_ptr<shared_state> shared_;
+  std::string address_;
 };
 
 class ws_session : public std::enable_shared_from_this<ws_session> {
@@ -179,7 +182,7 @@ private:
     shared_->stats->ws_connections.fetch_add(1, std::memory_order_relaxed);
     shared_->stats->ws_connections_total.fetch_add(1, std::memory_order_relaxed);
     actor_ = shared_->make_session(
-        std::make_shared<connection_sink>(weak_from_this(), shared_));
+        std::make_shared<connection_sink>(weak_from_this(), shared_, address_));
     send_text(encode_welcome(server_name, shared_->opts.idle_timeout.count()));
     do_read();
   }

@@ -8,7 +8,7 @@ namespace {
 
 constexpr const char* account_columns =
     "player_id, username, password_hash, email, currency, status, tokens_valid_after_us, "
-    "created_us, updated_us";
+    "created_us, updated_us, failed_logins, last_failed_login_us, locked_out_until_us";
 
 std::string select_account(const char* where) {
   return std::string{"SELECT "} + account_columns + " FROM accounts WHERE " + where;
@@ -60,7 +60,27 @@ account_store::account_store(db::connection& conn)
           conn.prepare("UPDATE sessions SET expires_us = max(expires_us, ?) WHERE "
                        "session_id = ? AND revoked_us = 0")),
       insert_audit_(conn.prepare("INSERT INTO audit(at_us, actor, role, action, target, "
-                                 "request_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")) {}
+                                 "request_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")),
+      failed_login_(conn.prepare(
+          "UPDATE accounts SET failed_logins = failed_logins + 1, "
+          "last_failed_login_us = ? WHERE player_id = ? RETURNING failed_logins")),
+      lock_out_(conn.prepare("UPDATE accounts SET locked_out_until_us = "
+                             "max(locked_out_until_us, ?) WHERE player_id = ?")),
+      clear_failures_(
+          conn.prepare("UPDATE accounts SET failed_logins = 0, locked_out_until_us = 0 "
+                       "WHERE player_id = ? AND (failed_logins > 0 OR "
+                       "locked_out_until_us > 0)")),
+      remember_address_(conn.prepare(
+          "INSERT INTO account_addresses(player_id, address, last_login_us) VALUES (?, "
+          "?, ?) ON CONFLICT(player_id, address) DO UPDATE SET last_login_us = "
+          "excluded.last_login_us")),
+      trim_addresses_(conn.prepare(
+          "DELETE FROM account_addresses WHERE player_id = ?1 AND address NOT IN "
+          "(SELECT address FROM account_addresses WHERE player_id = ?1 ORDER BY "
+          "last_login_us DESC LIMIT ?2)")),
+      known_address_(
+          conn.prepare("SELECT 1 FROM account_addresses WHERE player_id = ? AND address "
+                       "= ? AND last_login_us >= ?")) {}
 
 std::optional<int64_t> account_store::create(const account& a) {
   insert_.bind(1, a.username)
@@ -88,6 +108,9 @@ std::optional<account> account_store::one(db::statement& st) {
     a.tokens_valid_after_us = st.int64(6);
     a.created_us = st.int64(7);
     a.updated_us = st.int64(8);
+    a.failed_logins = st.int64(9);
+    a.last_failed_login_us = st.int64(10);
+    a.locked_out_until_us = st.int64(11);
     out = std::move(a);
   }
   st.reset();
@@ -110,6 +133,34 @@ bool account_store::set_status(int64_t player_id, account_status status, int64_t
       .bind(3, player_id)
       .run();
   return conn_.changes() > 0;
+}
+
+int64_t account_store::record_failed_login(int64_t player_id, int64_t now_us) {
+  failed_login_.bind(1, now_us).bind(2, player_id);
+  int64_t failures = failed_login_.step() ? failed_login_.int64(0) : 0;
+  failed_login_.reset();
+  return failures;
+}
+
+void account_store::lock_out(int64_t player_id, int64_t until_us) {
+  lock_out_.bind(1, until_us).bind(2, player_id).run();
+}
+
+void account_store::record_login(int64_t player_id, const std::string& address,
+                                 int64_t now_us) {
+  db::transaction tx{conn_};
+  clear_failures_.bind(1, player_id).run();
+  remember_address_.bind(1, player_id).bind(2, address).bind(3, now_us).run();
+  trim_addresses_.bind(1, player_id).bind(2, account_addresses_max).run();
+  tx.commit();
+}
+
+bool account_store::known_address(int64_t player_id, const std::string& address,
+                                  int64_t since_us) {
+  known_address_.bind(1, player_id).bind(2, address).bind(3, since_us);
+  bool known = known_address_.step();
+  known_address_.reset();
+  return known;
 }
 
 void account_store::add_session(const std::string& session_id, int64_t player_id,

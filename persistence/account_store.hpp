@@ -31,6 +31,9 @@ struct account {
   int64_t tokens_valid_after_us = 0; // tokens issued before this are void
   int64_t created_us = 0;
   int64_t updated_us = 0;
+  int64_t failed_logins = 0; // since the last login
+  int64_t last_failed_login_us = 0;
+  int64_t locked_out_until_us = 0; // logins from unknown addresses refused until then
 };
 
 struct audit_record {
@@ -54,6 +57,16 @@ public:
   // Sets the status; leaving `active` also voids every token issued so far.
   // Returns false for an unknown player.
   bool set_status(int64_t player_id, account_status status, int64_t now_us);
+
+  // A failed login: counts it; returns the failures since the last login.
+  int64_t record_failed_login(int64_t player_id, int64_t now_us);
+  // Refuses logins from unknown addresses until `until_us` (a later lockout stands).
+  void lock_out(int64_t player_id, int64_t until_us);
+  // A login: clears the failures and the lockout, and remembers the address (the
+  // newest `addresses_max` per account are kept).
+  void record_login(int64_t player_id, const std::string& address, int64_t now_us);
+  // Whether the account logged in from `address` since `since_us`.
+  bool known_address(int64_t player_id, const std::string& address, int64_t since_us);
 
   void add_session(const std::string& session_id, int64_t player_id, int64_t created_us,
                    int64_t expires_us);
@@ -83,6 +96,15 @@ private:
   db::statement revoke_session_;
   db::statement extend_session_;
   db::statement insert_audit_;
+  db::statement failed_login_;
+  db::statement lock_out_;
+  db::statement clear_failures_;
+  db::statement remember_address_;
+  db::statement trim_addresses_;
+  db::statement known_address_;
 };
+
+// Addresses remembered per account.
+inline constexpr int64_t account_addresses_max = 16;
 
 } // namespace agg

@@ -10,7 +10,7 @@ namespace agg::db {
 namespace {
 
 // Append only: never edit a migration that has shipped.
-constexpr std::array<const char*, 6> migrations = {
+constexpr std::array<const char*, 7> migrations = {
     // 1: balances, the hash-chained ledger (a player's chain head is its last row),
     // rollback markers and rounds.
     R"sql(
@@ -152,6 +152,19 @@ DROP INDEX rounds_unsettled;
 DROP INDEX rounds_open;
 CREATE INDEX rounds_pending ON rounds(source, opened_us)
   WHERE open_bet_count > 0 AND (credited = 0 OR closed = 0);
+)sql",
+    // 7: failed logins since an account's last login and its lockout, and the
+    // addresses it logged in from (a lockout does not hold them back).
+    R"sql(
+ALTER TABLE accounts ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE accounts ADD COLUMN last_failed_login_us INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE accounts ADD COLUMN locked_out_until_us INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE account_addresses(
+  player_id     INTEGER NOT NULL,
+  address       TEXT    NOT NULL,
+  last_login_us INTEGER NOT NULL,
+  PRIMARY KEY (player_id, address)
+) WITHOUT ROWID;
 )sql",
 };
 

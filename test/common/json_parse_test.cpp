@@ -34,7 +34,7 @@ TEST_CASE("counting stops once past the limit", "[json]") {
   CHECK(json_depth(deep, 40) == 41);
 }
 
-TEST_CASE("a document at the bound parses; one level deeper is refused", "[json]") {
+TEST_CASE("a document at the bound parses, one level deeper is refused", "[json]") {
   auto at = parse_json(nested(json_depth_max));
   CHECK(at.ok());
   CHECK(at.doc.is_array());
