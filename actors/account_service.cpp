@@ -183,7 +183,8 @@ caf::error failed_login(worker_state& st, const account& a, int64_t now) {
 caf::result<login_grant> do_login(worker_state& st, const login_request& r) {
   return guarded([&]() -> caf::result<login_grant> {
     auto now = now_us();
-    auto a = valid_username(r.username) ? st.store->by_username(r.username) : std::nullopt;
+    auto a =
+        valid_username(r.username) ? st.store->by_username(r.username) : std::nullopt;
     // A locked-out account is refused without a hash, but for the addresses its owner
     // logged in from.
     if (a && a->locked_out_until_us > now &&
@@ -191,8 +192,8 @@ caf::result<login_grant> do_login(worker_state& st, const login_request& r) {
                                  now - st.opts.lockout.known_address_us))
       return make_error(pam_errc::account_locked_out, a->locked_out_until_us);
     const auto& hash = a ? a->password_hash : st.dummy_hash;
-    bool match = crypto_pwhash_str_verify(hash.c_str(), r.password.data(),
-                                          r.password.size()) == 0;
+    bool match =
+        crypto_pwhash_str_verify(hash.c_str(), r.password.data(), r.password.size()) == 0;
     if (!a) return make_error(pam_errc::invalid_credentials);
     if (!match) return failed_login(st, *a, now);
     if (auto refusal = refusal_of(a->status); refusal != pam_errc::none)
@@ -205,8 +206,7 @@ caf::result<login_grant> do_login(worker_state& st, const login_request& r) {
   });
 }
 
-password_actor::behavior_type password_worker(password_pointer self,
-                                              account_options opts,
+password_actor::behavior_type password_worker(password_pointer self, account_options opts,
                                               std::shared_ptr<token_authority> tokens) {
   auto& st = self->state;
   open_store(st, opts, std::move(tokens));

@@ -76,10 +76,8 @@ private:
 
   caf::result<login_grant> enqueue(login_job job, int64_t now) {
     auto& waiting = st_.per_account[job.account];
-    if (waiting >= st_.opts.queue_per_account_max) {
-      if (waiting == 0) st_.per_account.erase(job.account);
+    if (waiting >= st_.opts.queue_per_account_max)
       return refuse("queue_full", make_error(pam_errc::rate_limited, now + 1'000'000));
-    }
     auto lane = st_.guard->suspect(job.address, now) ? fair_queue<login_job>::lane::second
                                                      : fair_queue<login_job>::lane::first;
     auto promise = self_->make_response_promise<login_grant>();
@@ -87,29 +85,42 @@ private:
     job.queued_us = now;
     auto account = job.account;
     auto key = login_guard::address_key(job.address);
-    if (st_.queue->push(key, lane, std::move(job)) !=
-        fair_queue<login_job>::admit::ok) {
+    auto pushed = st_.queue->push(key, lane, std::move(job));
+    if (pushed.result != fair_queue<login_job>::admit::ok) {
       if (waiting == 0) st_.per_account.erase(account);
-      return refuse("queue_full", make_error(pam_errc::rate_limited, now + 1'000'000));
+      // The promise took the request over: the refusal goes through it.
+      promise.deliver(
+          refuse("queue_full", make_error(pam_errc::rate_limited, now + 1'000'000)));
+      return promise;
     }
-    ++waiting;
+    ++waiting; // before the eviction below, which may be of the same account
+    if (pushed.evicted) {
+      forget(*pushed.evicted);
+      pushed.evicted->promise.deliver(
+          refuse("queue_full", make_error(pam_errc::rate_limited, now + 1'000'000)));
+    }
     pump();
     return promise;
+  }
+
+  // A job leaves the queue: one fewer waiting for its account.
+  void forget(const login_job& job) {
+    if (auto i = st_.per_account.find(job.account);
+        i != st_.per_account.end() && --i->second == 0)
+      st_.per_account.erase(i);
   }
 
   // Hands waiting jobs to idle workers, in turn.
   void pump() {
     while (!st_.idle.empty() && !st_.queue->empty()) {
       auto job = st_.queue->pop();
-      if (auto i = st_.per_account.find(job.account);
-          i != st_.per_account.end() && --i->second == 0)
-        st_.per_account.erase(i);
+      forget(job);
       auto now = now_us();
       if (auto& m = st_.opts.accounts.stats) m->login_wait.observe(now - job.queued_us);
       // Its requester gave up long ago: not worth a hash.
-      if (now - job.queued_us >= std::chrono::duration_cast<std::chrono::microseconds>(
-                                     st_.opts.request_timeout)
-                                     .count()) {
+      if (now - job.queued_us >=
+          std::chrono::duration_cast<std::chrono::microseconds>(st_.opts.request_timeout)
+              .count()) {
         job.promise.deliver(make_error(pam_errc::rate_limited, now));
         continue;
       }

@@ -27,9 +27,9 @@ namespace agg {
 using login_actor = password_actor;
 
 struct login_gate_options {
-  account_options accounts;       // of the password workers
-  size_t workers = 2;             // password workers (argon2id at once, at most)
-  size_t queue_len_max = 64;      // registrations and logins waiting, in all
+  account_options accounts;  // of the password workers
+  size_t workers = 2;        // password workers (argon2id at once, at most)
+  size_t queue_len_max = 64; // registrations and logins waiting, in all
   size_t queue_per_address_max = 4;
   size_t queue_per_account_max = 4;
   login_guard_options guard;

@@ -12,7 +12,8 @@ std::string login_guard::address_key(const std::string& address) {
   if (address.find(':') == std::string::npos ||
       inet_pton(AF_INET6, address.c_str(), &v6) != 1)
     return address;
-  static constexpr unsigned char v4_mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  static constexpr unsigned char v4_mapped[12] = {0, 0, 0, 0, 0,    0,
+                                                  0, 0, 0, 0, 0xff, 0xff};
   char text[INET6_ADDRSTRLEN] = {};
   if (std::memcmp(v6.s6_addr, v4_mapped, sizeof(v4_mapped)) == 0) {
     in_addr v4{};
@@ -23,13 +24,14 @@ std::string login_guard::address_key(const std::string& address) {
   return std::string{inet_ntop(AF_INET6, &v6, text, sizeof(text))} + "/64";
 }
 
+login_guard::login_guard(login_guard_options opts)
+    : opts_(opts), drain_us_(std::max<int64_t>(1, opts.window_us / opts.failures_max)) {}
+
 void login_guard::drain(entry& e, int64_t now_us) const {
-  if (now_us > e.at_us) {
-    auto drained = opts_.failures_max * static_cast<double>(now_us - e.at_us) /
-                   static_cast<double>(opts_.window_us);
-    e.level = std::max(0.0, e.level - drained);
-    e.at_us = now_us;
-  }
+  if (e.level == 0 || now_us <= e.drained_us) return;
+  auto lost = std::min(e.level, (now_us - e.drained_us) / drain_us_);
+  e.level -= lost;
+  e.drained_us = e.level == 0 ? now_us : e.drained_us + lost * drain_us_;
 }
 
 login_guard::entry* login_guard::find(const std::string& key, int64_t now_us) {
@@ -68,8 +70,8 @@ bool login_guard::failure(const std::string& address, int64_t now_us) {
     if (entries_.size() >= opts_.addresses_max) forget_idle(now_us);
     if (entries_.size() >= opts_.addresses_max) return false;
     e = &entries_[key];
-    e->at_us = now_us;
   }
+  if (e->level == 0) e->drained_us = now_us;
   e->level += 1;
   if (e->level < opts_.failures_max || e->banned_until_us > now_us) return false;
   e->banned_until_us = now_us + opts_.ban_us;

@@ -1,11 +1,12 @@
 #pragma once
 
 // What the edge remembers of failed logins per client address, in constant memory per
-// address: a leaky bucket that fills by one per failed login and drains over
-// `window`. An address whose bucket holds `suspect_failures` waits behind the others
-// for hashing; one that reaches `failures_max` is refused for `ban` (no password is
-// checked for it meanwhile). IPv6 addresses count by their /64 prefix, which one
-// client usually holds whole. Plain and single-threaded, with the time passed in.
+// address: a leaky bucket that fills by one per failed login and loses one every
+// window / failures_max. An address whose bucket holds `suspect_failures` waits behind
+// the others for hashing; one that reaches `failures_max` (that many failures within
+// the window, give or take the drain) is refused for `ban` (no password is checked for
+// it meanwhile). IPv6 addresses count by their /64 prefix, which one client usually
+// holds whole. Plain and single-threaded, with the time passed in.
 
 #include <cstddef>
 #include <cstdint>
@@ -15,16 +16,16 @@
 namespace agg {
 
 struct login_guard_options {
-  double failures_max = 20;       // failed logins within window_us that ban an address
-  double suspect_failures = 3;    // ... that send it behind the others
-  int64_t window_us = 600'000'000; // the bucket drains completely in this time
+  int64_t failures_max = 20;       // failed logins within window_us that ban an address
+  int64_t suspect_failures = 1;    // ... that send it behind the others
+  int64_t window_us = 600'000'000; // a full bucket drains in this time
   int64_t ban_us = 900'000'000;
   size_t addresses_max = 100'000; // tracked at most; beyond, new addresses are suspects
 };
 
 class login_guard {
 public:
-  explicit login_guard(login_guard_options opts) : opts_(opts) {}
+  explicit login_guard(login_guard_options opts);
 
   // The key an address is tracked under: the address, or an IPv6 address's /64.
   static std::string address_key(const std::string& address);
@@ -38,8 +39,8 @@ public:
 
 private:
   struct entry {
-    double level = 0;
-    int64_t at_us = 0;          // when level was last brought up to date
+    int64_t level = 0;
+    int64_t drained_us = 0; // when the bucket last lost one (or started to fill)
     int64_t banned_until_us = 0;
   };
 
@@ -49,6 +50,7 @@ private:
   void forget_idle(int64_t now_us);
 
   login_guard_options opts_;
+  int64_t drain_us_; // the time the bucket takes to lose one failure
   std::unordered_map<std::string, entry> entries_;
 };
 

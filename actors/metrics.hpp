@@ -67,7 +67,7 @@ struct metrics {
   std::atomic<int64_t> actor_restarts{0};
   std::atomic<int64_t> session_failures{0};
   // Logins (the login gate and the password workers)
-  labeled_counter login_refusals; // refused before hashing, by reason
+  labeled_counter login_refusals;                 // refused before hashing, by reason
   std::atomic<int64_t> login_failures{0};         // wrong passwords, locked-out attempts
   std::atomic<int64_t> login_address_bans{0};     // addresses refused for a while
   std::atomic<int64_t> login_account_lockouts{0}; // accounts locked out for a while

@@ -213,8 +213,8 @@ login_gate_options login_gate_options_of(const server_options& opts,
   g.queue_len_max = static_cast<size_t>(opts.login_queue_len_max);
   g.queue_per_address_max = static_cast<size_t>(opts.login_queue_per_address_max);
   g.queue_per_account_max = static_cast<size_t>(opts.login_queue_per_account_max);
-  g.guard.failures_max = static_cast<double>(opts.login_address_failures_max);
-  g.guard.suspect_failures = static_cast<double>(opts.login_suspect_failures);
+  g.guard.failures_max = opts.login_address_failures_max;
+  g.guard.suspect_failures = opts.login_suspect_failures;
   g.guard.window_us = opts.login_failure_window_ms * ms;
   g.guard.ban_us = opts.login_address_ban_ms * ms;
   g.request_timeout = std::chrono::milliseconds{opts.request_timeout_ms};
@@ -244,9 +244,10 @@ std::vector<child_spec> root_children(const server_options& opts, const node_hoo
       }};
   accounts.registered_name = accounts_name;
   out.push_back(std::move(accounts));
-  child_spec logins{"logins", [g = login_gate_options_of(opts, a), tokens](
-                                  caf::actor_system& sys, const child_handles&) {
-                      return caf::actor_cast<caf::actor>(spawn_login_gate(sys, g, tokens));
+  child_spec logins{"logins", [g = login_gate_options_of(opts, a),
+                               tokens](caf::actor_system& sys, const child_handles&) {
+                      return caf::actor_cast<caf::actor>(
+                          spawn_login_gate(sys, g, tokens));
                     }};
   logins.registered_name = logins_name;
   out.push_back(std::move(logins));
@@ -385,8 +386,7 @@ bool node::shutdown(std::chrono::milliseconds timeout) {
   self->send_exit(root_, caf::exit_reason::user_shutdown);
   self->receive([](const caf::down_msg&) {});
   for (auto name : {wallet_registry_name(), presence_name, accounts_name, logins_name,
-                    sessions_name,
-                    vendor_directory_name(), session_store_name()})
+                    sessions_name, vendor_directory_name(), session_store_name()})
     sys_.registry().erase(name);
   return drained;
 }

@@ -118,8 +118,8 @@ private:
   }
 
   void fail(const std::string& id, const caf::error& err) {
-    st_.sink->deliver(out_error{id, error_code_of(err), self_->system().render(err),
-                                retry_at_of(err)});
+    st_.sink->deliver(
+        out_error{id, error_code_of(err), self_->system().render(err), retry_at_of(err)});
   }
 
   // -- authentication ---------------------------------------------------------
@@ -170,8 +170,8 @@ private:
 
   void do_register(const client_request& r) {
     begin_auth();
-    register_request reg{r.username, r.password, r.email, r.currency, true,
-                         st_.sink->peer_address()};
+    register_request reg{r.username, r.password, r.email,
+                         r.currency, true,       st_.sink->peer_address()};
     self_->request(st_.deps.logins, st_.deps.request_timeout, register_atom_v, reg)
         .then(
             [self = self_, id = r.id](login_grant& g) {

@@ -88,7 +88,7 @@ struct server_options {
   int64_t login_failure_window_ms = 600'000;
   int64_t login_address_failures_max = 20; // within the window: refused for a while
   int64_t login_address_ban_ms = 900'000;  // ... that long (address_blocked)
-  int64_t login_suspect_failures = 3;      // within the window: hashed after the others
+  int64_t login_suspect_failures = 1;      // within the window: hashed after the others
   // Failed logins per account since its last login: every login_lockout_failures
   // lock it out, first for login_lockout_base_ms, doubled each time up to the max;
   // addresses it logged in from within login_known_address_days are not held back
@@ -96,7 +96,7 @@ struct server_options {
   int64_t login_lockout_base_ms = 60'000;
   int64_t login_lockout_max_ms = 3'600'000;
   int64_t login_known_address_days = 30;
-  int64_t history_limit_max = 100;   // ledger entries per history page at most
+  int64_t history_limit_max = 100; // ledger entries per history page at most
   // Vendors: the ids of the configured studios, each with a [vendors.<id>] section
   std::vector<std::string> vendors = {"builtin"};
   // "CUR:max" stake limits over every game, e.g. "EUR:100000"

@@ -64,7 +64,8 @@ class connection_sink : public client_sink {
 public:
   connection_sink(std::weak_ptr<ws_session> conn, std::shared_ptr<shared_state> shared,
                   std::string address)
-      : conn_(std::move(conn)), shared_(std::move(shared)), address_(std::move(address)) {}
+      : conn_(std::move(conn)), shared_(std::move(shared)), address_(std::move(address)) {
+  }
   void deliver(server_message msg) override;
   void close(uint16_t code, std::string reason) override;
   const std::string& peer_address() const override { return address_; }

@@ -68,9 +68,9 @@ public:
     return c;
   }
 
-  // Connects and reads the welcome frame.
-  std::unique_ptr<ws_client> connect() {
-    auto c = std::make_unique<ws_client>(ws_port);
+  // Connects (from the local address `from`, if given) and reads the welcome frame.
+  std::unique_ptr<ws_client> connect(const std::string& from = "") {
+    auto c = std::make_unique<ws_client>(ws_port, "/v1", from);
     auto welcome = c->next();
     REQUIRE(welcome);
     REQUIRE((*welcome)["type"] == "welcome");

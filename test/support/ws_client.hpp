@@ -28,12 +28,16 @@ class ws_client {
 public:
   using json = nlohmann::json;
 
-  explicit ws_client(uint16_t port, const std::string& path = "/v1")
+  // `from`: the local address to connect from (another 127.x.y.z is another client
+  // address to the server); empty: the system's choice.
+  explicit ws_client(uint16_t port, const std::string& path = "/v1",
+                     const std::string& from = "")
       : ws_(boost::asio::make_strand(ioc_)) {
     namespace net = boost::asio;
-    net::ip::tcp::resolver resolver{ioc_};
-    auto results = resolver.resolve("127.0.0.1", std::to_string(port));
-    boost::beast::get_lowest_layer(ws_).connect(results);
+    auto& socket = boost::beast::get_lowest_layer(ws_).socket();
+    socket.open(net::ip::tcp::v4());
+    if (!from.empty()) socket.bind({net::ip::make_address(from), 0});
+    socket.connect({net::ip::make_address("127.0.0.1"), port});
     ws_.handshake("127.0.0.1:" + std::to_string(port), path);
     read_loop();
     thread_ = std::thread{[this] { ioc_.run(); }};
