@@ -85,6 +85,11 @@ std::string metrics::prometheus() const {
          get(ws_messages_out));
   ws_closed.render("agg_ws_closed_total", "reason", "Connections closed, by reason.",
                    out);
+  ws_refused.render("agg_ws_refused_total", "reason",
+                    "Player connections refused before the handshake, by reason.", out);
+  scalar(out, "agg_ws_pushes_replaced_total", "counter",
+         "Balance pushes replaced, while waiting to be written, by a newer balance.",
+         get(ws_pushes_replaced));
   errors.render("agg_errors_total", "code", "Errors answered, by code.", out);
   header(out, "agg_wallet_ops_total", "counter",
          "Wallet operations by operation and outcome.");

@@ -50,8 +50,10 @@ struct metrics {
   std::atomic<int64_t> ws_connections_total{0};
   std::atomic<int64_t> ws_messages_in{0};
   std::atomic<int64_t> ws_messages_out{0};
-  labeled_counter ws_closed; // by reason
-  labeled_counter errors;    // error frames and HTTP errors by code
+  labeled_counter ws_closed;                  // by reason
+  std::atomic<int64_t> ws_pushes_replaced{0}; // balance pushes replaced by newer ones
+  labeled_counter ws_refused; // connections refused before the handshake, by reason
+  labeled_counter errors;     // error frames and HTTP errors by code
   // Wallets: [wallet_op][wallet_errc], none meaning success
   void count_wallet_op(uint8_t op, uint8_t errc) {
     if (op < wallet_ops.size() && errc < wallet_ops[op].size())

@@ -84,6 +84,7 @@ std::optional<std::string> server_options::validate() const {
       in_range("ws_flood_strikes_max", ws_flood_strikes_max, 1, 1'000'000),
       in_range("ws_connections_per_address_max", ws_connections_per_address_max, 1,
                10'000'000),
+      in_range("ws_send_buffer_bytes", ws_send_buffer_bytes, 0, 64 << 20),
       in_range("http_port", http_port, 0, 65'535),
       in_range("http_threads", http_threads, 1, 256),
       in_range("http_body_bytes_max", http_body_bytes_max, 1'024, 64 << 20),
@@ -195,6 +196,8 @@ server_config::server_config() {
            "rate_limited answers before a connection is closed")
       .add(opts.ws_connections_per_address_max, "ws_connections_per_address_max",
            "open connections from one client address at most")
+      .add(opts.ws_send_buffer_bytes, "ws_send_buffer_bytes",
+           "kernel send buffer per connection (0: the system's)")
       .add(opts.http_bind_address, "http_bind_address", "operator API listen address")
       .add(opts.http_port, "http_port", "operator API port (0: any free port)")
       .add(opts.http_threads, "http_threads", "operator API threads")

@@ -16,6 +16,8 @@ ws_options ws_options_of(const server_options& o) {
   ws.ip_rate_per_s = static_cast<double>(o.ip_rate_per_s);
   ws.ip_burst = static_cast<double>(o.ip_burst);
   ws.flood_strikes_max = static_cast<int>(o.ws_flood_strikes_max);
+  ws.connections_per_address_max = static_cast<size_t>(o.ws_connections_per_address_max);
+  ws.send_buffer_bytes = static_cast<int>(o.ws_send_buffer_bytes);
   return ws;
 }
 

@@ -2,6 +2,7 @@
 
 #include "gateway/accept_loop.hpp"
 #include "gateway/json_codec.hpp"
+#include "gateway/outbox.hpp"
 #include "gateway/rate_limiter.hpp"
 
 #include <boost/asio/dispatch.hpp>
@@ -15,7 +16,9 @@
 
 #include <caf/send.hpp>
 
+#include <array>
 #include <atomic>
+#include <cctype>
 #include <condition_variable>
 #include <deque>
 #include <iostream>
@@ -48,6 +51,7 @@ struct shared_state {
   std::mutex mtx;
   std::condition_variable all_gone;
   std::unordered_map<ws_session*, std::weak_ptr<ws_session>> live;
+  std::unordered_map<std::string, size_t> per_address; // open connections (under mtx)
   // Actors reach connections only through this gate; once the io threads are gone it
   // closes, so nothing is posted to an io_context that is going away.
   std::shared_mutex gate;
@@ -56,6 +60,25 @@ struct shared_state {
   shared_state(ws_options o, session_factory f, std::shared_ptr<metrics> s)
       : opts(std::move(o)), make_session(std::move(f)), stats(std::move(s)),
         ip_limits(opts.ip_rate_per_s, opts.ip_burst) {}
+
+  // Counts a new connection from `address`; false (and not counted) when the address
+  // holds its maximum already.
+  bool admit(const std::string& address) {
+    std::lock_guard<std::mutex> guard{mtx};
+    auto& n = per_address[address];
+    if (n >= opts.connections_per_address_max) {
+      if (n == 0) per_address.erase(address);
+      return false;
+    }
+    ++n;
+    return true;
+  }
+
+  void release(const std::string& address) {
+    std::lock_guard<std::mutex> guard{mtx};
+    auto i = per_address.find(address);
+    if (i != per_address.end() && --i->second == 0) per_address.erase(i);
+  }
 };
 
 // What a session actor holds: a weak reference to its connection, so that the
@@ -86,8 +109,16 @@ public:
     // Replies and pushes are small frames written back to back: without this, Nagle
     // holds the second until the client's delayed ACK of the first (tens of ms).
     sock.set_option(tcp::no_delay(true), ec);
+    if (shared_->opts.send_buffer_bytes > 0)
+      sock.set_option(net::socket_base::send_buffer_size{shared_->opts.send_buffer_bytes},
+                      ec);
     auto ep = sock.remote_endpoint(ec);
     address_ = ec ? "unknown" : ep.address().to_string();
+    admitted_ = shared_->admit(address_);
+  }
+
+  ~ws_session() {
+    if (admitted_) shared_->release(address_);
   }
 
   void run() {
@@ -99,9 +130,14 @@ public:
 
   void deliver(server_message msg) {
     if (auto* e = std::get_if<out_error>(&msg)) shared_->stats->errors.inc(e->code);
+    outbox::frame f{encode(msg), {}, 0};
+    if (auto* b = std::get_if<out_balance_push>(&msg)) {
+      f.state = b->push.currency;
+      f.version = b->push.seq;
+    }
     net::post(ws_.get_executor(),
-              [self = shared_from_this(), text = encode(msg)]() mutable {
-                self->send_text(std::move(text));
+              [self = shared_from_this(), f = std::move(f)]() mutable {
+                self->send(std::move(f));
               });
   }
 
@@ -141,35 +177,78 @@ private:
   }
 
   void on_upgrade(beast::error_code ec, std::size_t) {
-    if (ec) return; // not even a request: nothing to tell
+    // Bytes that are no HTTP request (a TLS hello, bare LF line ends) get a 400; a
+    // connection closed or silent before its request, nothing.
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == net::error::eof || ec == net::error::operation_aborted)
+      return;
+    if (ec) return reject(http::status::bad_request, "not an HTTP request");
+    if (!admitted_) {
+      shared_->stats->ws_refused.inc("connections_per_address");
+      return reject(http::status::too_many_requests,
+                    "too many connections from your address");
+    }
     auto target = req_.target();
     bool path_ok = target == ws_path || target.starts_with(std::string{ws_path} + "?");
-    if (!websocket::is_upgrade(req_) || !path_ok)
-      return reject(path_ok ? http::status::bad_request : http::status::not_found);
+    if (!path_ok) return reject(http::status::not_found, "no such endpoint");
+    if (!websocket::is_upgrade(req_))
+      return reject(http::status::bad_request, "not a WebSocket upgrade");
+    if (!valid_key(req_[http::field::sec_websocket_key]))
+      return reject(http::status::bad_request,
+                    "Sec-WebSocket-Key must be 16 bytes in base64");
     beast::get_lowest_layer(ws_).expires_never();
     ws_.set_option(websocket::stream_base::timeout{shared_->opts.handshake_timeout,
                                                    shared_->opts.idle_timeout, true});
     ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
       res.set(http::field::server, server_name);
     }));
-    ws_.read_message_max(shared_->opts.frame_bytes_max);
+    // The frame limit is ours to enforce (on_read): when Beast fails a message for its
+    // size, its teardown (1.74) reads one chunk of what the client still sends and
+    // closes the socket on the rest, so that the client sees a reset, not the 1009.
+    ws_.read_message_max(0);
     ws_.async_accept(
         req_, beast::bind_front_handler(&ws_session::on_accept, shared_from_this()));
   }
 
-  void reject(http::status status) {
-    auto res =
-        std::make_shared<http::response<http::string_body>>(status, req_.version());
+  // RFC 6455 4.1: the key is a random 16-byte value in base64 (24 characters, "=="
+  // last).
+  static bool valid_key(beast::string_view key) {
+    if (key.size() != 24 || key.substr(22) != "==") return false;
+    for (char c : key.substr(0, 22))
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '/')
+        return false;
+    return true;
+  }
+
+  // Answers the upgrade request with an HTTP error and closes once the client has
+  // read it (what it still sends is read and dropped for up to a second, so that it
+  // gets the answer rather than a reset).
+  void reject(http::status status, const char* why) {
+    auto res = std::make_shared<http::response<http::string_body>>(status, 11);
     res->set(http::field::server, server_name);
     res->set(http::field::content_type, "text/plain");
-    res->body() = "WebSocket endpoint: ws://host:port/v1\n";
+    res->set(http::field::connection, "close");
+    res->body() = std::string{why} + "; WebSocket endpoint: ws://host:port/v1\n";
     res->prepare_payload();
-    http::async_write(ws_.next_layer(), *res,
-                      [self = shared_from_this(), res](beast::error_code, std::size_t) {
-                        beast::error_code ignored;
-                        beast::get_lowest_layer(self->ws_).socket().shutdown(
-                            tcp::socket::shutdown_both, ignored);
-                      });
+    beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds{1});
+    http::async_write(
+        ws_.next_layer(), *res,
+        [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
+          if (ec) return;
+          beast::error_code ignored;
+          beast::get_lowest_layer(self->ws_).socket().shutdown(tcp::socket::shutdown_send,
+                                                               ignored);
+          self->drain();
+        });
+  }
+
+  void drain() {
+    auto scratch = std::make_shared<std::array<char, 4096>>();
+    beast::get_lowest_layer(ws_).async_read_some(
+        net::buffer(*scratch),
+        [self = shared_from_this(), scratch](beast::error_code ec, std::size_t) {
+          if (!ec) self->drain();
+        });
   }
 
   void on_accept(beast::error_code ec) {
@@ -190,17 +269,28 @@ private:
 
   // -- reading --------------------------------------------------------------------
 
+  // Reads the next part of a message, at most one byte past the frame limit.
   void do_read() {
-    ws_.async_read(buffer_,
-                   beast::bind_front_handler(&ws_session::on_read, shared_from_this()));
+    auto room = shared_->opts.frame_bytes_max + 1 - buffer_.size();
+    ws_.async_read_some(
+        buffer_, room,
+        beast::bind_front_handler(&ws_session::on_read, shared_from_this()));
   }
 
   void on_read(beast::error_code ec, std::size_t) {
     if (ec)
-      return finish(ec == websocket::error::closed            ? "closed by client"
-                    : ec == websocket::error::message_too_big ? "frame too large"
-                    : ec == beast::error::timeout             ? "idle timeout"
-                                                              : "read error");
+      return finish(ec == websocket::error::closed ? "closed by client"
+                    : ec == beast::error::timeout  ? "idle timeout"
+                                                   : "read error");
+    if (buffer_.size() > shared_->opts.frame_bytes_max) {
+      // The close handshake reads and drops the rest of the message, so that the
+      // client reads the 1009 rather than a reset.
+      buffer_.consume(buffer_.size());
+      return start_close(
+          websocket::close_reason{websocket::close_code::too_big, "frame too large"},
+          "frame too large");
+    }
+    if (!ws_.is_message_done()) return do_read();
     shared_->stats->ws_messages_in.fetch_add(1, std::memory_order_relaxed);
     auto frame = beast::buffers_to_string(buffer_.data());
     buffer_.consume(buffer_.size());
@@ -239,29 +329,31 @@ private:
 
   // -- writing: one write in flight, a bounded queue behind it ------------------
 
-  void send_text(std::string text) {
+  void send_text(std::string text) { send({std::move(text), {}, 0}); }
+
+  void send(outbox::frame f) {
     if (closing_) return;
-    if (queue_.size() >= shared_->opts.write_queue_len_max)
+    auto replaced = outbox_.replaced();
+    if (!outbox_.push(std::move(f)))
       return start_close(websocket::close_reason{websocket::close_code::try_again_later,
                                                  "write queue full"},
                          "write queue full");
-    queue_.push_back(std::move(text));
-    if (!writing_) do_write();
+    if (outbox_.replaced() != replaced)
+      shared_->stats->ws_pushes_replaced.fetch_add(1, std::memory_order_relaxed);
+    if (!outbox_.writing()) do_write();
   }
 
   void do_write() {
-    writing_ = true;
     ws_.text(true);
-    ws_.async_write(net::buffer(queue_.front()),
+    ws_.async_write(net::buffer(outbox_.start_writing()),
                     beast::bind_front_handler(&ws_session::on_write, shared_from_this()));
   }
 
   void on_write(beast::error_code ec, std::size_t) {
     if (ec) return finish("write error");
     shared_->stats->ws_messages_out.fetch_add(1, std::memory_order_relaxed);
-    queue_.pop_front();
-    if (!queue_.empty()) return do_write();
-    writing_ = false;
+    outbox_.done_writing();
+    if (!outbox_.empty()) return do_write();
     if (close_pending_) do_close();
   }
 
@@ -273,7 +365,7 @@ private:
     closing_ = true;
     close_reason_ = std::move(reason);
     why_ = why;
-    if (writing_)
+    if (outbox_.writing())
       close_pending_ = true;
     else
       do_close();
@@ -286,13 +378,14 @@ private:
     });
   }
 
-  // Runs once, whatever ended the connection.
+  // Runs once, whatever ended the connection. A connection the server closed is
+  // counted under the reason it closed it for, however the close handshake ended.
   void finish(const char* why) {
     if (finished_) return;
     finished_ = true;
     if (!registered_) return;
     shared_->stats->ws_connections.fetch_sub(1, std::memory_order_relaxed);
-    shared_->stats->ws_closed.inc(why);
+    shared_->stats->ws_closed.inc(closing_ ? why_ : why);
     if (actor_) {
       caf::anon_send(actor_, disconnect_atom_v);
       actor_ = nullptr;
@@ -307,9 +400,8 @@ private:
   http::request<http::string_body> req_;
   std::shared_ptr<shared_state> shared_;
   caf::actor actor_;
-  std::deque<std::string> queue_;
+  outbox outbox_{shared_->opts.write_queue_len_max};
   bool registered_ = false;
-  bool writing_ = false;
   bool closing_ = false;
   bool close_pending_ = false;
   bool finished_ = false;
@@ -318,6 +410,7 @@ private:
   token_bucket bucket_;
   int strikes_ = 0;
   std::string address_;
+  bool admitted_ = false; // counted against its address's connection limit
 };
 
 void connection_sink::deliver(server_message msg) {
@@ -340,9 +433,14 @@ struct ws_server::impl {
   std::shared_ptr<shared_state> shared;
   std::vector<std::thread> threads;
   std::atomic<bool> stopped{false};
-  accept_loop accepting{ioc, acceptor, "ws", stopped, [this](tcp::socket s) {
+  accept_loop accepting{ioc,
+                        acceptor,
+                        "ws",
+                        stopped,
+                        [this](tcp::socket s) {
                           std::make_shared<ws_session>(std::move(s), shared)->run();
-                        }};
+                        },
+                        [this] { shared->stats->ws_refused.inc("descriptors"); }};
 
   impl(ws_options opts, session_factory f, std::shared_ptr<metrics> stats)
       : ioc(opts.threads), shared(std::make_shared<shared_state>(

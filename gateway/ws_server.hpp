@@ -32,6 +32,8 @@ struct ws_options {
   double ip_rate_per_s = 500;
   double ip_burst = 1'000;
   int flood_strikes_max = 50;
+  size_t connections_per_address_max = 256; // more are answered 429 and closed
+  int send_buffer_bytes = 0; // the kernel's send buffer per connection; 0: the system's
 };
 
 // Makes the session actor of a new connection.

@@ -89,6 +89,21 @@ TEST_CASE("an oversized frame closes the connection with 1009", "[ws][bad_input]
   CHECK(other->request({{"type", "ping"}})["type"] == "pong");
 }
 
+TEST_CASE("frames of 100 KB and more end in a close 1009, never a reset",
+          "[ws][bad_input]") {
+  server_fixture f{};
+  for (size_t size : {100u << 10, 1u << 20, 4u << 20})
+    for (int i = 0; i < 8; ++i) {
+      auto c = f.connect();
+      c->send_text(std::string(size, ' '));
+      REQUIRE(c->closed());
+      INFO("frame of " << size << " bytes, try " << i);
+      CHECK(c->close_code() == 1009);
+    }
+  auto closed = f.metric(R"(agg_ws_closed_total{reason="frame too large"})");
+  CHECK(closed == 24);
+}
+
 TEST_CASE("flooding gets rate_limited, then the connection is closed",
           "[ws][bad_input]") {
   server_fixture f{[](server_options& o) {

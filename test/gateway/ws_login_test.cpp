@@ -30,15 +30,6 @@ int64_t wall_us() {
   return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-// The value of one series in /metrics, or -1 when it is absent.
-int64_t metric(server_fixture& f, const std::string& series) {
-  auto res = f.http("").Get("/metrics");
-  REQUIRE(res);
-  auto at = res->body.find("\n" + series + " ");
-  if (at == std::string::npos) return -1;
-  return std::stoll(res->body.substr(at + series.size() + 2));
-}
-
 void register_from(server_fixture& f, const std::string& from,
                    const std::string& username) {
   auto c = f.connect(from);
@@ -71,9 +62,9 @@ TEST_CASE("failed logins block their address, and only theirs", "[ws][login]") {
   CHECK(login(*again, "someone", "whatever it is")["code"] == "address_blocked");
   auto honest = f.connect("127.0.0.3");
   CHECK(login(*honest, "victor", password)["type"] == "logged_in");
-  CHECK(metric(f, "agg_login_address_bans_total") == 1);
-  CHECK(metric(f, "agg_login_failures_total") == 3);
-  CHECK(metric(f, R"(agg_login_refused_total{reason="address_blocked"})") == 2);
+  CHECK(f.metric("agg_login_address_bans_total") == 1);
+  CHECK(f.metric("agg_login_failures_total") == 3);
+  CHECK(f.metric(R"(agg_login_refused_total{reason="address_blocked"})") == 2);
 }
 
 TEST_CASE("a locked-out account still lets its owner in from a known address, and "
@@ -105,7 +96,7 @@ TEST_CASE("a locked-out account still lets its owner in from a known address, an
   REQUIRE(in["type"] == "logged_in");
   CHECK(in["failed_logins"]["count"] == 3);
   CHECK(in["failed_logins"]["last_at_us"].get<int64_t>() >= before);
-  CHECK(metric(f, "agg_login_account_lockouts_total") == 1);
+  CHECK(f.metric("agg_login_account_lockouts_total") == 1);
   // The owner's login ended the lockout and the count.
   auto later = f.connect("127.0.0.3");
   auto next = login(*later, "olivia", password);
@@ -141,7 +132,7 @@ TEST_CASE("a flood from one address does not stand between another address's log
                 "not the password");
       answered[static_cast<size_t>(i)] = steady_clock::now();
     });
-  REQUIRE(wait_until([&] { return metric(f, "agg_login_queue_length") == flood - 1; }));
+  REQUIRE(wait_until([&] { return f.metric("agg_login_queue_length") == flood - 1; }));
   auto in = login(*honest, "hannah", password);
   auto honest_at = steady_clock::now();
   for (auto& t : threads)
@@ -199,6 +190,6 @@ TEST_CASE("beyond the login queue a login is refused at once", "[ws][login]") {
   REQUIRE(refused.size() >= 3);
   CHECK(*std::max_element(refused.begin(), refused.end()) <
         *std::min_element(hashed.begin(), hashed.end()));
-  CHECK(metric(f, R"(agg_login_refused_total{reason="queue_full"})") ==
+  CHECK(f.metric(R"(agg_login_refused_total{reason="queue_full"})") ==
         static_cast<int64_t>(refused.size()));
 }

@@ -2,6 +2,7 @@
 // sessions, balance pushes to every connection of a player, tokens (resume, refresh,
 // expired, tampered, revoked), account locks, history, and graceful shutdown.
 
+#include "support/raw_connection.hpp"
 #include "support/server_fixture.hpp"
 
 #include <catch2/catch.hpp>
@@ -209,4 +210,107 @@ TEST_CASE("stopping the server sends every client a going-away close", "[ws]") {
 TEST_CASE("a wrong path is refused before the handshake", "[ws]") {
   server_fixture f;
   CHECK_THROWS(ws_client{f.ws_port, "/not-here"});
+}
+
+TEST_CASE("a handshake the server cannot take gets an HTTP answer, never silence",
+          "[ws][bad_input]") {
+  server_fixture f;
+  auto answer = [&](const std::string& bytes) {
+    raw_connection c{f.ws_port};
+    REQUIRE(c.write(bytes));
+    auto res = c.read();
+    REQUIRE(res);
+    return *res;
+  };
+  // RFC 6455 4.2.2: an unsupported version is 426 with the versions we speak.
+  auto v8 = answer(raw_connection::upgrade("dGhlIHNhbXBsZSBub25jZQ==", "8"));
+  CHECK(v8.result_int() == 426);
+  CHECK(v8[boost::beast::http::field::sec_websocket_version] == "13");
+  // The key is 16 bytes in base64.
+  for (auto key : {"!!!", "dGhlIHNhbXBsZSBub25jZQ", "dGhlIHNhbXBsZSBub25j!Q=="})
+    CHECK(answer(raw_connection::upgrade(key)).result_int() == 400);
+  // Not HTTP at all: a TLS ClientHello's first bytes; lines ending in LF alone.
+  CHECK(answer(std::string{"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11})
+            .result_int() == 400);
+  CHECK(answer("GET /v1 HTTP/1.1\nHost: x\nUpgrade: websocket\n\n").result_int() == 400);
+  // A request that is no upgrade.
+  CHECK(answer("GET /v1 HTTP/1.1\r\nHost: x\r\n\r\n").result_int() == 400);
+  CHECK(answer(raw_connection::upgrade()).result_int() == 101);
+}
+
+TEST_CASE("connections from one address are capped, others are not", "[ws]") {
+  server_fixture f{[](server_options& o) { o.ws_connections_per_address_max = 3; }};
+  std::vector<std::unique_ptr<ws_client>> held;
+  for (int i = 0; i < 3; ++i)
+    held.push_back(f.connect("127.0.0.2"));
+  raw_connection fourth{f.ws_port, "127.0.0.2"};
+  REQUIRE(fourth.write(raw_connection::upgrade()));
+  auto refused = fourth.read();
+  REQUIRE(refused);
+  CHECK(refused->result_int() == 429);
+  auto other = f.connect("127.0.0.3");
+  CHECK(other->request({{"type", "ping"}})["type"] == "pong");
+  // One closed, the address may connect again.
+  held.pop_back();
+  CHECK(wait_until([&] {
+    try {
+      f.connect("127.0.0.2");
+      return true;
+    } catch (const std::exception&) {
+      return false;
+    }
+  }));
+}
+
+TEST_CASE("a connection closed for flooding counts as flooding even when the client "
+          "never answers the close",
+          "[ws][metrics]") {
+  server_fixture f{[](server_options& o) {
+    o.ws_rate_per_s = 1;
+    o.ws_burst = 2;
+    o.ws_flood_strikes_max = 5;
+    o.ws_handshake_timeout_ms = 300; // also the close handshake's
+  }};
+  raw_connection c{f.ws_port};
+  REQUIRE(c.write(raw_connection::upgrade()));
+  REQUIRE(c.read()->result_int() == 101);
+  std::string frames;
+  for (int i = 0; i < 20; ++i)
+    frames += raw_connection::text_frame(R"({"type":"ping"})");
+  c.write(frames);
+  // The client reads but never answers the close frame: the server gives up on it.
+  auto bytes = c.read_until_closed(std::chrono::seconds{10});
+  CHECK(bytes.find("rate_limited") != std::string::npos);
+  CHECK(wait_until(
+      [&] { return f.metric(R"(agg_ws_closed_total{reason="flooding"})") == 1; }));
+  CHECK(f.metric(R"(agg_ws_closed_total{reason="read error"})") == -1);
+}
+
+TEST_CASE("a connection that reads slowly is not closed for out-of-date balance pushes",
+          "[ws]") {
+  server_fixture f{[](server_options& o) {
+    o.ws_write_queue_len_max = 8;
+    o.ws_send_buffer_bytes = 4096;
+  }};
+  auto [fast, reg] = f.register_player("nadia");
+  auto player = reg["player_id"].get<int64_t>();
+  raw_connection slow{f.ws_port, "", 2048};
+  REQUIRE(slow.write(raw_connection::upgrade()));
+  REQUIRE(slow.read()->result_int() == 101);
+  slow.write(raw_connection::text_frame(
+      json{{"type", "resume"}, {"id", 1}, {"token", reg["token"]}}.dump()));
+  REQUIRE(wait_until([&] { return f.metric("agg_ws_connections") == 2; }));
+  // Many more balance pushes than the slow connection's queue holds, while it does not
+  // read: its socket buffers fill, and then its queue.
+  int64_t balance = 0;
+  for (int i = 0; i < 3'000; ++i)
+    balance = f.deposit(player, 1, "deposit-" + std::to_string(1'000'000 + i));
+  CHECK(f.metric("agg_ws_pushes_replaced_total") > 0);
+  CHECK(f.metric(R"(agg_ws_closed_total{reason="write queue full"})") == -1);
+  // Now it reads: everything up to the newest balance, and the connection is open.
+  std::string last = R"("balance":)";
+  last += std::to_string(balance);
+  auto bytes = slow.read_until_closed(std::chrono::seconds{2});
+  CHECK(bytes.find(last) != std::string::npos);
+  CHECK(f.metric("agg_ws_connections") == 2);
 }

@@ -99,6 +99,15 @@ public:
     return nlohmann::json::parse(res->body)["balance"].get<int64_t>();
   }
 
+  // The value of one series in /metrics, or -1 when it is absent.
+  int64_t metric(const std::string& series) {
+    auto res = http("").Get("/metrics");
+    REQUIRE(res);
+    auto at = res->body.find("\n" + series + " ");
+    if (at == std::string::npos) return -1;
+    return std::stoll(res->body.substr(at + series.size() + 2));
+  }
+
   uint16_t ws_port = 0;
   uint16_t http_port = 0;
   uint16_t vendor_port = 0; // 0 when no studio calls the wallet

@@ -5,6 +5,7 @@
 // reply is checked against the spec's schema and status list, and the ledger verifies.
 
 #include "support/caleta_support.hpp"
+#include "support/raw_connection.hpp"
 #include "support/server_fixture.hpp"
 
 #include <boost/asio/connect.hpp>
@@ -461,38 +462,6 @@ namespace {
 namespace beast = boost::beast;
 namespace http = beast::http;
 namespace net = boost::asio;
-
-// A plain loopback connection to the vendor listener: writes bytes as they are and
-// reads answers one at a time, to see what a library client would not send.
-class raw_connection {
-public:
-  explicit raw_connection(uint16_t port) : socket_(ioc_) {
-    socket_.connect({net::ip::make_address("127.0.0.1"), port});
-  }
-
-  void write(const std::string& bytes) { net::write(socket_, net::buffer(bytes)); }
-
-  // The next answer; nullopt when the server closed the connection instead.
-  std::optional<http::response<http::string_body>> read() {
-    http::response<http::string_body> res;
-    beast::error_code ec;
-    http::read(socket_, buffer_, res, ec);
-    if (ec) return std::nullopt;
-    return res;
-  }
-
-  static std::string post(const std::string& path, const std::string& body,
-                          const std::string& signature) {
-    return "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " +
-           "application/json\r\nX-Auth-Signature: " + signature +
-           "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
-  }
-
-private:
-  net::io_context ioc_;
-  net::ip::tcp::socket socket_;
-  beast::flat_buffer buffer_;
-};
 
 // A signed balance call of `p` on a raw connection, and its answer.
 std::optional<http::response<http::string_body>>
