@@ -127,6 +127,8 @@ vendor_options vendor_options_of(const server_options& opts, const std::string& 
   v.breaker_failures = take("breaker_failures", 5, 1, 1'000'000);
   v.breaker_cooldown =
       std::chrono::milliseconds{take("breaker_cooldown_ms", 5'000, 1, 3'600'000)};
+  v.health_probe_interval =
+      std::chrono::milliseconds{take("health_probe_interval_ms", 500, 10, 3'600'000)};
   v.sweep_interval =
       std::chrono::milliseconds{take("sweep_interval_ms", 10'000, 10, 3'600'000)};
   v.stale_after =

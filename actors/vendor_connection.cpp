@@ -107,6 +107,13 @@ caf::behavior worker_impl(caf::event_based_actor*, std::shared_ptr<vendors::adap
           return make_error(vendor_errc::vendor_error);
         }
       },
+      [a](health_atom) {
+        try {
+          return a->healthy();
+        } catch (const std::exception&) {
+          return false;
+        }
+      },
       [a](details_atom, const std::string& round_id, int64_t player) {
         return adapter_call([&] { return a->round_details(round_id, player); });
       },
@@ -142,6 +149,7 @@ struct connection_state {
   std::unordered_map<std::string, vendor_session> sessions; // seamless tokens seen
   std::unordered_map<int64_t, std::string> live_token;      // by player
   std::unordered_set<std::string> settling; // stale rounds the sweep is settling
+  bool probing = false;                     // health probes are under way
   deadline_table deadlines;                 // of the wallet requests in flight
   std::string round_prefix;
   uint64_t round_counter = 0;
@@ -334,6 +342,28 @@ public:
       credit(round_id);
     else
       rollback(round_id);
+  }
+
+  // While the circuit is open: asks the studio's health check, again and again until
+  // it answers healthy (which closes the circuit) or a round closed it.
+  void probe() {
+    if (st_.breaker->current() == circuit_breaker::state::closed) {
+      st_.probing = false;
+      return;
+    }
+    self_->request(st_.workers, st_.opts.round_timeout, health_atom_v)
+        .then(
+            [self = self_](bool healthy) {
+              connection_logic c{self};
+              if (healthy) {
+                self->state.probing = false;
+                if (self->state.breaker->current() != circuit_breaker::state::closed)
+                  c.breaker_result(true);
+                return;
+              }
+              c.next_probe();
+            },
+            [self = self_](caf::error&) { connection_logic{self}.next_probe(); });
   }
 
 private:
@@ -746,9 +776,17 @@ private:
         });
   }
 
+  void next_probe() {
+    self_->delayed_send(self_, st_.opts.health_probe_interval, probe_atom_v);
+  }
+
   void breaker_result(bool ok) {
     bool changed = ok ? st_.breaker->success() : st_.breaker->failure();
     if (!changed) return;
+    if (!ok && st_.adapter->has_health_check() && !st_.probing) {
+      st_.probing = true;
+      next_probe();
+    }
     auto wait = st_.breaker->retry_at() - circuit_breaker::clock::now();
     vendor_status s{
         st_.opts.id, ok,
@@ -830,6 +868,7 @@ vendor_actor::behavior_type connection_impl(connection_pointer self, vendor_opti
                            true);
       },
       [self](tick_atom) { sweep_deadlines(self, self->state.deadlines, tick_atom_v); },
+      [self](probe_atom) { connection_logic{self}.probe(); },
       [self](tick_atom, const std::string& round_id) {
         connection_logic{self}.retry(round_id);
       },

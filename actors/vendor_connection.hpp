@@ -7,7 +7,9 @@
 //        -> credited and closed (the win entry, with the outcome)
 //
 // It enforces the vendor's concurrency limit, a per-round timeout and a circuit
-// breaker; an open circuit answers vendor_unavailable at once. On any failure after
+// breaker; an open circuit answers vendor_unavailable at once, and is closed again by
+// the first trial round after the cool-down or, for a studio with a health check, by
+// the first healthy answer to the probes sent while it is open. On any failure after
 // the debit the round is resolved by rule: a known outcome is paid (the win retried up
 // to settle_attempts_max times), an unknown one is rolled back; a win that still cannot
 // be made durable leaves the round to the sweep, which refunds the stake (the outcome
@@ -40,6 +42,8 @@ using vendor_actor = caf::typed_actor<
     // A URL with the details of a past round (round id, player).
     caf::replies_to<details_atom, std::string, int64_t>::with<std::string>,
     caf::reacts_to<sweep_atom, int64_t, bool>, caf::reacts_to<tick_atom, std::string>,
+    // Asks the studio's health check while the circuit is open.
+    caf::reacts_to<probe_atom>,
     // Expires the wallet requests in flight past their deadline.
     caf::reacts_to<tick_atom>>;
 
@@ -52,6 +56,9 @@ struct vendor_options {
   std::chrono::milliseconds round_timeout{5'000}; // the adapter's time per round
   int64_t breaker_failures = 5;
   std::chrono::milliseconds breaker_cooldown{5'000};
+  // While the circuit is open, the studio's health check (if it has one) is asked this
+  // often; a healthy answer closes the circuit without waiting for the cool-down.
+  std::chrono::milliseconds health_probe_interval{500};
   std::chrono::milliseconds sweep_interval{10'000};
   std::chrono::milliseconds stale_after{60'000}; // unsettled this long: settle it
   int settle_attempts_max = 8; // retries of a win or rollback that failed retryably

@@ -1,5 +1,6 @@
 #include "actors/wallet_core.hpp"
 
+#include "common/currency.hpp"
 #include "persistence/chain_hash.hpp"
 
 #include <cassert>
@@ -10,8 +11,6 @@ namespace {
 
 constexpr size_t source_len_max = 64;
 constexpr size_t id_len_max = 128;
-constexpr size_t currency_len_min = 3;
-constexpr size_t currency_len_max = 8;
 // ISO 4217 "no currency": the currency of a rollback that names none, whose bet is
 // unknown and whose player holds no balance yet (it moves nothing).
 constexpr const char* no_currency = "XXX";
@@ -26,10 +25,7 @@ bool printable(const std::string& s, size_t len_max) {
 } // namespace
 
 bool wallet_core::valid_currency(const std::string& c) {
-  if (c.size() < currency_len_min || c.size() > currency_len_max) return false;
-  for (char ch : c)
-    if (!((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9'))) return false;
-  return true;
+  return valid_currency_code(c);
 }
 
 namespace {

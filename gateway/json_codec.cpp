@@ -1,5 +1,6 @@
 #include "gateway/json_codec.hpp"
 
+#include "common/currency.hpp"
 #include "common/json_parse.hpp"
 #include "persistence/chain_hash.hpp"
 
@@ -57,6 +58,14 @@ public:
     return true;
   }
 
+  // An optional currency code (common/currency.hpp).
+  bool currency(const char* name, std::string& out) {
+    if (!str(name, out, false, currency_len_max)) return false;
+    if (!out.empty() && !valid_currency_code(out))
+      return fail(name, "must be 3 to 8 characters of A-Z and 0-9");
+    return true;
+  }
+
   // An optional JSON object, kept as its text.
   bool object(const char* name, std::string& out) {
     auto i = obj_.find(name);
@@ -108,7 +117,7 @@ bool read_fields(client_op op, fields& f, client_request& r) {
     case client_op::resume:
       return f.str("token", r.token, true, 1024);
     case client_op::balance:
-      return f.str("currency", r.currency, false);
+      return f.currency("currency", r.currency);
     case client_op::history:
     case client_op::rounds:
       return f.integer("before_seq", r.before_seq, 0, INT64_MAX) &&

@@ -115,7 +115,11 @@ public:
     return std::nullopt;
   }
 
-  // A cheap check that the studio can take rounds.
+  // A cheap check that the studio can take rounds, where the studio has one
+  // (has_health_check()): while a vendor's circuit is open it is asked every
+  // health_probe_interval_ms, and the circuit closes as soon as it answers true. May
+  // block (it runs on a worker thread).
+  virtual bool has_health_check() const { return false; }
   virtual bool healthy() { return true; }
 
   // -- studios that can say what became of a round ---------------------------------

@@ -3,7 +3,8 @@
 // killed with SIGKILL under load: its games answer vendor_error / vendor_unavailable
 // while the in-process games see no error at all; every stake on the remote studio is
 // settled or refunded (no round left open, the ledger verifies). The studio restarts
-// on the same port and data: its circuit closes and play resumes.
+// on the same port and data: its health probe closes the circuit long before the
+// cool-down (a minute here) would have let a trial round through, and play resumes.
 
 #include "support/server_fixture.hpp"
 
@@ -147,11 +148,15 @@ TEST_CASE(
     o.ws_burst = 1'000'000;
     o.ip_rate_per_s = 1'000'000;
     o.ip_burst = 1'000'000;
-    o.vendor_settings["remote"] = {
-        {"kind", "remote"},           {"url", "http://127.0.0.1:" + std::to_string(port)},
-        {"secret_file", secret_file}, {"workers", "4"},
-        {"timeout_ms", "1000"},       {"round_timeout_ms", "2000"},
-        {"breaker_failures", "3"},    {"breaker_cooldown_ms", "300"}};
+    o.vendor_settings["remote"] = {{"kind", "remote"},
+                                   {"url", "http://127.0.0.1:" + std::to_string(port)},
+                                   {"secret_file", secret_file},
+                                   {"workers", "4"},
+                                   {"timeout_ms", "1000"},
+                                   {"round_timeout_ms", "2000"},
+                                   {"breaker_failures", "3"},
+                                   {"breaker_cooldown_ms", "60000"},
+                                   {"health_probe_interval_ms", "100"}};
   }};
   auto [c1, remote_reg] = f.register_player("remote_spinner");
   auto [c2, local_reg] = f.register_player("local_spinner");
@@ -178,9 +183,16 @@ TEST_CASE(
   }
   CHECK(failed > 0);
 
-  // Restarted on the same port and data: the circuit closes, play resumes.
+  // Restarted on the same port and data: the probe closes the circuit, play resumes
+  // (within the wait below, far shorter than the minute of cool-down).
   studio = std::make_unique<studio_child>(secret_file, studio_dir.str(), port);
+  auto ready = std::chrono::steady_clock::now();
   auto remote_mark = remote.rounds();
+  REQUIRE(wait_until([&] { return remote.rounds_since(remote_mark) >= 1; },
+                     std::chrono::seconds{20}));
+  auto back_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::steady_clock::now() - ready)
+                     .count();
   REQUIRE(wait_until([&] { return remote.rounds_since(remote_mark) >= 20; }));
   remote.stop();
   local.stop();
@@ -192,5 +204,7 @@ TEST_CASE(
   CHECK(f.verify().ok);
   WARN("remote rounds " << remote.rounds() << ", failed " << failed
                         << ", slowest failed answer " << remote.slowest_error_ms()
-                        << " ms; in-process rounds " << local.rounds());
+                        << " ms; in-process rounds " << local.rounds()
+                        << "; played again " << back_ms
+                        << " ms after the studio was ready");
 }

@@ -314,3 +314,18 @@ TEST_CASE("a connection that reads slowly is not closed for out-of-date balance 
   CHECK(bytes.find(last) != std::string::npos);
   CHECK(f.metric("agg_ws_connections") == 2);
 }
+
+TEST_CASE("balance answers in the currency asked for and refuses a malformed one",
+          "[ws][bad_input]") {
+  server_fixture f;
+  auto [c, reg] = f.register_player("quentin");
+  f.deposit(reg["player_id"].get<int64_t>(), 500, "q1");
+  auto eur = c->request({{"type", "balance"}});
+  CHECK(eur["balances"][0] == json{{"currency", "EUR"}, {"balance", 500}});
+  auto usd = c->request({{"type", "balance"}, {"currency", "USD"}});
+  CHECK(usd["balances"][0] == json{{"currency", "USD"}, {"balance", 0}});
+  for (const auto& bad : {std::string{"eur"}, std::string{"EU"}, std::string(65, 'E')}) {
+    auto r = c->request({{"type", "balance"}, {"currency", bad}});
+    CHECK(r["code"] == "invalid_field");
+  }
+}

@@ -34,6 +34,7 @@ public:
   round_outcome play(const round_context& ctx) override;
   bool resolvable() const override { return true; }
   std::optional<round_outcome> resolve(const round_context& ctx) override;
+  bool has_health_check() const override { return true; }
   bool healthy() override;
 
   bool provably_fair() const override { return provably_fair_; }
