@@ -2,6 +2,8 @@
 
 #include "actors/pam_errc.hpp"
 #include "actors/wallet_core.hpp"
+#include "common/clock.hpp"
+#include "common/log.hpp"
 #include "persistence/account_store.hpp"
 
 #include <caf/actor_pool.hpp>
@@ -9,16 +11,10 @@
 
 #include <algorithm>
 #include <chrono>
-#include <iostream>
 
 namespace agg {
 
 namespace {
-
-int64_t now_us() {
-  using namespace std::chrono;
-  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 account_view view_of(const account& a) {
   return {a.player_id, a.username,   a.email,     a.currency,
@@ -68,7 +64,7 @@ auto guarded(F&& f) -> decltype(f()) {
   try {
     return f();
   } catch (const db::error& e) {
-    std::cerr << "account_worker: " << e.what() << std::endl;
+    log::error("accounts", "storage failed", {{"error", e.what()}});
     return make_error(pam_errc::storage_error);
   }
 }

@@ -2,6 +2,7 @@
 
 #include "actors/fair_queue.hpp"
 #include "actors/pam_errc.hpp"
+#include "common/clock.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -11,11 +12,6 @@
 namespace agg {
 
 namespace {
-
-int64_t now_us() {
-  using namespace std::chrono;
-  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 // One registration or login waiting for a worker.
 struct login_job {

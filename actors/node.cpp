@@ -7,11 +7,10 @@
 #include "actors/vendor_connection.hpp"
 #include "actors/vendor_directory.hpp"
 #include "actors/vendor_sessions.hpp"
+#include "common/log.hpp"
 #include "persistence/ledger_store.hpp"
 #include "persistence/schema.hpp"
 #include "persistence/sqlite.hpp"
-
-#include <iostream>
 
 namespace agg {
 
@@ -24,6 +23,16 @@ const caf::atom_value sessions_name = caf::atom("sessions");
 
 std::string reader_id(int64_t i) {
   return "ledger_reader_" + std::to_string(i);
+}
+
+// The SQLite settings of every connection the node opens.
+db::tuning db_tuning_of(const server_options& opts) {
+  db::tuning t;
+  t.busy_timeout_ms = static_cast<int>(opts.db_busy_timeout_ms);
+  t.cache_kib = opts.db_cache_kib;
+  t.mmap_bytes = opts.db_mmap_bytes;
+  t.wal_autocheckpoint_pages = opts.wal_checkpoint_pages_max;
+  return t;
 }
 
 supervisor_flags flags_of(const server_options& opts, restart_strategy strategy,
@@ -44,7 +53,7 @@ std::vector<child_spec> storage_children(const server_options& opts,
   std::vector<child_spec> out;
   writer_options w;
   w.db_path = opts.db_path();
-  w.tuning = opts.db_tuning();
+  w.tuning = db_tuning_of(opts);
   w.commit_window = std::chrono::microseconds{opts.commit_window_us};
   w.batch_max = static_cast<size_t>(opts.commit_batch_max);
   w.before_commit = hooks.before_commit;
@@ -53,7 +62,7 @@ std::vector<child_spec> storage_children(const server_options& opts,
   out.push_back({"ledger_writer", [w](caf::actor_system& sys, const child_handles&) {
                    return spawn_ledger_writer(sys, w);
                  }});
-  reader_options r{opts.db_path(), opts.db_tuning()};
+  reader_options r{opts.db_path(), db_tuning_of(opts)};
   for (int64_t i = 0; i < opts.reader_count; ++i)
     out.push_back({reader_id(i), [r](caf::actor_system& sys, const child_handles&) {
                      return caf::actor_cast<caf::actor>(spawn_ledger_reader(sys, r));
@@ -194,7 +203,7 @@ account_options account_options_of(const server_options& opts,
   constexpr int64_t ms = 1'000;
   account_options a;
   a.db_path = opts.db_path();
-  a.tuning = opts.db_tuning();
+  a.tuning = db_tuning_of(opts);
   a.password_ops_limit = static_cast<uint64_t>(opts.password_ops_limit);
   a.password_mem_bytes = static_cast<size_t>(opts.password_mem_kib) * 1024;
   a.workers = static_cast<size_t>(opts.account_db_workers);
@@ -264,13 +273,13 @@ std::vector<child_spec> root_children(const server_options& opts, const node_hoo
   directory.registered_name = vendor_directory_name();
   out.push_back(std::move(directory));
   child_spec game_sessions{
-      "vendor_sessions", [path = opts.db_path(), tuning = opts.db_tuning()](
+      "vendor_sessions", [path = opts.db_path(), tuning = db_tuning_of(opts)](
                              caf::actor_system& sys, const child_handles&) {
         return caf::actor_cast<caf::actor>(spawn_session_store(sys, path, tuning));
       }};
   game_sessions.registered_name = session_store_name();
   out.push_back(std::move(game_sessions));
-  auto seeds = std::make_shared<db_seed_repository>(opts.db_path(), opts.db_tuning());
+  auto seeds = std::make_shared<db_seed_repository>(opts.db_path(), db_tuning_of(opts));
   std::vector<child_spec> studios;
   for (const auto& id : opts.vendors)
     studios.push_back(vendor_child(opts, id, stats, seeds));
@@ -295,7 +304,7 @@ node::node(caf::actor_system& sys, const server_options& opts, node_hooks hooks)
   auto ids = std::make_shared<id_filter>(static_cast<size_t>(opts.id_filter_bytes));
   {
     auto conn = db::connection::open(opts.db_path(), db::open_mode::read_write_create,
-                                     opts.db_tuning());
+                                     db_tuning_of(opts));
     db::migrate(conn);
     for_each_id(conn, [&](char kind, std::string_view source, std::string_view id) {
       ids->add(id_key(static_cast<id_kind>(kind), source, id));
@@ -381,8 +390,8 @@ bool node::shutdown(std::chrono::milliseconds timeout) {
       .receive([](int64_t) {},
                [&](const caf::error& err) {
                  drained = false;
-                 std::cerr << "shutdown: wallets did not drain: " << sys_.render(err)
-                           << std::endl;
+                 log::error("node", "wallets did not drain at shutdown",
+                            {{"error", sys_.render(err)}});
                });
   self->monitor(root_);
   self->send_exit(root_, caf::exit_reason::user_shutdown);

@@ -3,6 +3,7 @@
 #include "actors/pam_errc.hpp"
 #include "actors/vendor_errc.hpp"
 #include "actors/wallet_errc.hpp"
+#include "common/clock.hpp"
 
 #include <deque>
 #include <optional>
@@ -11,11 +12,6 @@
 namespace agg {
 
 namespace {
-
-int64_t now_us() {
-  using namespace std::chrono;
-  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 struct session_state {
   std::shared_ptr<client_sink> sink;

@@ -1,12 +1,12 @@
 #include "actors/storage_actors.hpp"
 
 #include "actors/wallet_errc.hpp"
+#include "common/log.hpp"
 #include "persistence/ledger_store.hpp"
 #include "persistence/sqlite.hpp"
 
 #include <sqlite3.h>
 
-#include <iostream>
 #include <memory>
 
 namespace agg {
@@ -27,7 +27,7 @@ auto guarded(F&& f) -> caf::result<decltype(f())> {
   try {
     return f();
   } catch (const std::exception& e) {
-    std::cerr << "ledger_reader: " << e.what() << std::endl;
+    log::error("ledger_reader", "read failed", {{"error", e.what()}});
     return make_error(wallet_errc::storage_error);
   }
 }
@@ -156,7 +156,7 @@ private:
       if (opts_.wal_frames && w.copied_frames == w.log_frames)
         opts_.wal_frames->store(0, std::memory_order_relaxed);
     } catch (const std::exception& e) {
-      std::cerr << "ledger_writer: " << e.what() << std::endl;
+      log::error("ledger_writer", "failed", {{"error", e.what()}});
     }
   }
 
@@ -174,8 +174,8 @@ private:
         throw db::error(10, "injected commit failure");
       outcomes = appender_.append(writes);
     } catch (const std::exception& e) {
-      std::cerr << "ledger_writer: commit of " << writes_
-                << " writes failed: " << e.what() << std::endl;
+      log::error("ledger_writer", "commit failed",
+                 {{"writes", static_cast<int64_t>(writes_)}, {"error", e.what()}});
       failed = true;
       appender_.clear_head_cache();
     }
@@ -271,7 +271,7 @@ caf::behavior checkpointer_impl(caf::stateful_actor<checkpointer_state>* self,
           }
           if (w.log_frames > 0 && opts.writer) self->send(opts.writer, checkpoint_atom_v);
         } catch (const std::exception& e) {
-          std::cerr << "checkpointer: " << e.what() << std::endl;
+          log::warn("checkpointer", "checkpoint failed", {{"error", e.what()}});
         }
       },
   };

@@ -1,9 +1,9 @@
 #include "actors/supervisor.hpp"
 
 #include "actors/messages.hpp"
+#include "common/log.hpp"
 
 #include <deque>
-#include <iostream>
 #include <optional>
 
 namespace agg {
@@ -92,15 +92,17 @@ void on_child_exit(sup_pointer self, size_t i, const caf::error& reason) {
   }
   auto delay = admit_restart(st);
   if (!delay) {
-    std::cerr << "supervisor: child '" << c.spec.id << "' exceeded " << st.flags.intensity
-              << " restarts within " << st.flags.period.count() << " ms; escalating"
-              << std::endl;
+    log::error("supervisor", "child restarted too often; escalating",
+               {{"child", c.spec.id},
+                {"restarts", st.flags.intensity},
+                {"within_ms", static_cast<int64_t>(st.flags.period.count())}});
     stop_all(self, supervisor_escalated());
     return;
   }
-  std::cerr << "supervisor: child '" << c.spec.id << "' terminated ("
-            << self->system().render(reason) << "); restarting in " << delay->count()
-            << " ms" << std::endl;
+  log::warn("supervisor", "child terminated; restarting",
+            {{"child", c.spec.id},
+             {"reason", self->system().render(reason)},
+             {"delay_ms", static_cast<int64_t>(delay->count())}});
   if (st.flags.strategy == restart_strategy::rest_for_one)
     for (size_t j = st.children.size(); j-- > i + 1;)
       stop_child(self, st.children[j], caf::exit_reason::kill);
@@ -117,7 +119,7 @@ caf::behavior supervisor_impl(sup_pointer self, supervisor_flags flags,
     for (size_t i = 0; i < st.children.size(); ++i)
       start_child(self, i);
   } catch (const std::exception& e) {
-    std::cerr << "supervisor: a child failed to start: " << e.what() << std::endl;
+    log::error("supervisor", "a child failed to start", {{"error", e.what()}});
     stop_all(self, supervisor_escalated());
     return {};
   }
@@ -139,7 +141,7 @@ caf::behavior supervisor_impl(sup_pointer self, supervisor_flags flags,
           for (auto i = static_cast<size_t>(from); i < st.children.size(); ++i)
             start_child(self, i);
         } catch (const std::exception& e) {
-          std::cerr << "supervisor: a child failed to restart: " << e.what() << std::endl;
+          log::error("supervisor", "a child failed to restart", {{"error", e.what()}});
           stop_all(self, supervisor_escalated());
         }
       },

@@ -1,10 +1,8 @@
 #include "actors/token_authority.hpp"
 
-#include "persistence/chain_hash.hpp"
+#include "common/crypto.hpp"
 
-#include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/rand.h>
 
 #include <sys/stat.h>
 
@@ -61,16 +59,6 @@ bool to_int(std::string_view s, int64_t& out) {
   return ec == std::errc{} && p == s.data() + s.size();
 }
 
-std::string hex(const unsigned char* p, size_t n) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  for (size_t i = 0; i < n; ++i) {
-    out.push_back(digits[p[i] >> 4]);
-    out.push_back(digits[p[i] & 0xf]);
-  }
-  return out;
-}
-
 } // namespace
 
 const char* to_string(token_check c) {
@@ -96,8 +84,7 @@ token_authority::token_authority(std::string key, int64_t ttl_us)
 }
 
 std::string token_authority::mac(std::string_view data) const {
-  auto h = hmac_sha256(key_, data);
-  return std::string(reinterpret_cast<const char*>(h.data()), h.size());
+  return std::string{bytes_of(hmac_sha256(key_, data))};
 }
 
 std::string token_authority::issue(const token_claims& c) const {
@@ -117,9 +104,7 @@ token_check token_authority::verify(std::string_view token, int64_t now_us,
   std::string given;
   if (!b64url_decode(token.substr(dot + 1), given)) return token_check::malformed;
   auto expected = mac(token.substr(0, dot));
-  if (given.size() != expected.size() ||
-      CRYPTO_memcmp(given.data(), expected.data(), given.size()) != 0)
-    return token_check::bad_signature;
+  if (!same_secret(given, expected)) return token_check::bad_signature;
   std::string payload;
   if (!b64url_decode(token.substr(prefix.size(), dot - prefix.size()), payload))
     return token_check::malformed;
@@ -166,10 +151,7 @@ void token_authority::revoke_player(int64_t player_id, int64_t before_us) {
 }
 
 std::string token_authority::new_session_id() {
-  unsigned char bytes[16];
-  if (RAND_bytes(bytes, sizeof(bytes)) != 1)
-    throw std::runtime_error("RAND_bytes failed");
-  return hex(bytes, sizeof(bytes));
+  return to_hex(random_bytes(16));
 }
 
 std::string load_or_create_token_key(const std::string& path) {
@@ -178,26 +160,18 @@ std::string load_or_create_token_key(const std::string& path) {
     std::string text;
     in >> text;
     std::string key;
-    for (size_t i = 0; i + 1 < text.size(); i += 2) {
-      int byte = 0;
-      auto [p, ec] = std::from_chars(text.data() + i, text.data() + i + 2, byte, 16);
-      if (ec != std::errc{} || p != text.data() + i + 2)
-        throw std::runtime_error(path + ": not a hex key");
-      key.push_back(static_cast<char>(byte));
-    }
-    if (key.size() < 32 || text.size() % 2 != 0)
+    if (!from_hex(text, key)) throw std::runtime_error(path + ": not a hex key");
+    if (key.size() < 32)
       throw std::runtime_error(path + ": the key must be at least 64 hex characters");
     return key;
   }
-  unsigned char bytes[32];
-  if (RAND_bytes(bytes, sizeof(bytes)) != 1)
-    throw std::runtime_error("RAND_bytes failed");
+  auto key = random_bytes(32);
   auto old_mask = umask(077);
   std::ofstream out{path};
   umask(old_mask);
-  out << hex(bytes, sizeof(bytes)) << "\n";
+  out << to_hex(key) << "\n";
   if (!out) throw std::runtime_error(path + ": cannot write a new token key");
-  return std::string(reinterpret_cast<char*>(bytes), sizeof(bytes));
+  return key;
 }
 
 } // namespace agg

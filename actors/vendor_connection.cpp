@@ -6,13 +6,14 @@
 #include "actors/token_authority.hpp"
 #include "actors/vendor_errc.hpp"
 #include "actors/wallet_errc.hpp"
+#include "common/clock.hpp"
+#include "common/crypto.hpp"
 #include "common/json_parse.hpp"
-#include "vendors/builtin/fair_random.hpp"
+#include "common/log.hpp"
 
 #include <caf/actor_pool.hpp>
 #include <nlohmann/json.hpp>
 
-#include <iostream>
 #include <optional>
 #include <random>
 #include <unordered_map>
@@ -23,11 +24,6 @@ namespace agg {
 namespace {
 
 using json = nlohmann::json;
-
-int64_t now_us() {
-  using namespace std::chrono;
-  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 // -- workers: the adapter's calls, on threads of their own ---------------------------
 
@@ -54,7 +50,7 @@ auto adapter_call(F&& f) -> caf::result<decltype(f())> {
   } catch (const vendors::not_provably_fair&) {
     return make_error(vendor_errc::not_provably_fair);
   } catch (const std::exception& e) {
-    std::cerr << "vendor adapter: " << e.what() << std::endl;
+    log::warn("vendor", "adapter call failed", {{"error", e.what()}});
     return make_error(vendor_errc::vendor_error);
   }
 }
@@ -102,8 +98,8 @@ caf::behavior worker_impl(caf::event_based_actor*, std::shared_ptr<vendors::adap
           if (o) return {true, reply_of(*o)};
           return {false, outcome_reply{}};
         } catch (const std::exception& e) {
-          std::cerr << "vendor adapter: resolve " << round_id << ": " << e.what()
-                    << std::endl;
+          log::warn("vendor", "resolve failed",
+                    {{"round", round_id}, {"error", e.what()}});
           return make_error(vendor_errc::vendor_error);
         }
       },
@@ -199,8 +195,7 @@ public:
                         vendor_error_category(),
                         caf::make_message(std::string{e.what()})};
     } catch (const std::exception& e) {
-      std::cerr << "vendor " << st_.opts.id << ": check failed: " << e.what()
-                << std::endl;
+      log::warn("vendor", "check failed", {{"vendor", st_.opts.id}, {"error", e.what()}});
       return make_error(vendor_errc::vendor_error);
     }
     if (st_.inflight.size() >= st_.opts.concurrency_max)
@@ -332,7 +327,7 @@ public:
   // first answer lost) is answered the same token. Tokens are worth nothing without
   // the studio's signature on the calls that present them.
   static std::string checked_token(const std::string& token) {
-    return vendors::builtin::sha256_hex("check:" + token).substr(0, 32);
+    return sha256_hex("check:" + token).substr(0, 32);
   }
 
   void retry(const std::string& round_id) {
@@ -461,14 +456,15 @@ private:
     w.ref_tx_id = bet.tx_id;
     w.round_id = bet.round_id;
     w.currency = bet.currency;
-    std::cerr << "vendor " << st_.opts.id << ": bet " << bet.tx_id
-              << " rolled back: " << why << std::endl;
+    log::warn("vendor", "bet rolled back",
+              {{"vendor", st_.opts.id}, {"tx", bet.tx_id}, {"why", why}});
     ask_wallet(
         std::move(w), [](wallet_receipt&) {},
         [self = self_, id = bet.tx_id](caf::error& err) {
-          std::cerr << "vendor " << self->state.opts.id << ": bet " << id
-                    << " may be left debited (see the reconciliation report): "
-                    << self->system().render(err) << std::endl;
+          log::error("vendor", "bet may be left debited (see the reconciliation report)",
+                     {{"vendor", self->state.opts.id},
+                      {"tx", id},
+                      {"error", self->system().render(err)}});
         });
   }
 
@@ -560,7 +556,7 @@ private:
                                        vendor_error_category(),
                                        caf::make_message(std::string{e.what()})});
     } catch (const std::exception& e) {
-      std::cerr << "vendor " << st_.opts.id << ": " << e.what() << std::endl;
+      log::warn("vendor", "play failed", {{"vendor", st_.opts.id}, {"error", e.what()}});
       return outcome_failed(round_id, make_error(vendor_errc::vendor_error));
     }
     if (fast) return outcome_known(round_id, reply_of(*fast));
@@ -703,8 +699,10 @@ private:
       self_->delayed_send(self_, delay, tick_atom_v, round_id);
       return;
     }
-    std::cerr << "vendor " << st_.opts.id << ": round " << round_id
-              << " left unsettled: " << self_->system().render(err) << std::endl;
+    log::error("vendor", "round left unsettled",
+               {{"vendor", st_.opts.id},
+                {"round", round_id},
+                {"error", self_->system().render(err)}});
     if (rs.promise.pending())
       rs.promise.deliver(make_error(vendor_errc::round_unsettled));
     st_.inflight.erase(round_id);
@@ -771,8 +769,10 @@ private:
         [self = self_, id](wallet_receipt&) { self->state.settling.erase(id); },
         [self = self_, id, what](caf::error& err) {
           self->state.settling.erase(id);
-          std::cerr << "vendor " << self->state.opts.id << ": could not " << what
-                    << " round " << id << ": " << self->system().render(err) << std::endl;
+          log::error("vendor", std::string{"could not "} + what + " a stale round",
+                     {{"vendor", self->state.opts.id},
+                      {"round", id},
+                      {"error", self->system().render(err)}});
         });
   }
 
@@ -793,8 +793,8 @@ private:
         ok ? 0
            : now_us() +
                  std::chrono::duration_cast<std::chrono::microseconds>(wait).count()};
-    std::cerr << "vendor " << st_.opts.id << ": circuit " << (ok ? "closed" : "opened")
-              << std::endl;
+    log::warn("vendor", ok ? "circuit closed" : "circuit opened",
+              {{"vendor", st_.opts.id}});
     caf::anon_send(st_.deps.directory, s);
   }
 

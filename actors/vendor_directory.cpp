@@ -2,6 +2,7 @@
 
 #include "actors/vendor_connection.hpp"
 #include "actors/vendor_errc.hpp"
+#include "common/clock.hpp"
 
 #include <chrono>
 #include <map>
@@ -16,11 +17,6 @@ struct vendor_entry {
   bool available = false;
   int64_t retry_at_us = 0; // open circuit: a trial round is taken from then on
 };
-
-int64_t now_us() {
-  using namespace std::chrono;
-  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 struct directory_state {
   std::map<std::string, vendor_entry> vendors;

@@ -1,9 +1,9 @@
 #include "actors/vendor_sessions.hpp"
 
 #include "actors/vendor_errc.hpp"
+#include "common/log.hpp"
 #include "persistence/vendor_session_store.hpp"
 
-#include <iostream>
 #include <memory>
 
 namespace agg {
@@ -28,7 +28,7 @@ store_impl(session_store_actor::stateful_pointer<store_state> self, std::string 
           self->state.store->create(s);
           return true;
         } catch (const std::exception& e) {
-          std::cerr << "vendor session store: " << e.what() << std::endl;
+          log::error("vendor_sessions", "store failed", {{"error", e.what()}});
           return make_error(vendor_errc::vendor_error);
         }
       },
@@ -37,7 +37,7 @@ store_impl(session_store_actor::stateful_pointer<store_state> self, std::string 
         try {
           return self->state.store->replace(old_token, s);
         } catch (const std::exception& e) {
-          std::cerr << "vendor session store: " << e.what() << std::endl;
+          log::error("vendor_sessions", "store failed", {{"error", e.what()}});
           return make_error(vendor_errc::vendor_error);
         }
       },
@@ -46,7 +46,7 @@ store_impl(session_store_actor::stateful_pointer<store_state> self, std::string 
           auto s = self->state.store->find(token);
           return s ? *s : vendor_session{};
         } catch (const std::exception& e) {
-          std::cerr << "vendor session store: " << e.what() << std::endl;
+          log::error("vendor_sessions", "store failed", {{"error", e.what()}});
           return make_error(vendor_errc::vendor_error);
         }
       },

@@ -2,6 +2,7 @@
 
 #include "actors/wallet_core.hpp"
 #include "actors/wallet_errc.hpp"
+#include "common/clock.hpp"
 
 #include <deque>
 #include <optional>
@@ -11,11 +12,6 @@ namespace agg {
 namespace {
 
 using promise_type = caf::typed_response_promise<wallet_receipt>;
-
-int64_t now_us() {
-  using namespace std::chrono;
-  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 struct queued_request {
   wallet_request req;

@@ -1,5 +1,7 @@
 #include "config/server_config.hpp"
 
+#include "common/log.hpp"
+
 #include <unistd.h>
 
 #include <filesystem>
@@ -38,15 +40,6 @@ std::string server_options::db_path() const {
 std::string server_options::token_key_path() const {
   if (!token_key_file.empty()) return token_key_file;
   return (std::filesystem::path{data_dir} / "token.key").string();
-}
-
-db::tuning server_options::db_tuning() const {
-  db::tuning t;
-  t.busy_timeout_ms = static_cast<int>(db_busy_timeout_ms);
-  t.cache_kib = db_cache_kib;
-  t.mmap_bytes = db_mmap_bytes;
-  t.wal_autocheckpoint_pages = wal_checkpoint_pages_max;
-  return t;
 }
 
 std::optional<std::string> server_options::validate() const {
@@ -115,6 +108,11 @@ std::optional<std::string> server_options::validate() const {
     return "aggregator.checkpoint_after_pages: must be below wal_checkpoint_pages_max (" +
            std::to_string(wal_checkpoint_pages_max) + "), got " +
            std::to_string(checkpoint_after_pages);
+  if (!log::level_named(log_level))
+    return "aggregator.log_level: must be debug, info, warn or error, got '" + log_level +
+           "'";
+  if (!log::format_named(log_format))
+    return "aggregator.log_format: must be text or json, got '" + log_format + "'";
   if (db_file.empty() || db_file.find('/') != std::string::npos)
     return "aggregator.db_file: must be a plain file name, got '" + db_file + "'";
   for (const auto& v : vendors)
@@ -178,6 +176,8 @@ server_config::server_config() {
       .add(opts.restart_backoff_ms, "restart_backoff_ms", "first restart delay")
       .add(opts.shutdown_timeout_ms, "shutdown_timeout_ms",
            "wait for in-flight commits at shutdown")
+      .add(opts.log_level, "log_level", "lowest level logged: debug, info, warn, error")
+      .add(opts.log_format, "log_format", "log lines: text (key=value) or json")
       .add(opts.ws_bind_address, "ws_bind_address", "player WebSocket listen address")
       .add(opts.ws_port, "ws_port", "player WebSocket port (0: any free port)")
       .add(opts.ws_threads, "ws_threads", "WebSocket io threads")

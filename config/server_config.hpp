@@ -4,8 +4,6 @@
 // Read from config/aggregator.conf (CAF INI syntax, section [aggregator]) and
 // overridden on the command line: --aggregator.commit_window_us=250
 
-#include "persistence/sqlite.hpp"
-
 #include <caf/actor_system_config.hpp>
 
 #include <cstdint>
@@ -46,6 +44,9 @@ struct server_options {
   int64_t restart_backoff_ms = 50; // first restart delay, doubled up to 2 s
   // Shutdown
   int64_t shutdown_timeout_ms = 30'000; // wait for in-flight commits at most
+  // Logging (common/log.hpp): the lowest level written, and the line format
+  std::string log_level = "info";  // debug, info, warn, error
+  std::string log_format = "text"; // text (logfmt key=value) or json (an object a line)
   // Player WebSocket gateway
   std::string ws_bind_address = "0.0.0.0";
   int64_t ws_port = 8080; // 0 picks a free port (printed in the ready line)
@@ -107,7 +108,6 @@ struct server_options {
 
   std::string db_path() const;
   std::string token_key_path() const;
-  db::tuning db_tuning() const;
 
   // One line naming the first invalid key and why, or nothing when all are valid.
   // Creates data_dir when it is missing.

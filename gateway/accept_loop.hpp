@@ -8,6 +8,8 @@
 // accepting again, instead of spinning on the same failure; failures are logged once
 // a second at most.
 
+#include "common/log.hpp"
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -20,7 +22,6 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
-#include <iostream>
 #include <string>
 
 namespace agg::gateway {
@@ -58,7 +59,8 @@ public:
           auto now = std::chrono::steady_clock::now();
           if (now - last_error_ >= std::chrono::seconds{1}) {
             last_error_ = now;
-            std::cerr << what_ << " accept: " << ec.message() << std::endl;
+            log::warn("listener", "accept failed",
+                      {{"listener", what_}, {"error", ec.message()}});
           }
           if ((ec == boost::asio::error::no_descriptors || ec.value() == ENFILE) &&
               refuse_one())

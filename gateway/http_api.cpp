@@ -1,5 +1,6 @@
 #include "gateway/http_api.hpp"
 
+#include "common/log.hpp"
 #include "gateway/ask.hpp"
 #include "gateway/http_listener.hpp"
 #include "gateway/operator_bodies.hpp"
@@ -7,18 +8,15 @@
 #include "actors/pam_errc.hpp"
 #include "actors/vendor_errc.hpp"
 #include "actors/wallet_errc.hpp"
+#include "common/clock.hpp"
+#include "common/crypto.hpp"
 #include "common/json_parse.hpp"
-#include "persistence/chain_hash.hpp"
 #include "persistence/reconciliation.hpp"
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
-#include <openssl/crypto.h>
-#include <openssl/rand.h>
-
 #include <charconv>
-#include <iostream>
 #include <thread>
 #include <variant>
 
@@ -32,21 +30,8 @@ int role_rank(const std::string& role) {
   return role == "admin" ? 3 : role == "support" ? 2 : role == "read_only" ? 1 : 0;
 }
 
-int64_t now_us() {
-  using namespace std::chrono;
-  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 std::string new_request_id() {
-  unsigned char b[8];
-  RAND_bytes(b, sizeof(b));
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  for (auto c : b) {
-    out.push_back(digits[c >> 4]);
-    out.push_back(digits[c & 0xf]);
-  }
-  return out;
+  return to_hex(random_bytes(8));
 }
 
 // The HTTP status for an error from the wallets or the account service.
@@ -194,9 +179,7 @@ struct http_api::impl {
     if (given.empty() && auth.rfind("Bearer ", 0) == 0) given = auth.substr(7);
     if (given.empty()) return nullptr;
     for (const auto& k : opts.keys)
-      if (k.key.size() == given.size() &&
-          CRYPTO_memcmp(k.key.data(), given.data(), given.size()) == 0)
-        return &k;
+      if (same_secret(k.key, given)) return &k;
     return nullptr;
   }
 
@@ -215,7 +198,7 @@ struct http_api::impl {
       try {
         f(c);
       } catch (const std::exception& e) {
-        std::cerr << "http: " << req.path << ": " << e.what() << std::endl;
+        log::error("http", "handler failed", {{"path", req.path}, {"error", e.what()}});
         c.fail(500, "internal_error", "internal error");
       }
     };
@@ -255,8 +238,10 @@ struct http_api::impl {
                    detail.dump(-1, ' ', false, json::error_handler_t::replace)};
     auto done = ask<bool>(n.accounts(), audit_atom_v, r);
     if (std::holds_alternative<caf::error>(done))
-      std::cerr << "http: audit record of " << action << " " << target
-                << " failed: " << sys.render(std::get<caf::error>(done)) << std::endl;
+      log::error("http", "audit record failed",
+                 {{"action", action},
+                  {"target", target},
+                  {"error", sys.render(std::get<caf::error>(done))}});
   }
 
   // -- routes ---------------------------------------------------------------------------

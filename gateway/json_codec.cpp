@@ -1,8 +1,8 @@
 #include "gateway/json_codec.hpp"
 
+#include "common/crypto.hpp"
 #include "common/currency.hpp"
 #include "common/json_parse.hpp"
-#include "persistence/chain_hash.hpp"
 
 #include <nlohmann/json.hpp>
 

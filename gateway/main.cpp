@@ -2,6 +2,7 @@
 // server; `aggregator verify --data-dir DIR [--db-file NAME]` checks the ledger.
 
 #include "actors/node.hpp"
+#include "common/log.hpp"
 #include "config/server_config.hpp"
 #include "gateway/edge_options.hpp"
 #include "persistence/schema.hpp"
@@ -95,13 +96,15 @@ int run_server(int argc, char** argv) {
     std::cerr << "config error: " << *problem << std::endl;
     return 2;
   }
+  agg::log::configure(*agg::log::level_named(cfg.opts.log_level),
+                      *agg::log::format_named(cfg.opts.log_format));
   raise_fd_limit();
   caf::actor_system sys{cfg};
   std::unique_ptr<agg::node> node;
   try {
     node = std::make_unique<agg::node>(sys, cfg.opts);
   } catch (const std::exception& e) {
-    std::cerr << "startup failed: " << e.what() << std::endl;
+    agg::log::error("aggregator", "startup failed", {{"error", e.what()}});
     return 1;
   }
   // Turn the root supervisor's termination into a signal for the main thread.
@@ -133,7 +136,7 @@ int run_server(int argc, char** argv) {
     http_port = operators.start();
     vendor_port = studios->start();
   } catch (const std::exception& e) {
-    std::cerr << "startup failed: " << e.what() << std::endl;
+    agg::log::error("aggregator", "startup failed", {{"error", e.what()}});
     node->shutdown(std::chrono::milliseconds{o.shutdown_timeout_ms});
     return 1;
   }
@@ -148,7 +151,7 @@ int run_server(int argc, char** argv) {
   sigwait(&stop_signals, &sig);
   bool escalated = sig == SIGUSR1;
   if (escalated)
-    std::cerr << "aggregator: the root supervisor gave up; stopping" << std::endl;
+    agg::log::error("aggregator", "the root supervisor gave up; stopping");
   else
     std::cout << "aggregator: " << strsignal(sig) << ", stopping" << std::endl;
   players.stop(std::chrono::milliseconds{2'000});

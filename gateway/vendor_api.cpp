@@ -1,6 +1,7 @@
 #include "gateway/vendor_api.hpp"
 
 #include "common/json_parse.hpp"
+#include "common/log.hpp"
 #include "gateway/accept_loop.hpp"
 #include "gateway/error_body.hpp"
 #include "vendors/seamless.hpp"
@@ -19,7 +20,6 @@
 
 #include <array>
 #include <atomic>
-#include <iostream>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -362,7 +362,8 @@ private:
 
   // The codec's own format for a failure whose effect is not known.
   void answer_failure(const std::exception& e) {
-    std::cerr << "vendor " << vendor_ << ": " << op_ << ": " << e.what() << std::endl;
+    log::error("vendor_api", "call failed",
+               {{"vendor", vendor_}, {"op", op_}, {"error", e.what()}});
     vendors::seamless_call call;
     auto doc = parse_json(req_.body()).doc;
     if (doc.is_object() && doc.contains("request_uuid") &&

@@ -21,7 +21,6 @@
 #include <cctype>
 #include <condition_variable>
 #include <deque>
-#include <iostream>
 #include <mutex>
 #include <shared_mutex>
 #include <thread>

@@ -3,6 +3,8 @@
 // Plain data of the wallet ledger, shared by the stores and the wallet logic.
 // Money is int64_t minor units; every amount here is signed as applied to the balance.
 
+#include "common/crypto.hpp"
+
 #include <array>
 #include <cstdint>
 #include <string>
@@ -10,8 +12,6 @@
 #include <vector>
 
 namespace agg {
-
-using hash256 = std::array<uint8_t, 32>;
 
 enum class entry_kind : uint8_t {
   deposit = 1,

@@ -7,6 +7,7 @@
 //
 // Prints "aggregator-studio ready: port N" once it serves; stops on SIGINT/SIGTERM.
 
+#include "common/log.hpp"
 #include "studio/rgs_server.hpp"
 #include "vendors/remote/rgs_protocol.hpp"
 
@@ -72,7 +73,7 @@ int main(int argc, char** argv) {
     std::cout << "aggregator-studio stopped" << std::endl;
     return 0;
   } catch (const std::exception& e) {
-    std::cerr << "aggregator-studio: " << e.what() << std::endl;
+    agg::log::error("studio", "startup failed", {{"error", e.what()}});
     return 1;
   }
 }

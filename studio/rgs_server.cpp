@@ -1,7 +1,9 @@
 #include "studio/rgs_server.hpp"
 
 #include "actors/seed_repository_db.hpp"
+#include "common/clock.hpp"
 #include "common/json_parse.hpp"
+#include "common/log.hpp"
 #include "gateway/http_listener.hpp"
 #include "persistence/schema.hpp"
 #include "persistence/sqlite.hpp"
@@ -9,7 +11,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <iostream>
 #include <mutex>
 
 namespace agg::studio {
@@ -18,11 +19,6 @@ namespace {
 
 using json = nlohmann::json;
 namespace rgs = vendors::rgs;
-
-int64_t now_us() {
-  using namespace std::chrono;
-  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 // A round as the studio recorded it.
 struct stored_round {
@@ -145,7 +141,7 @@ struct rgs_server::impl {
       a = refuse(401, "bad_signature",
                  "the request is not signed with the shared secret");
     } else {
-      switch (guard.admit(*ts, sig, rgs::now_ms())) {
+      switch (guard.admit(*ts, sig, now_ms())) {
         case rgs::replay_guard::verdict::stale:
           a = refuse(401, "stale_request", "the timestamp is outside the replay window");
           break;
@@ -160,7 +156,7 @@ struct rgs_server::impl {
     auto text = a.body.dump(-1, ' ', false, json::error_handler_t::replace);
     res.status = a.status;
     if (signed_ok) {
-      auto rts = rgs::now_ms();
+      auto rts = now_ms();
       res.set_header(rgs::timestamp_header, std::to_string(rts));
       res.set_header(rgs::signature_header,
                      rgs::response_signature(opts.secret, rts, sig, text));
@@ -218,7 +214,7 @@ struct rgs_server::impl {
     } catch (const std::invalid_argument& e) {
       return refuse(400, "bad_request", e.what());
     } catch (const std::exception& e) {
-      std::cerr << "aggregator-studio: " << op << ": " << e.what() << std::endl;
+      log::error("studio", "operation failed", {{"op", op}, {"error", e.what()}});
       return refuse(500, "internal_error", "internal error");
     }
   }

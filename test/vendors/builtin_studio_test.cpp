@@ -3,6 +3,7 @@
 // against an independent computation, seeds that verify after rotation, and nonces
 // that never repeat across restarts.
 
+#include "common/crypto.hpp"
 #include "vendors/builtin/dice_game.hpp"
 #include "vendors/builtin/fair_random.hpp"
 #include "vendors/builtin/slot_game.hpp"
@@ -158,8 +159,8 @@ TEST_CASE("rounds verify once their server seed is revealed", "[builtin][fair]")
   auto revealed = s.rotate_seed(7, std::string{"my-own-seed"});
   CHECK(revealed.server_seed_hash == before.server_seed_hash);
   std::string raw;
-  REQUIRE(from_hex(revealed.server_seed, raw));
-  CHECK(sha256_hex(raw) == before.server_seed_hash);
+  REQUIRE(agg::from_hex(revealed.server_seed, raw));
+  CHECK(agg::sha256_hex(raw) == before.server_seed_hash);
   CHECK(revealed.last_nonce == 4);
   CHECK(revealed.next.client_seed == "my-own-seed");
   CHECK(revealed.next.next_nonce == 0);

@@ -50,7 +50,7 @@ struct studio_process {
   }
 
   httplib::Result post_signed(const std::string& op, const std::string& body,
-                              int64_t ts = rgs::now_ms()) {
+                              int64_t ts = now_ms()) {
     return post(
         op, body, ts,
         rgs::request_signature(secret, ts, std::string{rgs::path_prefix} + op, body));
@@ -67,7 +67,7 @@ std::unique_ptr<vendors::remote::remote_adapter> adapter_for(const studio_proces
 TEST_CASE("the studio refuses unsigned, stale and replayed requests") {
   studio_process s;
   auto body = json::object().dump();
-  auto ts = rgs::now_ms();
+  auto ts = now_ms();
   auto res = s.post("games", body, ts, "00");
   REQUIRE(res);
   CHECK(res->status == 401);

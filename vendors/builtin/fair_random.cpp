@@ -1,8 +1,6 @@
 #include "vendors/builtin/fair_random.hpp"
 
-#include "persistence/chain_hash.hpp"
-
-#include <openssl/rand.h>
+#include "common/crypto.hpp"
 
 #include <stdexcept>
 
@@ -56,45 +54,6 @@ uint32_t simulation_source::next_u32() {
   s_[2] ^= t;
   s_[3] = rotl(s_[3], 45);
   return static_cast<uint32_t>(result >> 32);
-}
-
-std::string to_hex(const std::string& bytes) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out.push_back(digits[c >> 4]);
-    out.push_back(digits[c & 0xf]);
-  }
-  return out;
-}
-
-bool from_hex(const std::string& hex, std::string& bytes) {
-  if (hex.size() % 2 != 0) return false;
-  auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  bytes.clear();
-  for (size_t i = 0; i < hex.size(); i += 2) {
-    int hi = nibble(hex[i]), lo = nibble(hex[i + 1]);
-    if (hi < 0 || lo < 0) return false;
-    bytes.push_back(static_cast<char>(hi * 16 + lo));
-  }
-  return true;
-}
-
-std::string sha256_hex(const std::string& bytes) {
-  return agg::to_hex(agg::sha256(bytes));
-}
-
-std::string random_bytes(size_t n) {
-  std::string out(n, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1)
-    throw std::runtime_error("RAND_bytes failed");
-  return out;
 }
 
 } // namespace agg::vendors::builtin

@@ -58,10 +58,4 @@ private:
   uint64_t s_[4];
 };
 
-std::string to_hex(const std::string& bytes);
-// Returns false for anything that is not an even-length hex string.
-bool from_hex(const std::string& hex, std::string& bytes);
-std::string sha256_hex(const std::string& bytes);
-std::string random_bytes(size_t n);
-
 } // namespace agg::vendors::builtin

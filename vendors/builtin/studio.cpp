@@ -1,5 +1,6 @@
 #include "vendors/builtin/studio.hpp"
 
+#include "common/crypto.hpp"
 #include "common/json_parse.hpp"
 #include "vendors/builtin/dice_game.hpp"
 #include "vendors/builtin/fair_random.hpp"

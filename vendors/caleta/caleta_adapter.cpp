@@ -1,12 +1,12 @@
 #include "vendors/caleta/caleta_adapter.hpp"
 
 #include "common/json_parse.hpp"
+#include "common/log.hpp"
 #include "vendors/caleta/caleta_codec.hpp"
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
-#include <iostream>
 #include <sstream>
 
 namespace agg::vendors::caleta {
@@ -71,7 +71,7 @@ caleta_adapter::caleta_adapter(const adapter_env& env)
     try {
       games_ = fetch_games(stake_max(env));
     } catch (const std::exception& e) {
-      std::cerr << "vendor " << vendor_ << ": no catalog: " << e.what() << std::endl;
+      log::warn("vendor", "no catalog", {{"vendor", vendor_}, {"error", e.what()}});
     }
   }
 }

@@ -1,12 +1,11 @@
 #include "vendors/remote/remote_adapter.hpp"
 
+#include "common/crypto.hpp"
 #include "common/json_parse.hpp"
-#include "vendors/builtin/fair_random.hpp"
+#include "common/log.hpp"
 #include "vendors/remote/rgs_protocol.hpp"
 
 #include <httplib.h>
-
-#include <iostream>
 
 namespace agg::vendors::remote {
 
@@ -20,7 +19,7 @@ std::string setting(const adapter_env& env, const char* key,
 }
 
 std::string random_id() {
-  return builtin::to_hex(builtin::random_bytes(12));
+  return to_hex(random_bytes(12));
 }
 
 int64_t number(const adapter_env& env, const char* key, int64_t fallback, int64_t lo,
@@ -56,8 +55,8 @@ remote_adapter::remote_adapter(const adapter_env& env)
       games_.push_back(rgs::game_from_json(g));
     provably_fair_ = r.body.value("provably_fair", false);
   } catch (const std::exception& e) {
-    std::cerr << "vendor " << vendor_ << ": no catalog from " << url_ << ": " << e.what()
-              << std::endl;
+    log::warn("vendor", "no catalog",
+              {{"vendor", vendor_}, {"url", url_}, {"error", e.what()}});
   }
 }
 
@@ -93,7 +92,7 @@ remote_adapter::reply remote_adapter::call(const std::string& op, const json& bo
   auto with_id = body;
   with_id["request_id"] = random_id();
   auto text = with_id.dump();
-  auto ts = rgs::now_ms();
+  auto ts = now_ms();
   auto sig = rgs::request_signature(secret_, ts, path, text);
   httplib::Headers headers{{rgs::timestamp_header, std::to_string(ts)},
                            {rgs::signature_header, sig}};

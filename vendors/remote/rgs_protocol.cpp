@@ -1,9 +1,7 @@
 #include "vendors/remote/rgs_protocol.hpp"
 
-#include "persistence/chain_hash.hpp"
-#include "vendors/builtin/fair_random.hpp"
-
-#include <openssl/crypto.h>
+#include "common/clock.hpp"
+#include "common/crypto.hpp"
 
 #include <fstream>
 #include <sstream>
@@ -25,11 +23,6 @@ int64_t integer(const json& j, const char* key) {
 
 } // namespace
 
-int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 std::string hmac_hex(const std::string& secret, const std::string& message) {
   return to_hex(hmac_sha256(secret, message));
 }
@@ -46,7 +39,7 @@ std::string response_signature(const std::string& secret, int64_t timestamp_ms,
 }
 
 bool same_signature(const std::string& a, const std::string& b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+  return same_secret(a, b);
 }
 
 std::string read_secret(const std::string& path) {

@@ -13,6 +13,7 @@
 // A request whose timestamp is outside the replay window, or whose signature was
 // already seen within it, is refused; a response is bound to its request.
 
+#include "common/clock.hpp"
 #include "vendors/adapter.hpp"
 
 #include <nlohmann/json.hpp>
@@ -27,8 +28,6 @@ namespace agg::vendors::rgs {
 inline constexpr const char* timestamp_header = "X-RGS-Timestamp";
 inline constexpr const char* signature_header = "X-RGS-Signature";
 inline constexpr const char* path_prefix = "/rgs/v1/";
-
-int64_t now_ms();
 
 // hex(HMAC-SHA256(secret, message)).
 std::string hmac_hex(const std::string& secret, const std::string& message);
