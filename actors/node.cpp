@@ -1,15 +1,15 @@
 #include "actors/node.hpp"
 
-#include "actors/login_gate.hpp"
-#include "actors/presence.hpp"
-#include "actors/seed_repository_db.hpp"
+#include "actors/play/vendor_connection.hpp"
+#include "actors/play/vendor_directory.hpp"
+#include "actors/play/vendor_sessions.hpp"
+#include "actors/players/login_gate.hpp"
+#include "actors/players/presence.hpp"
 #include "actors/supervisor.hpp"
-#include "actors/vendor_connection.hpp"
-#include "actors/vendor_directory.hpp"
-#include "actors/vendor_sessions.hpp"
 #include "common/log.hpp"
 #include "persistence/ledger_store.hpp"
 #include "persistence/schema.hpp"
+#include "persistence/seed_repository_db.hpp"
 #include "persistence/sqlite.hpp"
 
 namespace agg {

@@ -5,13 +5,14 @@
 // wallet registry and the checkpointer), the account service and the session
 // supervisor. Opens and migrates the database before anything starts.
 
-#include "actors/account_service.hpp"
-#include "actors/login_gate.hpp"
-#include "actors/metrics.hpp"
-#include "actors/player_session.hpp"
-#include "actors/storage_actors.hpp"
-#include "actors/token_authority.hpp"
-#include "actors/wallet_registry.hpp"
+#include "actors/core/metrics.hpp"
+#include "actors/players/account_service.hpp"
+#include "actors/players/login_gate.hpp"
+#include "actors/players/player_session.hpp"
+#include "actors/players/session_supervisor.hpp"
+#include "actors/players/token_authority.hpp"
+#include "actors/wallet/storage_actors.hpp"
+#include "actors/wallet/wallet_registry.hpp"
 #include "config/server_config.hpp"
 
 #include <chrono>

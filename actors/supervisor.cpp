@@ -1,6 +1,6 @@
 #include "actors/supervisor.hpp"
 
-#include "actors/messages.hpp"
+#include "actors/core/messages.hpp"
 #include "common/log.hpp"
 
 #include <deque>

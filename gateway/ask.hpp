@@ -3,7 +3,7 @@
 // A blocking request from a listener thread to an actor: the reply or the error
 // (wallet_errc::unavailable when the actor is missing or does not answer in time).
 
-#include "actors/wallet_errc.hpp"
+#include "actors/core/wallet_errc.hpp"
 
 #include <caf/all.hpp>
 

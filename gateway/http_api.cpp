@@ -5,9 +5,9 @@
 #include "gateway/http_listener.hpp"
 #include "gateway/operator_bodies.hpp"
 
-#include "actors/pam_errc.hpp"
-#include "actors/vendor_errc.hpp"
-#include "actors/wallet_errc.hpp"
+#include "actors/core/pam_errc.hpp"
+#include "actors/core/vendor_errc.hpp"
+#include "actors/core/wallet_errc.hpp"
 #include "common/clock.hpp"
 #include "common/crypto.hpp"
 #include "common/json_parse.hpp"

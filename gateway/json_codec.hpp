@@ -4,7 +4,7 @@
 // and server_message to frames. The only place that knows the wire format of the
 // player connection.
 
-#include "actors/session_protocol.hpp"
+#include "actors/players/session_protocol.hpp"
 
 #include <string>
 #include <string_view>

@@ -4,7 +4,7 @@
 // answer with. No HTTP and no actors here, so that every decoder can be fuzzed and
 // tested alone (test/fuzz/fuzz_operator_bodies.cpp).
 
-#include "actors/messages.hpp"
+#include "actors/core/messages.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -7,8 +7,8 @@
 // Each connection gets a player session actor from the factory; frames go to it as
 // client_request, and it answers through the connection's client_sink.
 
-#include "actors/metrics.hpp"
-#include "actors/session_protocol.hpp"
+#include "actors/core/metrics.hpp"
+#include "actors/players/session_protocol.hpp"
 
 #include <caf/actor.hpp>
 

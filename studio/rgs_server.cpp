@@ -1,11 +1,11 @@
 #include "studio/rgs_server.hpp"
 
-#include "actors/seed_repository_db.hpp"
 #include "common/clock.hpp"
 #include "common/json_parse.hpp"
 #include "common/log.hpp"
 #include "gateway/http_listener.hpp"
 #include "persistence/schema.hpp"
+#include "persistence/seed_repository_db.hpp"
 #include "persistence/sqlite.hpp"
 #include "vendors/remote/rgs_protocol.hpp"
 

@@ -2,7 +2,7 @@
 // nothing runs until the test says so, delayed restarts fire when the test triggers
 // them, so every step is observed without sleeping.
 
-#include "actors/messages.hpp"
+#include "actors/core/messages.hpp"
 #include "actors/supervisor.hpp"
 
 #include <caf/scheduler/test_coordinator.hpp>

@@ -10,8 +10,8 @@
 // request. per_op commits every operation alone: the naive baseline. Prints one JSON
 // line and a human summary.
 
+#include "actors/core/wallet_errc.hpp"
 #include "actors/node.hpp"
-#include "actors/wallet_errc.hpp"
 #include "bench_args.hpp"
 #include "latency.hpp"
 

@@ -4,8 +4,8 @@
 // Waits are bounded: every request names a timeout and wait_until polls a condition
 // up to a deadline.
 
+#include "actors/core/wallet_errc.hpp"
 #include "actors/node.hpp"
-#include "actors/wallet_errc.hpp"
 #include "persistence/verify.hpp"
 #include "support/temp_dir.hpp"
 #include "support/wallet_requests.hpp"

@@ -2,7 +2,7 @@
 
 // Builders for wallet requests, so tests read as the rule they check.
 
-#include "actors/messages.hpp"
+#include "actors/core/messages.hpp"
 
 namespace agg::test {
 

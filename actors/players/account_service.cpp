@@ -1,0 +1,278 @@
+#include "actors/players/account_service.hpp"
+
+#include "actors/core/pam_errc.hpp"
+#include "actors/wallet/wallet_core.hpp"
+#include "common/clock.hpp"
+#include "common/log.hpp"
+#include "persistence/account_store.hpp"
+
+#include <caf/actor_pool.hpp>
+#include <sodium.h>
+
+#include <algorithm>
+#include <chrono>
+
+namespace agg {
+
+namespace {
+
+account_view view_of(const account& a) {
+  return {a.player_id, a.username,   a.email,     a.currency,
+          a.status,    a.created_us, a.updated_us};
+}
+
+pam_errc refusal_of(uint8_t status) {
+  switch (static_cast<account_status>(status)) {
+    case account_status::locked:
+      return pam_errc::account_locked;
+    case account_status::self_excluded:
+      return pam_errc::account_self_excluded;
+    default:
+      return pam_errc::none;
+  }
+}
+
+struct worker_state {
+  account_options opts;
+  std::shared_ptr<token_authority> tokens;
+  db::connection conn;
+  std::unique_ptr<account_store> store;
+  std::string dummy_hash; // verified against for unknown usernames: equal timing
+  static inline const char* name = "account_worker";
+};
+
+void open_store(worker_state& st, const account_options& opts,
+                std::shared_ptr<token_authority> tokens) {
+  st.opts = opts;
+  st.tokens = std::move(tokens);
+  st.conn = db::connection::open(st.opts.db_path, db::open_mode::read_write_create,
+                                 st.opts.tuning);
+  st.store = std::make_unique<account_store>(st.conn);
+}
+
+std::string hash_password(const worker_state& st, const std::string& password) {
+  char out[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str(out, password.data(), password.size(), st.opts.password_ops_limit,
+                        st.opts.password_mem_bytes) != 0)
+    throw std::runtime_error("crypto_pwhash_str: out of memory");
+  return out;
+}
+
+// Runs f; a SQLite failure becomes a retryable storage error.
+template <class F>
+auto guarded(F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const db::error& e) {
+    log::error("accounts", "storage failed", {{"error", e.what()}});
+    return make_error(pam_errc::storage_error);
+  }
+}
+
+login_grant open_session(worker_state& st, const account& a) {
+  auto now = now_us();
+  token_claims claims{a.player_id, token_authority::new_session_id(), now,
+                      now + st.tokens->ttl_us()};
+  st.store->add_session(claims.session_id, a.player_id, claims.issued_us,
+                        claims.expires_us);
+  return login_grant{a.player_id,      a.username,        a.currency,
+                     a.status,         claims.session_id, st.tokens->issue(claims),
+                     claims.expires_us};
+}
+
+using account_pointer = account_actor::stateful_pointer<worker_state>;
+
+account_actor::behavior_type account_worker(account_pointer self, account_options opts,
+                                            std::shared_ptr<token_authority> tokens) {
+  open_store(self->state, opts, std::move(tokens));
+  return {
+      [self](logout_atom, const std::string& session_id, int64_t expires_us) {
+        auto& st = self->state;
+        st.tokens->revoke_session(session_id, expires_us);
+        return guarded([&]() -> caf::result<bool> {
+          return st.store->revoke_session(session_id, now_us());
+        });
+      },
+      [self](refresh_atom, const std::string& session_id, int64_t expires_us) {
+        return guarded([&]() -> caf::result<bool> {
+          return self->state.store->extend_session(session_id, expires_us);
+        });
+      },
+      [self](account_atom, int64_t player) {
+        return guarded([&]() -> caf::result<account_view> {
+          auto a = self->state.store->by_id(player);
+          if (!a) return make_error(pam_errc::player_not_found);
+          return view_of(*a);
+        });
+      },
+      [self](status_atom, int64_t player, uint8_t status) {
+        auto& st = self->state;
+        return guarded([&]() -> caf::result<account_view> {
+          auto s = static_cast<account_status>(status);
+          if (s != account_status::active && s != account_status::locked &&
+              s != account_status::self_excluded)
+            return make_error(pam_errc::player_not_found);
+          auto current = st.store->by_id(player);
+          if (!current) return make_error(pam_errc::player_not_found);
+          // A self-exclusion is the player's decision: an operator's unlock (or lock)
+          // does not override it.
+          if (current->status == static_cast<uint8_t>(account_status::self_excluded) &&
+              s != account_status::self_excluded)
+            return make_error(pam_errc::account_self_excluded);
+          auto now = now_us();
+          if (!st.store->set_status(player, s, now))
+            return make_error(pam_errc::player_not_found);
+          if (s != account_status::active) st.tokens->revoke_player(player, now);
+          return view_of(*st.store->by_id(player));
+        });
+      },
+      [self](audit_atom, const audit_record& r) {
+        return guarded([&]() -> caf::result<bool> {
+          self->state.store->audit(r);
+          return true;
+        });
+      },
+      [self](audit_atom, int64_t limit) {
+        return guarded([&]() -> caf::result<audit_page> {
+          return audit_page{self->state.store->audit_trail(limit)};
+        });
+      },
+  };
+}
+
+using password_pointer = password_actor::stateful_pointer<worker_state>;
+
+caf::result<login_grant> do_register(worker_state& st, const register_request& r) {
+  if (!valid_username(r.username)) return make_error(pam_errc::invalid_username);
+  if (!valid_password(r.password)) return make_error(pam_errc::weak_password);
+  if (!valid_email(r.email)) return make_error(pam_errc::invalid_email);
+  if (!wallet_core::valid_currency(r.currency))
+    return make_error(pam_errc::invalid_currency);
+  account a;
+  a.username = r.username;
+  a.password_hash = hash_password(st, r.password);
+  a.email = r.email;
+  a.currency = r.currency;
+  a.created_us = now_us();
+  return guarded([&]() -> caf::result<login_grant> {
+    auto id = st.store->create(a);
+    if (!id) return make_error(pam_errc::username_taken);
+    a.player_id = *id;
+    if (!r.open_session)
+      return login_grant{a.player_id, a.username, a.currency, a.status, {}, {}, 0};
+    st.store->record_login(a.player_id, r.address, a.created_us);
+    return open_session(st, a);
+  });
+}
+
+// A wrong password for an existing account: counted, and maybe a lockout.
+caf::error failed_login(worker_state& st, const account& a, int64_t now) {
+  auto failures = st.store->record_failed_login(a.player_id, now);
+  auto until = st.opts.lockout.locked_out_until(failures, now);
+  if (until == 0) return make_error(pam_errc::invalid_credentials);
+  st.store->lock_out(a.player_id, until);
+  if (st.opts.stats)
+    st.opts.stats->login_account_lockouts.fetch_add(1, std::memory_order_relaxed);
+  return make_error(pam_errc::account_locked_out, until);
+}
+
+caf::result<login_grant> do_login(worker_state& st, const login_request& r) {
+  return guarded([&]() -> caf::result<login_grant> {
+    auto now = now_us();
+    auto a =
+        valid_username(r.username) ? st.store->by_username(r.username) : std::nullopt;
+    // A locked-out account is refused without a hash, but for the addresses its owner
+    // logged in from.
+    if (a && a->locked_out_until_us > now &&
+        !st.store->known_address(a->player_id, r.address,
+                                 now - st.opts.lockout.known_address_us))
+      return make_error(pam_errc::account_locked_out, a->locked_out_until_us);
+    const auto& hash = a ? a->password_hash : st.dummy_hash;
+    bool match =
+        crypto_pwhash_str_verify(hash.c_str(), r.password.data(), r.password.size()) == 0;
+    if (!a) return make_error(pam_errc::invalid_credentials);
+    if (!match) return failed_login(st, *a, now);
+    if (auto refusal = refusal_of(a->status); refusal != pam_errc::none)
+      return make_error(refusal);
+    st.store->record_login(a->player_id, r.address, now);
+    auto grant = open_session(st, *a);
+    grant.failed_logins = a->failed_logins;
+    grant.last_failed_login_us = a->last_failed_login_us;
+    return grant;
+  });
+}
+
+password_actor::behavior_type password_worker(password_pointer self, account_options opts,
+                                              std::shared_ptr<token_authority> tokens) {
+  auto& st = self->state;
+  open_store(st, opts, std::move(tokens));
+  st.dummy_hash = hash_password(st, "not a password of anyone");
+  return {
+      [self](register_atom, const register_request& r) {
+        return do_register(self->state, r);
+      },
+      [self](login_atom, const login_request& r) { return do_login(self->state, r); },
+  };
+}
+
+} // namespace
+
+int64_t lockout_policy::locked_out_until(int64_t failures_since_login,
+                                         int64_t now_us) const {
+  if (failures_max <= 0 || failures_since_login <= 0 ||
+      failures_since_login % failures_max != 0)
+    return 0;
+  auto nth = std::min<int64_t>(failures_since_login / failures_max, 32);
+  auto length = base_us;
+  for (int64_t i = 1; i < nth && length < max_us; ++i)
+    length *= 2;
+  return now_us + std::min(length, max_us);
+}
+
+bool valid_username(const std::string& s) {
+  if (s.size() < 3 || s.size() > 32) return false;
+  for (char c : s)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-')
+      return false;
+  return true;
+}
+
+bool valid_password(const std::string& s) {
+  return s.size() >= 8 && s.size() <= 128;
+}
+
+bool valid_email(const std::string& s) {
+  if (s.empty()) return true;
+  auto at = s.find('@');
+  return s.size() <= 254 && at != std::string::npos && at > 0 && at + 1 < s.size() &&
+         s.find('@', at + 1) == std::string::npos &&
+         s.find_first_of(" \t\r\n") == std::string::npos;
+}
+
+account_actor spawn_account_service(caf::actor_system& sys, const account_options& opts,
+                                    std::shared_ptr<token_authority> tokens) {
+  if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialize");
+  {
+    auto conn = db::connection::open(opts.db_path, db::open_mode::read_only, opts.tuning);
+    account_store store{conn};
+    for (auto& [id, expires] : store.revoked_sessions(now_us()))
+      tokens->revoke_session(id, expires);
+    for (auto& [player, cutoff] : store.token_cutoffs())
+      tokens->revoke_player(player, cutoff);
+  }
+  auto factory = [&sys, opts, tokens] {
+    return caf::actor_cast<caf::actor>(
+        sys.spawn<caf::detached>(account_worker, opts, tokens));
+  };
+  auto pool = caf::actor_pool::make(sys.dummy_execution_unit(), opts.workers, factory,
+                                    caf::actor_pool::round_robin());
+  return caf::actor_cast<account_actor>(pool);
+}
+
+password_actor spawn_password_worker(caf::actor_system& sys, const account_options& opts,
+                                     std::shared_ptr<token_authority> tokens) {
+  if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialize");
+  return sys.spawn<caf::detached>(password_worker, opts, std::move(tokens));
+}
+
+} // namespace agg

@@ -1,0 +1,43 @@
+#pragma once
+
+// The login gate: every registration and login passes here before any password is
+// hashed. Hashing costs tens of milliseconds of a core on purpose; the gate decides
+// what is hashed when, so that a flood of wrong passwords delays nobody else by more
+// than a few hash times:
+//
+// - An address with too many recent failed logins is refused at once
+//   (address_blocked, with the time it may retry); login_guard keeps the count.
+// - Waiting work is queued per client address and served in turn (fair_queue), with
+//   addresses that failed recently behind the others. The queue is bounded in all, per
+//   address and per account: beyond, rate_limited at once.
+// - At most one job per password worker is in flight; a worker that finishes takes the
+//   next job in turn.
+//
+// Accounts lock themselves out after repeated failures (account_service.hpp,
+// lockout_policy): the workers refuse those without hashing.
+
+#include "actors/players/account_service.hpp"
+#include "actors/players/login_guard.hpp"
+
+#include <chrono>
+
+namespace agg {
+
+// The same requests a password worker takes, each with the client's address.
+using login_actor = password_actor;
+
+struct login_gate_options {
+  account_options accounts;  // of the password workers
+  size_t workers = 2;        // password workers (argon2id at once, at most)
+  size_t queue_len_max = 64; // registrations and logins waiting, in all
+  size_t queue_per_address_max = 4;
+  size_t queue_per_account_max = 4;
+  login_guard_options guard;
+  std::chrono::milliseconds request_timeout{15'000};
+};
+
+// Spawns the gate and its password workers (linked to it).
+login_actor spawn_login_gate(caf::actor_system& sys, login_gate_options opts,
+                             std::shared_ptr<token_authority> tokens);
+
+} // namespace agg

@@ -1,0 +1,117 @@
+#pragma once
+
+// What a player's connection hears, as plain types (client_request, what it says,
+// is in messages.hpp): the gateway decodes frames into client_request and encodes
+// server_message into frames; the session actor never sees JSON or sockets.
+
+#include "actors/core/error_code.hpp"
+#include "actors/core/messages.hpp"
+
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace agg {
+
+// -- server messages: replies carry the request's id, pushes carry none ---------
+
+struct out_error {
+  std::string id;
+  std::string code;
+  std::string message;
+  int64_t retry_at_us = 0; // when a retry can succeed, if the refusal says (else 0)
+};
+
+struct out_pong {
+  std::string id;
+  int64_t server_time_us = 0;
+};
+
+// registered, logged_in, resumed, refreshed
+struct out_session {
+  std::string id;
+  std::string type;
+  login_grant grant;
+  std::vector<currency_balance> balances;
+};
+
+// logged_out, self_excluded
+struct out_ack {
+  std::string id;
+  std::string type;
+};
+
+struct out_balance {
+  std::string id;
+  std::vector<currency_balance> balances;
+};
+
+struct out_balance_push {
+  balance_push push;
+};
+
+struct out_history {
+  std::string id;
+  std::vector<ledger_entry> entries;
+  int64_t next_before_seq = 0; // 0 when this is the oldest page
+};
+
+struct out_games {
+  std::string id;
+  game_catalog catalog;
+};
+
+// A round's result: the reply to play (with its id) and a push to the player's other
+// connections (without).
+struct out_round {
+  std::string id;
+  round_result round;
+};
+
+struct out_rounds {
+  std::string id;
+  round_page page;
+};
+
+struct out_seeds {
+  std::string id;
+  seed_view seeds;
+};
+
+struct out_seeds_rotated {
+  std::string id;
+  seed_reveal reveal;
+};
+
+struct out_verified {
+  std::string id;
+  round_result round;
+};
+
+struct out_vendor_status {
+  vendor_status status;
+};
+
+struct out_launch {
+  std::string id;
+  launch_reply launch;
+};
+
+using server_message =
+    std::variant<out_error, out_pong, out_session, out_ack, out_balance, out_balance_push,
+                 out_history, out_games, out_round, out_rounds, out_seeds,
+                 out_seeds_rotated, out_verified, out_vendor_status, out_launch>;
+
+// Where a session's messages go: the gateway's connection. Thread-safe. A sink must
+// not keep its connection alive: a connection ends when its socket does.
+class client_sink {
+public:
+  virtual ~client_sink() = default;
+  virtual void deliver(server_message msg) = 0;
+  // Sends a close frame with the code and reason, then closes.
+  virtual void close(uint16_t code, std::string reason) = 0;
+  // The client's address, as the server sees it.
+  virtual const std::string& peer_address() const = 0;
+};
+
+} // namespace agg
