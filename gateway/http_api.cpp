@@ -11,7 +11,6 @@
 #include "common/clock.hpp"
 #include "common/crypto.hpp"
 #include "common/json_parse.hpp"
-#include "persistence/reconciliation.hpp"
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
@@ -458,15 +457,18 @@ struct http_api::impl {
     if (!bounds) return c.fail(400, "invalid_field", "'day' must be a date, YYYY-MM-DD");
     auto limit = int_param(c, "open_limit", 1000, 1, 10'000);
     if (!limit) return;
-    auto conn = db::connection::open(n.db_path(), db::open_mode::read_only);
+    auto report = ask<reconciliation_report>(n.wallets(), reconcile_atom_v, *vendor,
+                                             bounds->first, bounds->second, *limit + 1);
+    if (auto* err = std::get_if<caf::error>(&report)) return fail(c, *err);
+    auto& r = std::get<reconciliation_report>(report);
     auto totals = json::array();
-    for (const auto& t : vendor_totals(conn, *vendor, bounds->first, bounds->second))
+    for (const auto& t : r.totals)
       totals.push_back({{"currency", t.currency},
                         {"bets", totals_json(t.bets)},
                         {"wins", totals_json(t.wins)},
                         {"rollbacks", totals_json(t.rollbacks)},
                         {"net", t.bets.amount - t.wins.amount - t.rollbacks.amount}});
-    auto open = open_rounds(conn, *vendor, bounds->second, *limit + 1);
+    auto& open = r.open_rounds;
     bool truncated = static_cast<int64_t>(open.size()) > *limit;
     if (truncated) open.pop_back();
     auto rounds = json::array();

@@ -5,6 +5,7 @@
 
 #include "persistence/account_store.hpp"
 #include "persistence/ledger_types.hpp"
+#include "persistence/reconciliation.hpp"
 #include "persistence/vendor_session_store.hpp"
 #include "vendors/seamless.hpp"
 
@@ -258,6 +259,14 @@ struct round_page {
   std::vector<round_record> rounds;
 };
 
+// A vendor's day as the ledger has it (persistence/reconciliation.hpp): totals per
+// currency, and its rounds still open at the day's end (at most the limit asked, plus
+// one to tell that there are more).
+struct reconciliation_report {
+  std::vector<vendor_day_totals> totals;
+  std::vector<round_record> open_rounds;
+};
+
 // A player launching a game of a studio that runs its games itself.
 struct launch_request {
   int64_t player_id = 0;
@@ -335,6 +344,22 @@ typename Inspector::result_type inspect(Inspector& f, round_record& x) {
            x.currency, x.bet_count, x.open_bet_count, x.rolled_back_count, x.bet_total,
            x.win_total, x.refund_total, x.credited, x.closed, x.opened_us, x.updated_us,
            x.game_id, x.detail);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, movement_totals& x) {
+  return f(caf::meta::type_name("agg.movement_totals"), x.count, x.amount);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, vendor_day_totals& x) {
+  return f(caf::meta::type_name("agg.vendor_day_totals"), x.currency, x.bets, x.wins,
+           x.rollbacks);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, reconciliation_report& x) {
+  return f(caf::meta::type_name("agg.reconciliation_report"), x.totals, x.open_rounds);
 }
 
 template <class Inspector>
@@ -580,6 +605,9 @@ CAF_ADD_TYPE_ID(agg, (agg::seed_view))
 CAF_ADD_TYPE_ID(agg, (agg::seed_reveal))
 CAF_ADD_TYPE_ID(agg, (agg::verify_request))
 CAF_ADD_TYPE_ID(agg, (agg::round_page))
+CAF_ADD_TYPE_ID(agg, (agg::movement_totals))
+CAF_ADD_TYPE_ID(agg, (agg::vendor_day_totals))
+CAF_ADD_TYPE_ID(agg, (agg::reconciliation_report))
 CAF_ADD_TYPE_ID(agg, (agg::launch_request))
 CAF_ADD_TYPE_ID(agg, (agg::launch_reply))
 CAF_ADD_TYPE_ID(agg, (agg::vendor_session))
@@ -626,4 +654,5 @@ CAF_ADD_ATOM(agg, agg, resolve_atom, "resolve")
 CAF_ADD_ATOM(agg, agg, checkpoint_atom, "checkpoint")
 CAF_ADD_ATOM(agg, agg, health_atom, "health")
 CAF_ADD_ATOM(agg, agg, probe_atom, "probe")
+CAF_ADD_ATOM(agg, agg, reconcile_atom, "reconcile")
 CAF_END_TYPE_ID_BLOCK(agg)

@@ -74,6 +74,14 @@ reader_actor::behavior_type ledger_reader_impl(reader_pointer self, reader_optio
           return round_page{self->state.store->recent_rounds(player, before_seq, limit)};
         });
       },
+      [=](reconcile_atom, const std::string& vendor, int64_t from_us, int64_t to_us,
+          int64_t open_limit) {
+        return guarded([&] {
+          auto& conn = self->state.conn;
+          return reconciliation_report{vendor_totals(conn, vendor, from_us, to_us),
+                                       open_rounds(conn, vendor, to_us, open_limit)};
+        });
+      },
   };
 }
 

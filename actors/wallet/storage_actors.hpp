@@ -26,7 +26,10 @@ using reader_actor = caf::typed_actor<
     // Rounds of a vendor (source) opened before a time (us) and never settled.
     caf::replies_to<unsettled_atom, std::string, int64_t, int64_t>::with<round_page>,
     // The rounds of a player's newest ledger entries (before_seq, limit).
-    caf::replies_to<rounds_atom, int64_t, int64_t, int64_t>::with<round_page>>;
+    caf::replies_to<rounds_atom, int64_t, int64_t, int64_t>::with<round_page>,
+    // A vendor's day: (vendor, from_us, to_us, open rounds at most).
+    caf::replies_to<reconcile_atom, std::string, int64_t, int64_t,
+                    int64_t>::with<reconciliation_report>>;
 
 struct reader_options {
   std::string db_path;

@@ -108,6 +108,14 @@ registry_actor::behavior_type registry_impl(registry_pointer self, registry_deps
         return self->delegate(reader, unsettled_atom_v, std::move(source), before_us,
                               limit);
       },
+      [self](reconcile_atom, std::string& vendor, int64_t from_us, int64_t to_us,
+             int64_t open_limit) -> caf::result<reconciliation_report> {
+        if (open_limit <= 0) return make_error(wallet_errc::invalid_request);
+        auto& reader = self->state.deps.readers[std::hash<std::string>{}(vendor) %
+                                                self->state.deps.readers.size()];
+        return self->delegate(reader, reconcile_atom_v, std::move(vendor), from_us, to_us,
+                              open_limit);
+      },
       [self](rounds_atom, int64_t player, int64_t before_seq,
              int64_t limit) -> caf::result<round_page> {
         if (player <= 0 || limit <= 0) return make_error(wallet_errc::invalid_request);

@@ -19,6 +19,9 @@ using registry_actor = caf::typed_actor<
     caf::replies_to<unsettled_atom, std::string, int64_t, int64_t>::with<round_page>,
     // The rounds of a player's newest ledger entries (before_seq, limit).
     caf::replies_to<rounds_atom, int64_t, int64_t, int64_t>::with<round_page>,
+    // A vendor's day (vendor, from_us, to_us, open rounds at most), from a reader.
+    caf::replies_to<reconcile_atom, std::string, int64_t, int64_t,
+                    int64_t>::with<reconciliation_report>,
     caf::reacts_to<idle_atom, int64_t>,
     // Tells the player's live wallet (if any) that its account status changed; a
     // wallet loaded later reads the status from the database.
