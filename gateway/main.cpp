@@ -24,18 +24,27 @@ constexpr const char* default_config_file = "config/aggregator.conf";
 
 int run_verify(int argc, char** argv) {
   agg::server_options opts;
+  std::optional<agg::global_head> checkpoint;
   for (int i = 2; i < argc; ++i) {
     std::string arg = argv[i];
     auto value = [&](const char* name) -> const char* {
       if (arg == name && i + 1 < argc) return argv[++i];
       return nullptr;
     };
-    if (auto v = value("--data-dir"))
+    if (auto v = value("--data-dir")) {
       opts.data_dir = v;
-    else if (auto f = value("--db-file"))
+    } else if (auto f = value("--db-file")) {
       opts.db_file = f;
-    else {
-      std::cerr << "usage: aggregator verify --data-dir DIR [--db-file NAME]"
+    } else if (auto c = value("--checkpoint")) {
+      checkpoint = agg::parse_checkpoint(c);
+      if (!checkpoint) {
+        std::cerr << "verify: --checkpoint takes SEQ:HASH (64 hex digits), got " << c
+                  << std::endl;
+        return 2;
+      }
+    } else {
+      std::cerr << "usage: aggregator verify --data-dir DIR [--db-file NAME] "
+                   "[--checkpoint SEQ:HASH]"
                 << std::endl;
       return 2;
     }
@@ -45,13 +54,18 @@ int run_verify(int argc, char** argv) {
     return 2;
   }
   try {
-    auto report = agg::verify_database(opts.db_path());
+    auto report = agg::verify_database(opts.db_path(), checkpoint);
     if (!report.ok) {
       std::cout << "verify FAILED: " << report.error << std::endl;
       return 1;
     }
     std::cout << "verify ok: " << report.players << " players, " << report.entries
-              << " ledger entries, every chain and balance consistent" << std::endl;
+              << " ledger entries, " << report.activities
+              << " activity records, every chain and balance consistent; head "
+              << agg::to_string(report.head);
+    if (checkpoint)
+      std::cout << "; checkpoint " << agg::to_string(*checkpoint) << " held";
+    std::cout << std::endl;
     return 0;
   } catch (const std::exception& e) {
     std::cerr << "verify: " << e.what() << std::endl;

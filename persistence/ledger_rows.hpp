@@ -11,7 +11,7 @@ namespace agg::db {
 
 inline constexpr const char* entry_columns =
     "player_id, seq, kind, source, tx_id, ref_tx_id, round_id, currency, amount, "
-    "balance_after, created_us, prev_hash, hash";
+    "balance_after, created_us, prev_hash, hash, gseq, ghash";
 
 inline void copy_hash(const std::vector<uint8_t>& bytes, hash256& out) {
   out.fill(0);
@@ -34,6 +34,8 @@ inline ledger_entry read_entry(const statement& st, int first = 0) {
   e.created_us = st.int64(first + 10);
   copy_hash(st.blob(first + 11), e.prev_hash);
   copy_hash(st.blob(first + 12), e.hash);
+  e.gseq = st.int64(first + 13);
+  copy_hash(st.blob(first + 14), e.ghash);
   return e;
 }
 

@@ -1,5 +1,6 @@
 #include "persistence/ledger_store.hpp"
 
+#include "common/clock.hpp"
 #include "persistence/ledger_rows.hpp"
 
 #include <limits>
@@ -133,8 +134,8 @@ ledger_appender::ledger_appender(db::connection& conn)
           "SELECT seq, hash FROM ledger WHERE player_id = ? ORDER BY seq DESC LIMIT 1")),
       insert_entry_(conn.prepare(
           "INSERT INTO ledger(player_id, seq, kind, source, tx_id, ref_tx_id, round_id, "
-          "currency, amount, balance_after, created_us, prev_hash, hash) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+          "currency, amount, balance_after, created_us, prev_hash, hash, gseq, ghash) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
           "ON CONFLICT(source, tx_id) DO NOTHING")),
       insert_mark_(conn.prepare("INSERT INTO rollback_marks(source, tx_id, player_id) "
                                 "VALUES (?, ?, ?) ON CONFLICT DO NOTHING")),
@@ -155,7 +156,18 @@ ledger_appender::ledger_appender(db::connection& conn)
           "AND rounds.currency = excluded.currency")),
       upsert_balance_(conn.prepare(
           "INSERT INTO balances(player_id, currency, balance) VALUES (?, ?, ?) "
-          "ON CONFLICT(player_id, currency) DO UPDATE SET balance = excluded.balance")) {}
+          "ON CONFLICT(player_id, currency) DO UPDATE SET balance = excluded.balance")),
+      insert_activity_(conn.prepare(
+          "INSERT INTO activity(gseq, kind, player_id, created_us, address, device_id, "
+          "device_user_agent, device_platform, device_screen, device_timezone, "
+          "device_language, detail, hash, ghash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+          "?, "
+          "?, ?, ?)")),
+      upsert_cursor_(conn.prepare(
+          "INSERT INTO feed_cursors(name, gseq, updated_us) VALUES (?, ?, ?) "
+          "ON CONFLICT(name) DO UPDATE SET gseq = max(gseq, excluded.gseq), "
+          "updated_us = excluded.updated_us")),
+      global_(load_global_head(conn)) {}
 
 ledger_appender::head ledger_appender::load_head(int64_t player_id) {
   if (auto i = heads_.find(player_id); i != heads_.end()) return i->second;
@@ -169,7 +181,8 @@ ledger_appender::head ledger_appender::load_head(int64_t player_id) {
   return h;
 }
 
-bool ledger_appender::write_one(const ledger_write& w) {
+bool ledger_appender::write_one(const ledger_write& w, int64_t gseq,
+                                const hash256& ghash) {
   const auto& e = w.entry;
   insert_entry_.bind(1, e.player_id)
       .bind(2, e.seq)
@@ -184,6 +197,8 @@ bool ledger_appender::write_one(const ledger_write& w) {
       .bind(11, e.created_us)
       .bind_blob(12, e.prev_hash)
       .bind_blob(13, e.hash)
+      .bind(14, gseq)
+      .bind_blob(15, ghash)
       .run();
   if (conn_.changes() == 0) return false;
   if (w.mark_rollback) {
@@ -235,7 +250,11 @@ ledger_appender::write_all(const std::vector<const std::vector<ledger_write>*>& 
         out[i].failure = append_failure::chain_break;
         break;
       }
-      if (!write_one(w)) return conflict{i, e.seq};
+      auto place = global_;
+      auto ghash = global_hash(place.ghash, place.gseq + 1, record_kind::ledger, e.hash);
+      if (!write_one(w, place.gseq + 1, ghash)) return conflict{i, e.seq};
+      global_ = {place.gseq + 1, ghash};
+      if (out[i].first_gseq == 0) out[i].first_gseq = global_.gseq;
       h.seq = e.seq;
       h.hash = e.hash;
       balances[{player, e.currency}] = e.balance_after;
@@ -247,17 +266,54 @@ ledger_appender::write_all(const std::vector<const std::vector<ledger_write>*>& 
   return std::nullopt;
 }
 
+void ledger_appender::write_activity(activity_record& a) {
+  chain_activity(global_, a);
+  insert_activity_.bind(1, a.gseq)
+      .bind(2, int64_t{a.kind})
+      .bind(3, a.player_id)
+      .bind(4, a.created_us)
+      .bind(5, a.address)
+      .bind(6, a.device.id)
+      .bind(7, a.device.user_agent)
+      .bind(8, a.device.platform)
+      .bind(9, a.device.screen)
+      .bind(10, a.device.timezone)
+      .bind(11, a.device.language)
+      .bind(12, a.detail)
+      .bind_blob(13, a.hash)
+      .bind_blob(14, a.ghash)
+      .run();
+}
+
 std::vector<append_outcome>
-ledger_appender::append(const std::vector<const std::vector<ledger_write>*>& batches) {
+ledger_appender::append(const std::vector<const std::vector<ledger_write>*>& batches,
+                        std::vector<activity_record>* activities,
+                        const std::map<std::string, int64_t>* cursors) {
   std::vector<int64_t> stop_seq(batches.size(), std::numeric_limits<int64_t>::max());
   std::vector<append_outcome> conflicts(batches.size());
+  const auto before = global_;
   for (;;) {
     std::vector<append_outcome> out = conflicts;
     std::unordered_map<int64_t, head> overlay;
-    db::transaction tx{conn_};
-    auto c = write_all(batches, stop_seq, out, overlay);
+    global_ = before;
+    std::optional<conflict> c;
+    try {
+      db::transaction tx{conn_};
+      c = write_all(batches, stop_seq, out, overlay);
+      if (!c) {
+        if (activities != nullptr)
+          for (auto& a : *activities)
+            write_activity(a);
+        if (cursors != nullptr)
+          for (const auto& [name, gseq] : *cursors)
+            upsert_cursor_.bind(1, name).bind(2, gseq).bind(3, now_us()).run();
+        tx.commit();
+      }
+    } catch (...) {
+      global_ = before;
+      throw;
+    }
     if (!c) {
-      tx.commit();
       for (auto& [player, h] : overlay)
         heads_[player] = h;
       return out;

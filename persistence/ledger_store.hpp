@@ -4,10 +4,13 @@
 // idempotency lookups on its own connection; the single ledger_appender owns the
 // writer connection and appends group-committed batches.
 
+#include "persistence/activity.hpp"
+#include "persistence/global_chain.hpp"
 #include "persistence/ledger_types.hpp"
 #include "persistence/sqlite.hpp"
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <unordered_map>
 #include <vector>
@@ -72,19 +75,29 @@ struct append_outcome {
   int64_t committed_seq = 0; // the player's last committed seq after this batch
   int64_t failed_seq = 0;    // first entry of the batch not written, 0 when all were
   append_failure failure = append_failure::none;
+  int64_t first_gseq = 0; // the global place of its first entry written (the others
+                          // follow it), 0 when none was
 };
 
 class ledger_appender {
 public:
   explicit ledger_appender(db::connection& conn);
 
-  // Appends every batch (each one player's writes in seq order) in one transaction
-  // and returns one outcome per batch. A batch that breaks its player's chain or
-  // reuses a taken id stops at that entry; its earlier entries and the other batches
-  // still commit. Throws db::error when the transaction fails: then nothing was
-  // written and the head cache is unchanged.
+  // Appends every batch (each one player's writes in seq order), then `activities`, in
+  // one transaction with the feed subscribers' `cursors` (name -> gseq; a cursor never
+  // moves back), and returns one outcome per batch. Each entry and activity record
+  // written gets the next place in the global order (global_chain.hpp); the records'
+  // gseq and ghash are filled in. A batch that breaks its player's chain or reuses a
+  // taken id stops at that entry; its earlier entries and the other batches still
+  // commit. Throws db::error when the transaction fails: then nothing was written and
+  // the head caches are unchanged.
   std::vector<append_outcome>
-  append(const std::vector<const std::vector<ledger_write>*>& batches);
+  append(const std::vector<const std::vector<ledger_write>*>& batches,
+         std::vector<activity_record>* activities = nullptr,
+         const std::map<std::string, int64_t>* cursors = nullptr);
+
+  // The last record committed in the global order.
+  const global_head& global() const { return global_; }
 
   // Forgets cached chain heads (they are reloaded from the database on next use).
   void clear_head_cache() { heads_.clear(); }
@@ -106,7 +119,8 @@ private:
   write_all(const std::vector<const std::vector<ledger_write>*>& batches,
             const std::vector<int64_t>& stop_seq, std::vector<append_outcome>& out,
             std::unordered_map<int64_t, head>& overlay);
-  bool write_one(const ledger_write& w);
+  bool write_one(const ledger_write& w, int64_t gseq, const hash256& ghash);
+  void write_activity(activity_record& a);
 
   db::connection& conn_;
   db::statement head_;
@@ -114,7 +128,10 @@ private:
   db::statement insert_mark_;
   db::statement upsert_round_;
   db::statement upsert_balance_;
+  db::statement insert_activity_;
+  db::statement upsert_cursor_;
   std::unordered_map<int64_t, head> heads_;
+  global_head global_;
 };
 
 // Calls f(kind, source, id) for every id stored: kind 't' for a transaction id,

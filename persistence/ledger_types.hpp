@@ -26,7 +26,9 @@ const char* to_string(entry_kind k);
 bool entry_kind_from_int(int64_t code, entry_kind& out);
 
 // One append-only, hash-chained row of a player's ledger. `seq` counts the player's
-// entries from 1; `hash = SHA-256(prev_hash || canonical(entry))`.
+// entries from 1; `hash = SHA-256(prev_hash || canonical(entry))`. `gseq` is its place
+// in the global order of everything committed (global_chain.hpp), given by the writer
+// at commit, and `ghash` links it to the record before it in that order.
 struct ledger_entry {
   int64_t player_id = 0;
   int64_t seq = 0;
@@ -41,6 +43,8 @@ struct ledger_entry {
   int64_t created_us = 0; // unix time, microseconds
   hash256 prev_hash{};
   hash256 hash{};
+  int64_t gseq = 0; // 0 until committed
+  hash256 ghash{};
 };
 
 // The state of one game round, keyed by (source, round_id).

@@ -1,5 +1,8 @@
 #include "persistence/schema.hpp"
 
+#include "persistence/global_chain.hpp"
+#include "persistence/ledger_rows.hpp"
+
 #include <sqlite3.h>
 
 #include <array>
@@ -9,8 +12,21 @@ namespace agg::db {
 
 namespace {
 
+using namespace std::string_literals;
+
+// The global order's backfill (migration 8): the entries already in the ledger get
+// their places in the order they were created, and the global hash chain over them.
+void number_ledger(connection& conn);
+
+// One step of the schema: its SQL, then (for a few) work SQL cannot do.
+struct migration {
+  migration(const char* s, void (*t)(connection&) = nullptr) : sql(s), then(t) {}
+  const char* sql;
+  void (*then)(connection&);
+};
+
 // Append only: never edit a migration that has shipped.
-constexpr std::array<const char*, 7> migrations = {
+const std::array<migration, 8> migrations = {{
     // 1: balances, the hash-chained ledger (a player's chain head is its last row),
     // rollback markers and rounds.
     R"sql(
@@ -166,7 +182,64 @@ CREATE TABLE account_addresses(
   PRIMARY KEY (player_id, address)
 ) WITHOUT ROWID;
 )sql",
-};
+    // 8: the global order (persistence/global_chain.hpp): every ledger entry and every
+    // activity record gets a place in one gap-free sequence and a hash over the record
+    // before it; activity records (account actions that move no money); the cursors
+    // of the event feed's subscribers. The ledger's update trigger is set aside while
+    // number_ledger fills the new columns of the entries already there.
+    {R"sql(
+DROP TRIGGER ledger_no_update;
+ALTER TABLE ledger ADD COLUMN gseq INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE ledger ADD COLUMN ghash BLOB NOT NULL DEFAULT x'';
+CREATE TABLE activity(
+  gseq              INTEGER PRIMARY KEY,
+  kind              INTEGER NOT NULL,
+  player_id         INTEGER NOT NULL,
+  created_us        INTEGER NOT NULL,
+  address           TEXT    NOT NULL,
+  device_id         TEXT    NOT NULL,
+  device_user_agent TEXT    NOT NULL,
+  device_platform   TEXT    NOT NULL,
+  device_screen     TEXT    NOT NULL,
+  device_timezone   TEXT    NOT NULL,
+  device_language   TEXT    NOT NULL,
+  detail            TEXT    NOT NULL,
+  hash              BLOB    NOT NULL,
+  ghash             BLOB    NOT NULL
+);
+CREATE INDEX activity_player ON activity(player_id, gseq);
+CREATE TRIGGER activity_no_update BEFORE UPDATE ON activity
+  BEGIN SELECT RAISE(ABORT, 'activity is append-only'); END;
+CREATE TRIGGER activity_no_delete BEFORE DELETE ON activity
+  BEGIN SELECT RAISE(ABORT, 'activity is append-only'); END;
+CREATE TABLE feed_cursors(
+  name       TEXT    PRIMARY KEY,
+  gseq       INTEGER NOT NULL,
+  updated_us INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
+     number_ledger},
+}};
+
+void number_ledger(connection& conn) {
+  global_head head;
+  {
+    auto rows = conn.prepare("SELECT "s + entry_columns +
+                             " FROM ledger ORDER BY created_us, player_id, seq");
+    auto set = conn.prepare("UPDATE ledger SET gseq = ?, ghash = ? WHERE player_id = ? "
+                            "AND seq = ?");
+    while (rows.step()) {
+      auto e = read_entry(rows);
+      chain_ledger(head, e);
+      set.bind(1, e.gseq).bind_blob(2, e.ghash).bind(3, e.player_id).bind(4, e.seq).run();
+    }
+  }
+  conn.exec(R"sql(
+CREATE UNIQUE INDEX ledger_gseq ON ledger(gseq);
+CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger
+  BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;
+)sql");
+}
 
 bool has_version_table(connection& conn) {
   auto st = conn.prepare(
@@ -186,7 +259,8 @@ int schema_version(connection& conn) {
   return st.step() ? static_cast<int>(st.int64(0)) : 0;
 }
 
-void migrate(connection& conn) {
+void migrate(connection& conn, int version) {
+  if (version < 0) version = latest_schema_version();
   transaction tx{conn};
   if (!has_version_table(conn)) {
     conn.exec("CREATE TABLE schema_version(version INTEGER NOT NULL)");
@@ -197,8 +271,10 @@ void migrate(connection& conn) {
     throw error(SQLITE_ERROR, "database schema version " + std::to_string(current) +
                                   " is newer than this server supports (" +
                                   std::to_string(latest_schema_version()) + ")");
-  for (int v = current; v < latest_schema_version(); ++v) {
-    conn.exec(migrations[static_cast<size_t>(v)]);
+  for (int v = current; v < version; ++v) {
+    const auto& m = migrations[static_cast<size_t>(v)];
+    conn.exec(m.sql);
+    if (m.then != nullptr) m.then(conn);
     conn.prepare("UPDATE schema_version SET version = ?").bind(1, int64_t{v + 1}).run();
   }
   tx.commit();

@@ -43,9 +43,18 @@ std::optional<std::string> check_entry(const ledger_entry& e, const player_total
   return std::nullopt;
 }
 
+// The next record of one table in the global order.
+struct global_record {
+  int64_t gseq = 0;
+  hash256 hash{};
+  hash256 ghash{};
+  std::string name; // how the error names it
+};
+
 class verifier {
 public:
-  explicit verifier(db::connection& conn) : conn_(conn) {}
+  verifier(db::connection& conn, std::optional<global_head> checkpoint)
+      : conn_(conn), checkpoint_(checkpoint) {}
 
   verify_report run() {
     auto st = conn_.prepare("SELECT "s + db::entry_columns +
@@ -73,6 +82,7 @@ public:
     }
     if (report_.ok && have_player) check_stored(player, totals);
     if (report_.ok) check_orphans();
+    if (report_.ok) check_global();
     return report_;
   }
 
@@ -111,6 +121,94 @@ private:
     return true;
   }
 
+  void fail_global(int64_t gseq, const std::string& what) {
+    report_.ok = false;
+    report_.error_gseq = gseq;
+    report_.error = what;
+  }
+
+  // The next ledger entry or activity record, by gseq; false at the end.
+  static bool next_ledger(db::statement& st, global_record& r) {
+    if (!st.step()) return false;
+    r.gseq = st.int64(0);
+    db::copy_hash(st.blob(1), r.hash);
+    db::copy_hash(st.blob(2), r.ghash);
+    r.name = "ledger row player_id=" + std::to_string(st.int64(3)) +
+             " seq=" + std::to_string(st.int64(4)) + " (gseq " + std::to_string(r.gseq) +
+             ")";
+    return true;
+  }
+
+  bool next_activity(db::statement& st, global_record& r) {
+    if (!st.step()) return false;
+    activity_record a;
+    a.gseq = st.int64(0);
+    a.kind = static_cast<uint8_t>(st.int64(1));
+    a.player_id = st.int64(2);
+    a.created_us = st.int64(3);
+    a.address = st.text(4);
+    a.device = {st.text(5), st.text(6), st.text(7), st.text(8), st.text(9), st.text(10)};
+    a.detail = st.text(11);
+    db::copy_hash(st.blob(12), a.hash);
+    db::copy_hash(st.blob(13), r.ghash);
+    r.gseq = a.gseq;
+    r.hash = a.hash;
+    r.name = "activity record gseq=" + std::to_string(a.gseq);
+    if (activity_hash(a) != a.hash) {
+      fail_global(a.gseq,
+                  r.name + ": hash mismatch: its content does not match its hash");
+      return false;
+    }
+    return true;
+  }
+
+  // Every record of both tables, merged by gseq: 1, 2, 3 ... without a gap, each chained
+  // to the one before; and the checkpoint, if one was given, on the way.
+  void check_global() {
+    auto ledger = conn_.prepare(
+        "SELECT gseq, hash, ghash, player_id, seq FROM ledger ORDER BY gseq");
+    auto activity = conn_.prepare(
+        "SELECT gseq, kind, player_id, created_us, address, device_id, "
+        "device_user_agent, device_platform, device_screen, device_timezone, "
+        "device_language, detail, hash, ghash FROM activity ORDER BY gseq");
+    global_record l, a;
+    bool more_l = next_ledger(ledger, l);
+    bool more_a = report_.ok && next_activity(activity, a);
+    global_head head;
+    while (report_.ok && (more_l || more_a)) {
+      bool take_l = more_l && (!more_a || l.gseq < a.gseq);
+      auto& r = take_l ? l : a;
+      auto kind = take_l ? record_kind::ledger : record_kind::activity;
+      if (r.gseq != head.gseq + 1)
+        return fail_global(r.gseq, "global order: expected gseq " +
+                                       std::to_string(head.gseq + 1) + ", found " +
+                                       r.name + ": a record is missing");
+      if (global_hash(head.ghash, r.gseq, kind, r.hash) != r.ghash)
+        return fail_global(r.gseq,
+                           r.name + ": global hash mismatch: the record before it in "
+                                    "the global order is not the one it was chained to");
+      head = {r.gseq, r.ghash};
+      if (checkpoint_ && head.gseq == checkpoint_->gseq &&
+          head.ghash != checkpoint_->ghash)
+        return fail_global(r.gseq, "checkpoint " + to_string(*checkpoint_) +
+                                       ": the chain has hash " + to_hex(head.ghash) +
+                                       " there: the history up to it was changed");
+      if (take_l) {
+        more_l = next_ledger(ledger, l);
+      } else {
+        ++report_.activities;
+        more_a = next_activity(activity, a);
+      }
+    }
+    if (!report_.ok) return;
+    report_.head = head;
+    if (checkpoint_ && head.gseq < checkpoint_->gseq)
+      fail_global(head.gseq, "the global order ends at gseq " +
+                                 std::to_string(head.gseq) + ", before checkpoint " +
+                                 to_string(*checkpoint_) +
+                                 ": records after it were cut off");
+  }
+
   // A balance without any ledger entry is a mismatch too.
   void check_orphans() {
     auto st = conn_.prepare("SELECT player_id FROM balances WHERE balance != 0 AND "
@@ -119,20 +217,23 @@ private:
   }
 
   db::connection& conn_;
+  std::optional<global_head> checkpoint_;
   verify_report report_;
 };
 
 } // namespace
 
-verify_report verify_database(const std::string& path) {
+verify_report verify_database(const std::string& path,
+                              const std::optional<global_head>& checkpoint) {
   auto conn = db::connection::open(path, db::open_mode::read_only);
-  return verify_ledger(conn);
+  return verify_ledger(conn, checkpoint);
 }
 
-verify_report verify_ledger(db::connection& conn) {
+verify_report verify_ledger(db::connection& conn,
+                            const std::optional<global_head>& checkpoint) {
   conn.exec("BEGIN");
   try {
-    auto report = verifier{conn}.run();
+    auto report = verifier{conn, checkpoint}.run();
     conn.exec("COMMIT");
     return report;
   } catch (...) {

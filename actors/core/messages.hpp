@@ -4,6 +4,7 @@
 // inspect() that lists all of its fields.
 
 #include "persistence/account_store.hpp"
+#include "persistence/activity.hpp"
 #include "persistence/ledger_types.hpp"
 #include "persistence/reconciliation.hpp"
 #include "persistence/vendor_session_store.hpp"
@@ -101,6 +102,25 @@ struct commit_result {
   int64_t committed_seq = 0; // durable up to here
   int64_t failed_seq = 0;    // first seq not written, 0 when all were
   uint8_t failure = 0;       // wallet_errc for failed_seq
+};
+
+// One committed change as the event feed hands it on: a ledger entry (money) or an
+// activity record, with its place in the global order.
+struct feed_event {
+  bool is_money = true;
+  ledger_entry money;       // when is_money
+  activity_record activity; // otherwise
+
+  int64_t gseq() const { return is_money ? money.gseq : activity.gseq; }
+  int64_t player_id() const { return is_money ? money.player_id : activity.player_id; }
+  int64_t created_us() const { return is_money ? money.created_us : activity.created_us; }
+};
+
+// Events with consecutive gseq, in order. `committed_us`: when the writer's commit
+// returned (0 for events read back from the database).
+struct event_batch {
+  std::vector<feed_event> events;
+  int64_t committed_us = 0;
 };
 
 // A page of one player's ledger, newest first.
@@ -335,7 +355,29 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ledger_entry& x) {
   return f(caf::meta::type_name("agg.ledger_entry"), x.player_id, x.seq, x.kind, x.source,
            x.tx_id, x.ref_tx_id, x.round_id, x.currency, x.amount, x.balance_after,
-           x.created_us, x.prev_hash, x.hash);
+           x.created_us, x.prev_hash, x.hash, x.gseq, x.ghash);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, device_info& x) {
+  return f(caf::meta::type_name("agg.device_info"), x.id, x.user_agent, x.platform,
+           x.screen, x.timezone, x.language);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, activity_record& x) {
+  return f(caf::meta::type_name("agg.activity_record"), x.kind, x.player_id, x.created_us,
+           x.address, x.device, x.detail, x.hash, x.gseq, x.ghash);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, feed_event& x) {
+  return f(caf::meta::type_name("agg.feed_event"), x.is_money, x.money, x.activity);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, event_batch& x) {
+  return f(caf::meta::type_name("agg.event_batch"), x.events, x.committed_us);
 }
 
 template <class Inspector>
@@ -605,6 +647,10 @@ CAF_ADD_TYPE_ID(agg, (agg::seed_view))
 CAF_ADD_TYPE_ID(agg, (agg::seed_reveal))
 CAF_ADD_TYPE_ID(agg, (agg::verify_request))
 CAF_ADD_TYPE_ID(agg, (agg::round_page))
+CAF_ADD_TYPE_ID(agg, (agg::device_info))
+CAF_ADD_TYPE_ID(agg, (agg::activity_record))
+CAF_ADD_TYPE_ID(agg, (agg::feed_event))
+CAF_ADD_TYPE_ID(agg, (agg::event_batch))
 CAF_ADD_TYPE_ID(agg, (agg::movement_totals))
 CAF_ADD_TYPE_ID(agg, (agg::vendor_day_totals))
 CAF_ADD_TYPE_ID(agg, (agg::reconciliation_report))
@@ -655,4 +701,10 @@ CAF_ADD_ATOM(agg, agg, checkpoint_atom, "checkpoint")
 CAF_ADD_ATOM(agg, agg, health_atom, "health")
 CAF_ADD_ATOM(agg, agg, probe_atom, "probe")
 CAF_ADD_ATOM(agg, agg, reconcile_atom, "reconcile")
+CAF_ADD_ATOM(agg, agg, activity_atom, "activity")
+CAF_ADD_ATOM(agg, agg, publish_atom, "publish")
+CAF_ADD_ATOM(agg, agg, subscribe_atom, "subscribe")
+CAF_ADD_ATOM(agg, agg, ack_atom, "ack")
+CAF_ADD_ATOM(agg, agg, events_atom, "events")
+CAF_ADD_ATOM(agg, agg, cursor_atom, "cursor")
 CAF_END_TYPE_ID_BLOCK(agg)

@@ -1,12 +1,14 @@
 #include "actors/wallet/storage_actors.hpp"
 
 #include "actors/core/wallet_errc.hpp"
+#include "common/clock.hpp"
 #include "common/log.hpp"
 #include "persistence/ledger_store.hpp"
 #include "persistence/sqlite.hpp"
 
 #include <sqlite3.h>
 
+#include <map>
 #include <memory>
 
 namespace agg {
@@ -110,6 +112,15 @@ public:
       batch_.push_back(
           {caf::actor_cast<caf::actor>(self_->current_sender()), std::move(req)});
     };
+    auto take_activity = [this](activity_atom, activity_record& a) {
+      ++writes_;
+      activities_.push_back(std::move(a));
+      activity_promises_.push_back(self_->make_response_promise());
+    };
+    auto take_cursor = [this](cursor_atom, std::string& name, int64_t gseq) {
+      auto& c = cursors_[name];
+      c = std::max(c, gseq);
+    };
     // The checkpointer asks for the end of a checkpoint it has nearly done: run between
     // two commits, after the batch at hand.
     auto on_checkpoint = [this](checkpoint_atom) { checkpoint_due_ = true; };
@@ -122,7 +133,7 @@ public:
     bool quiet = false;
     while (running_) {
       // The batch's first write: wait as long as it takes.
-      self_->receive(take, on_checkpoint, on_exit);
+      self_->receive(take, take_activity, take_cursor, on_checkpoint, on_exit);
       // Gather what arrives within the window (each wait at most one window, so a batch
       // closes within about two); with a zero window this still takes whatever is
       // already queued, without waiting.
@@ -132,7 +143,7 @@ public:
       if (running_ && writes_ < opts_.batch_max)
         self_
             ->do_receive(
-                take, on_checkpoint, on_exit,
+                take, take_activity, take_cursor, on_checkpoint, on_exit,
                 caf::after(opts_.commit_window) >> [&] { quiet = true; })
             .until([&] {
               return !running_ || quiet || writes_ >= opts_.batch_max ||
@@ -169,7 +180,7 @@ private:
   }
 
   void commit() {
-    if (batch_.empty()) return;
+    if (batch_.empty() && activities_.empty() && cursors_.empty()) return;
     std::vector<const std::vector<ledger_write>*> writes;
     writes.reserve(batch_.size());
     for (auto& p : batch_)
@@ -180,7 +191,7 @@ private:
     try {
       if (opts_.before_commit && opts_.before_commit(writes_))
         throw db::error(10, "injected commit failure");
-      outcomes = appender_.append(writes);
+      outcomes = appender_.append(writes, &activities_, &cursors_);
     } catch (const std::exception& e) {
       log::error("ledger_writer", "commit failed",
                  {{"writes", static_cast<int64_t>(writes_)}, {"error", e.what()}});
@@ -215,8 +226,48 @@ private:
       }
       self_->send(p.sender, committed_atom_v, r);
     }
+    for (size_t i = 0; i < activities_.size(); ++i) {
+      if (failed)
+        activity_promises_[i].deliver(make_error(wallet_errc::storage_error));
+      else
+        activity_promises_[i].deliver(activities_[i]);
+    }
+    if (!failed) publish(outcomes);
     batch_.clear();
+    activities_.clear();
+    activity_promises_.clear();
+    if (!failed) cursors_.clear();
     writes_ = 0;
+  }
+
+  // Hands the feed every entry and record this commit made durable, in global order:
+  // the batches' entries (each batch's written ones follow its first gseq), then the
+  // activity records.
+  void publish(const std::vector<append_outcome>& outcomes) {
+    auto feed = opts_.feed ? opts_.feed() : caf::actor{};
+    if (!feed) return;
+    event_batch out;
+    out.committed_us = now_us();
+    for (size_t i = 0; i < batch_.size(); ++i) {
+      const auto& o = outcomes[i];
+      if (o.first_gseq == 0) continue;
+      int64_t gseq = o.first_gseq;
+      int64_t last = o.failed_seq != 0 ? o.failed_seq - 1 : o.committed_seq;
+      for (const auto& w : batch_[i].req.writes) {
+        if (w.entry.seq > last) break;
+        feed_event ev;
+        ev.money = w.entry;
+        ev.money.gseq = gseq++;
+        out.events.push_back(std::move(ev));
+      }
+    }
+    for (auto& a : activities_) {
+      feed_event ev;
+      ev.is_money = false;
+      ev.activity = std::move(a);
+      out.events.push_back(std::move(ev));
+    }
+    if (!out.events.empty()) self_->send(feed, publish_atom_v, std::move(out));
   }
 
   caf::blocking_actor* self_;
@@ -224,6 +275,9 @@ private:
   db::connection conn_;
   ledger_appender appender_;
   std::vector<pending_append> batch_;
+  std::vector<activity_record> activities_;
+  std::vector<caf::response_promise> activity_promises_;
+  std::map<std::string, int64_t> cursors_; // feed subscribers' cursors to write
   size_t writes_ = 0;
   bool running_ = true;
   bool checkpoint_due_ = false;

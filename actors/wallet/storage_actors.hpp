@@ -51,10 +51,17 @@ struct writer_options {
   // Frames in the WAL after the writer's last commit, for the checkpointer (may be
   // null).
   std::shared_ptr<std::atomic<int64_t>> wal_frames;
+  // Where committed events go (the event feed), looked up at each commit; may return
+  // a null handle (no feed running): the feed reads what it missed from the database.
+  std::function<caf::actor()> feed;
 };
 
-// The writer is a blocking actor with a dynamically typed handle; it accepts
-// (append_atom, append_request) and replies with (committed_atom, commit_result).
+// The writer is a blocking actor with a dynamically typed handle. It accepts
+// (append_atom, append_request) and replies with (committed_atom, commit_result);
+// (activity_atom, activity_record) -> activity_record, answered once the record is
+// durable, with its gseq; and (cursor_atom, name, gseq), a feed subscriber's cursor,
+// written with the next commit. After each commit it sends the feed
+// (publish_atom, event_batch) with every entry and record it made durable, in order.
 caf::actor spawn_ledger_writer(caf::actor_system& sys, const writer_options& opts);
 
 struct checkpointer_options {

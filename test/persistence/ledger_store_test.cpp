@@ -7,6 +7,7 @@
 #include "persistence/ledger_store.hpp"
 #include "persistence/schema.hpp"
 #include "persistence/verify.hpp"
+#include "support/chain_builder.hpp"
 #include "support/temp_dir.hpp"
 #include "support/wallet_requests.hpp"
 
@@ -15,36 +16,9 @@
 #include <thread>
 
 using namespace agg;
+using agg::test::chain_builder;
 
 namespace {
-
-struct chain_builder {
-  int64_t player;
-  int64_t seq = 0;
-  hash256 last{};
-  int64_t balance = 0;
-
-  ledger_write next(entry_kind kind, std::string tx, int64_t amount,
-                    std::string round = {}) {
-    ledger_write w;
-    auto& e = w.entry;
-    e.player_id = player;
-    e.seq = ++seq;
-    e.kind = static_cast<uint8_t>(kind);
-    e.source = "studio";
-    e.tx_id = std::move(tx);
-    e.round_id = std::move(round);
-    e.currency = "EUR";
-    e.amount = amount;
-    balance += amount;
-    e.balance_after = balance;
-    e.created_us = 1000 + seq;
-    e.prev_hash = last;
-    e.hash = chain_hash(e.prev_hash, e);
-    last = e.hash;
-    return w;
-  }
-};
 
 struct store_fixture {
   test::temp_dir dir;

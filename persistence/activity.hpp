@@ -1,0 +1,67 @@
+#pragma once
+
+// Account actions that move no money (a registration, a login, a failed login, a lock,
+// a self-exclusion, a blocked address ...): each is recorded durably, in the same global
+// order as the ledger's entries (global_chain.hpp), before it is acknowledged. A record
+// carries the client's address and device where there was a client, and its own hash,
+// which the global chain links.
+
+#include "common/crypto.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace agg {
+
+enum class activity_kind : uint8_t {
+  registered = 1,
+  logged_in = 2,
+  login_failed = 3,
+  resumed = 4,
+  logged_out = 5,
+  locked = 6,            // by an operator
+  unlocked = 7,          // by an operator
+  self_excluded = 8,     // by the player
+  address_blocked = 9,   // too many failed logins from an address
+  locked_out = 10,       // too many failed logins for an account
+  chain_checkpoint = 11, // the global chain's head, published at an interval
+};
+
+const char* to_string(activity_kind k);
+std::optional<activity_kind> activity_kind_named(std::string_view name);
+bool activity_kind_from_int(int64_t code, activity_kind& out);
+
+// What a client says of its device (all optional; the id is the client's fingerprint).
+struct device_info {
+  std::string id; // at most 128 characters
+  std::string user_agent;
+  std::string platform;
+  std::string screen;
+  std::string timezone;
+  std::string language;
+
+  bool empty() const {
+    return id.empty() && user_agent.empty() && platform.empty() && screen.empty() &&
+           timezone.empty() && language.empty();
+  }
+};
+
+struct activity_record {
+  uint8_t kind = 0;       // activity_kind
+  int64_t player_id = 0;  // 0 when there is none (a login for an unknown username)
+  int64_t created_us = 0; // unix time, microseconds
+  std::string address;    // the client's address, or "operator:<key name>", or empty
+  device_info device;
+  std::string detail; // JSON object text: the rest (username, reason, until ...)
+  hash256 hash{};     // SHA-256 of the canonical encoding (activity_hash)
+  int64_t gseq = 0;   // 0 until committed
+  hash256 ghash{};
+};
+
+// Deterministic bytes of every field but the hashes and gseq.
+std::string canonical_encoding(const activity_record& a);
+hash256 activity_hash(const activity_record& a);
+
+} // namespace agg
