@@ -1,5 +1,6 @@
 #include "actors/node.hpp"
 
+#include "actors/events/event_feed.hpp"
 #include "actors/play/vendor_connection.hpp"
 #include "actors/play/vendor_directory.hpp"
 #include "actors/play/vendor_sessions.hpp"
@@ -11,6 +12,8 @@
 #include "persistence/schema.hpp"
 #include "persistence/seed_repository_db.hpp"
 #include "persistence/sqlite.hpp"
+
+#include <thread>
 
 namespace agg {
 
@@ -59,14 +62,39 @@ std::vector<child_spec> storage_children(const server_options& opts,
   w.before_commit = hooks.before_commit;
   w.stats = stats;
   w.wal_frames = std::make_shared<std::atomic<int64_t>>(0);
+  w.chain_checkpoint_interval =
+      std::chrono::milliseconds{opts.chain_checkpoint_interval_ms};
   out.push_back({"ledger_writer", [w](caf::actor_system& sys, const child_handles&) {
-                   return spawn_ledger_writer(sys, w);
+                   auto mine = w;
+                   auto* s = &sys;
+                   mine.feed = [s] {
+                     return caf::actor_cast<caf::actor>(s->registry().get(feed_name()));
+                   };
+                   return spawn_ledger_writer(sys, mine);
                  }});
   reader_options r{opts.db_path(), db_tuning_of(opts)};
   for (int64_t i = 0; i < opts.reader_count; ++i)
     out.push_back({reader_id(i), [r](caf::actor_system& sys, const child_handles&) {
                      return caf::actor_cast<caf::actor>(spawn_ledger_reader(sys, r));
                    }});
+  // The feed reads catch-up from the last reader (the wallets' loads spread over all).
+  feed_options f;
+  f.buffer_events = static_cast<size_t>(opts.feed_buffer_events);
+  f.batch_max = opts.feed_batch_max;
+  f.cursor_interval = std::chrono::milliseconds{opts.feed_cursor_interval_ms};
+  f.stats = stats;
+  child_spec feed{"event_feed", [f, readers = opts.reader_count](caf::actor_system& sys,
+                                                                 const child_handles& h) {
+                    auto mine = f;
+                    auto reader =
+                        caf::actor_cast<reader_actor>(h.at(reader_id(readers - 1)));
+                    auto writer = h.at("ledger_writer");
+                    mine.reader = [reader] { return reader; };
+                    mine.writer = [writer] { return writer; };
+                    return spawn_event_feed(sys, std::move(mine));
+                  }};
+  feed.registered_name = feed_name();
+  out.push_back(std::move(feed));
   wallet_limits limits;
   limits.idle_timeout = std::chrono::milliseconds{opts.wallet_idle_timeout_ms};
   limits.storage_timeout = std::chrono::milliseconds{opts.storage_timeout_ms};
@@ -80,7 +108,6 @@ std::vector<child_spec> storage_children(const server_options& opts,
         for (int64_t i = 0; i < readers; ++i)
           deps.readers.push_back(caf::actor_cast<reader_actor>(h.at(reader_id(i))));
         deps.ids = ids;
-        deps.presence = caf::actor_cast<caf::actor>(sys.registry().get(presence_name));
         deps.stats = stats;
         deps.limits = limits;
         return caf::actor_cast<caf::actor>(spawn_wallet_registry(sys, std::move(deps)));
@@ -237,8 +264,8 @@ std::vector<child_spec> root_children(const server_options& opts, const node_hoo
                                       std::shared_ptr<metrics> stats,
                                       std::shared_ptr<token_authority> tokens) {
   std::vector<child_spec> out;
-  child_spec presence{"presence", [](caf::actor_system& sys, const child_handles&) {
-                        return spawn_presence(sys);
+  child_spec presence{"presence", [stats](caf::actor_system& sys, const child_handles&) {
+                        return spawn_presence(sys, stats);
                       }};
   presence.registered_name = presence_name;
   out.push_back(std::move(presence));
@@ -328,6 +355,16 @@ node::node(caf::actor_system& sys, const server_options& opts, node_hooks hooks)
         .receive([](const caf::actor&) {}, [&](caf::error& err) { failed = err; });
   if (failed || !storage)
     throw std::runtime_error("node did not start: " + sys.render(failed));
+  // Pushes start with the first commit: presence is subscribed to the feed before the
+  // node takes requests.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{30};
+  for (bool subscribed = false; !subscribed;) {
+    if (std::chrono::steady_clock::now() > deadline)
+      throw std::runtime_error("node did not start: presence did not subscribe");
+    self->request(presence(), std::chrono::seconds{5}, caf::get_atom_v)
+        .receive([&](bool yes) { subscribed = yes; }, [](caf::error&) {});
+    if (!subscribed) std::this_thread::sleep_for(std::chrono::milliseconds{2});
+  }
 }
 
 node::~node() {
@@ -396,8 +433,9 @@ bool node::shutdown(std::chrono::milliseconds timeout) {
   self->monitor(root_);
   self->send_exit(root_, caf::exit_reason::user_shutdown);
   self->receive([](const caf::down_msg&) {});
-  for (auto name : {wallet_registry_name(), presence_name, accounts_name, logins_name,
-                    sessions_name, vendor_directory_name(), session_store_name()})
+  for (auto name :
+       {wallet_registry_name(), feed_name(), presence_name, accounts_name, logins_name,
+        sessions_name, vendor_directory_name(), session_store_name()})
     sys_.registry().erase(name);
   return drained;
 }

@@ -60,6 +60,11 @@ std::optional<std::string> server_options::validate() const {
       in_range("id_filter_bytes", id_filter_bytes, 64, int64_t{1} << 34),
       in_range("storage_timeout_ms", storage_timeout_ms, 1, hour_ms),
       in_range("request_timeout_ms", request_timeout_ms, 1, hour_ms),
+      in_range("chain_checkpoint_interval_ms", chain_checkpoint_interval_ms, 0,
+               24 * hour_ms),
+      in_range("feed_buffer_events", feed_buffer_events, 16, 100'000'000),
+      in_range("feed_batch_max", feed_batch_max, 1, 1'000'000),
+      in_range("feed_cursor_interval_ms", feed_cursor_interval_ms, 10, hour_ms),
       in_range("restart_intensity", restart_intensity, 0, 1000),
       in_range("restart_period_ms", restart_period_ms, 1, hour_ms),
       in_range("restart_backoff_ms", restart_backoff_ms, 0, 60'000),
@@ -171,6 +176,13 @@ server_config::server_config() {
            "wallet wait for a load or lookup")
       .add(opts.request_timeout_ms, "request_timeout_ms",
            "caller wait for a wallet reply")
+      .add(opts.chain_checkpoint_interval_ms, "chain_checkpoint_interval_ms",
+           "period of the chain checkpoint record (0: never)")
+      .add(opts.feed_buffer_events, "feed_buffer_events",
+           "newest events the feed keeps in memory")
+      .add(opts.feed_batch_max, "feed_batch_max", "events per delivery to a subscriber")
+      .add(opts.feed_cursor_interval_ms, "feed_cursor_interval_ms",
+           "period at which durable feed cursors are written")
       .add(opts.restart_intensity, "restart_intensity", "restarts allowed per period")
       .add(opts.restart_period_ms, "restart_period_ms", "restart intensity period")
       .add(opts.restart_backoff_ms, "restart_backoff_ms", "first restart delay")

@@ -38,6 +38,11 @@ struct server_options {
   int64_t id_filter_bytes = 64 << 20;
   int64_t storage_timeout_ms = 10'000; // a wallet's wait for a load or lookup
   int64_t request_timeout_ms = 15'000; // a caller's wait for a wallet reply
+  // The event feed and the global chain
+  int64_t chain_checkpoint_interval_ms = 60'000; // head recorded and logged; 0: never
+  int64_t feed_buffer_events = 65'536;   // newest events kept in memory for subscribers
+  int64_t feed_batch_max = 1'024;        // events per delivery to a subscriber
+  int64_t feed_cursor_interval_ms = 250; // durable subscribers' cursors written so often
   // Supervision
   int64_t restart_intensity = 5; // restarts allowed within restart_period_ms
   int64_t restart_period_ms = 10'000;

@@ -255,6 +255,7 @@ ledger_appender::write_all(const std::vector<const std::vector<ledger_write>*>& 
       if (!write_one(w, place.gseq + 1, ghash)) return conflict{i, e.seq};
       global_ = {place.gseq + 1, ghash};
       if (out[i].first_gseq == 0) out[i].first_gseq = global_.gseq;
+      out[i].ghashes.push_back(ghash);
       h.seq = e.seq;
       h.hash = e.hash;
       balances[{player, e.currency}] = e.balance_after;

@@ -75,8 +75,9 @@ struct append_outcome {
   int64_t committed_seq = 0; // the player's last committed seq after this batch
   int64_t failed_seq = 0;    // first entry of the batch not written, 0 when all were
   append_failure failure = append_failure::none;
-  int64_t first_gseq = 0; // the global place of its first entry written (the others
-                          // follow it), 0 when none was
+  int64_t first_gseq = 0;       // the global place of its first entry written (the others
+                                // follow it), 0 when none was
+  std::vector<hash256> ghashes; // the global hash of each entry written, in order
 };
 
 class ledger_appender {

@@ -1,6 +1,7 @@
 #include "persistence/verify.hpp"
 
 #include "persistence/chain_hash.hpp"
+#include "persistence/event_log.hpp"
 #include "persistence/ledger_rows.hpp"
 
 #include <map>
@@ -141,16 +142,8 @@ private:
 
   bool next_activity(db::statement& st, global_record& r) {
     if (!st.step()) return false;
-    activity_record a;
-    a.gseq = st.int64(0);
-    a.kind = static_cast<uint8_t>(st.int64(1));
-    a.player_id = st.int64(2);
-    a.created_us = st.int64(3);
-    a.address = st.text(4);
-    a.device = {st.text(5), st.text(6), st.text(7), st.text(8), st.text(9), st.text(10)};
-    a.detail = st.text(11);
-    db::copy_hash(st.blob(12), a.hash);
-    db::copy_hash(st.blob(13), r.ghash);
+    auto a = db::read_activity(st);
+    r.ghash = a.ghash;
     r.gseq = a.gseq;
     r.hash = a.hash;
     r.name = "activity record gseq=" + std::to_string(a.gseq);
@@ -167,10 +160,8 @@ private:
   void check_global() {
     auto ledger = conn_.prepare(
         "SELECT gseq, hash, ghash, player_id, seq FROM ledger ORDER BY gseq");
-    auto activity = conn_.prepare(
-        "SELECT gseq, kind, player_id, created_us, address, device_id, "
-        "device_user_agent, device_platform, device_screen, device_timezone, "
-        "device_language, detail, hash, ghash FROM activity ORDER BY gseq");
+    auto activity =
+        conn_.prepare("SELECT "s + db::activity_columns + " FROM activity ORDER BY gseq");
     global_record l, a;
     bool more_l = next_ledger(ledger, l);
     bool more_a = report_.ok && next_activity(activity, a);

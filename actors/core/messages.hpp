@@ -5,6 +5,7 @@
 
 #include "persistence/account_store.hpp"
 #include "persistence/activity.hpp"
+#include "persistence/event_log.hpp"
 #include "persistence/ledger_types.hpp"
 #include "persistence/reconciliation.hpp"
 #include "persistence/vendor_session_store.hpp"
@@ -102,18 +103,6 @@ struct commit_result {
   int64_t committed_seq = 0; // durable up to here
   int64_t failed_seq = 0;    // first seq not written, 0 when all were
   uint8_t failure = 0;       // wallet_errc for failed_seq
-};
-
-// One committed change as the event feed hands it on: a ledger entry (money) or an
-// activity record, with its place in the global order.
-struct feed_event {
-  bool is_money = true;
-  ledger_entry money;       // when is_money
-  activity_record activity; // otherwise
-
-  int64_t gseq() const { return is_money ? money.gseq : activity.gseq; }
-  int64_t player_id() const { return is_money ? money.player_id : activity.player_id; }
-  int64_t created_us() const { return is_money ? money.created_us : activity.created_us; }
 };
 
 // Events with consecutive gseq, in order. `committed_us`: when the writer's commit
@@ -707,4 +696,5 @@ CAF_ADD_ATOM(agg, agg, subscribe_atom, "subscribe")
 CAF_ADD_ATOM(agg, agg, ack_atom, "ack")
 CAF_ADD_ATOM(agg, agg, events_atom, "events")
 CAF_ADD_ATOM(agg, agg, cursor_atom, "cursor")
+CAF_ADD_ATOM(agg, agg, head_atom, "head")
 CAF_END_TYPE_ID_BLOCK(agg)

@@ -70,6 +70,19 @@ void labeled_counter::render(const std::string& name, const std::string& label_n
         name + "{" + label_name + "=\"" + label + "\"} " + std::to_string(value) + "\n";
 }
 
+void metrics::set_feed(int64_t head, std::vector<feed_lag> lags) {
+  std::lock_guard lock{feed_mtx_};
+  feed_head_ = head;
+  feed_lags_ = std::move(lags);
+}
+
+void metrics::set_checkpoint(int64_t gseq, const std::string& ghash_hex, int64_t at_us) {
+  std::lock_guard lock{feed_mtx_};
+  checkpoint_gseq_ = gseq;
+  checkpoint_ghash_ = ghash_hex;
+  checkpoint_at_us_ = at_us;
+}
+
 std::string metrics::prometheus() const {
   std::string out;
   auto get = [](const std::atomic<int64_t>& a) {
@@ -132,6 +145,47 @@ std::string metrics::prometheus() const {
          "Registrations and logins waiting for a password worker.", get(login_queue_len));
   login_wait.render("agg_login_wait_seconds",
                     "Time a registration or login waited for a password worker.", out);
+  feed_latency.render("agg_feed_latency_seconds",
+                      "Time from a commit to a feed subscriber receiving its events.",
+                      out);
+  {
+    std::lock_guard lock{feed_mtx_};
+    scalar(out, "agg_feed_head", "gauge",
+           "The last committed position in the global order, as the event feed knows it.",
+           feed_head_);
+    header(out, "agg_feed_lag_events", "gauge",
+           "Events committed and not yet acknowledged, by feed subscriber.");
+    for (const auto& l : feed_lags_)
+      out += "agg_feed_lag_events{subscriber=\"" + l.name + "\"} " +
+             std::to_string(l.events) + "\n";
+    header(out, "agg_feed_lag_seconds", "gauge",
+           "Age of the oldest event a feed subscriber has not acknowledged.");
+    for (const auto& l : feed_lags_)
+      out += "agg_feed_lag_seconds{subscriber=\"" + l.name + "\"} " +
+             seconds(l.seconds_us) + "\n";
+    header(out, "agg_feed_subscriber_connected", "gauge",
+           "1 while a feed subscriber's actor is subscribed.");
+    for (const auto& l : feed_lags_)
+      out += "agg_feed_subscriber_connected{subscriber=\"" + l.name + "\"} " +
+             (l.connected ? "1" : "0") + "\n";
+    header(out, "agg_chain_checkpoint", "gauge",
+           "The last chain checkpoint: its gseq and global hash as labels, the unix time "
+           "it was taken as value.");
+    if (checkpoint_gseq_ > 0)
+      out += "agg_chain_checkpoint{gseq=\"" + std::to_string(checkpoint_gseq_) +
+             "\",ghash=\"" + checkpoint_ghash_ + "\"} " + seconds(checkpoint_at_us_) +
+             "\n";
+  }
+  scalar(out, "agg_chain_head_gseq", "gauge",
+         "The last position committed in the global order.", get(chain_head_gseq));
+  scalar(out, "agg_kafka_delivered_total", "counter",
+         "Events the Kafka broker acknowledged.", get(kafka_delivered));
+  scalar(out, "agg_kafka_errors_total", "counter",
+         "Kafka deliveries that failed (each is produced again).", get(kafka_errors));
+  scalar(out, "agg_kafka_in_flight", "gauge",
+         "Events produced to Kafka and not yet acknowledged.", get(kafka_in_flight));
+  scalar(out, "agg_kafka_connected", "gauge", "1 while a Kafka broker is reachable.",
+         get(kafka_connected));
   scalar(out, "agg_http_requests_total", "counter", "Operator API requests.",
          get(http_requests));
   vendor_calls.render("agg_vendor_wallet_calls_total", "call",

@@ -9,6 +9,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace agg {
 
@@ -44,6 +45,14 @@ private:
   std::map<std::string, int64_t> values_;
 };
 
+// A feed subscriber's lag behind the head.
+struct feed_lag {
+  std::string name;
+  int64_t events = 0;     // committed and not acknowledged
+  int64_t seconds_us = 0; // age of the oldest of them
+  bool connected = false;
+};
+
 struct metrics {
   // Player connections
   std::atomic<int64_t> ws_connections{0}; // open now
@@ -75,11 +84,30 @@ struct metrics {
   std::atomic<int64_t> login_account_lockouts{0}; // accounts locked out for a while
   std::atomic<int64_t> login_queue_len{0};        // waiting for a password worker now
   histogram login_wait;                           // time waiting for a password worker
+  // The event feed and the chain
+  histogram feed_latency; // from a commit to a subscriber receiving it
+  void set_feed(int64_t head, std::vector<feed_lag> lags);
+  std::atomic<int64_t> chain_head_gseq{0}; // the last committed gseq
+  // The last chain checkpoint (the head the writer published), 0 before the first.
+  void set_checkpoint(int64_t gseq, const std::string& ghash_hex, int64_t at_us);
+  // The Kafka publisher (when configured)
+  std::atomic<int64_t> kafka_delivered{0}; // events the broker acknowledged
+  std::atomic<int64_t> kafka_errors{0};    // deliveries that failed (and were retried)
+  std::atomic<int64_t> kafka_in_flight{0}; // produced, not yet acknowledged
+  std::atomic<int64_t> kafka_connected{0}; // 1 while a broker is reachable
   // HTTP
   std::atomic<int64_t> http_requests{0};
   labeled_counter vendor_calls; // studios' calls to our wallet, by "vendor/op/status"
 
   std::string prometheus() const;
+
+private:
+  mutable std::mutex feed_mtx_;
+  int64_t feed_head_ = 0;
+  std::vector<feed_lag> feed_lags_;
+  int64_t checkpoint_gseq_ = 0;
+  std::string checkpoint_ghash_;
+  int64_t checkpoint_at_us_ = 0;
 };
 
 } // namespace agg

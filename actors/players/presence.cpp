@@ -1,5 +1,9 @@
 #include "actors/players/presence.hpp"
 
+#include "actors/events/feed_subscription.hpp"
+
+#include <algorithm>
+#include <memory>
 #include <unordered_map>
 #include <vector>
 
@@ -8,6 +12,7 @@ namespace agg {
 namespace {
 
 struct presence_state {
+  std::unique_ptr<feed_subscription> feed;
   std::unordered_map<int64_t, std::vector<caf::actor>> sessions;
   std::unordered_map<caf::actor_id, int64_t> player_of;
   static inline const char* name = "presence";
@@ -34,9 +39,44 @@ void forward(presence_pointer self, int64_t player, const T& x) {
     self->send(s, push_atom_v, x);
 }
 
-caf::behavior presence_impl(presence_pointer self, int) {
-  self->set_down_handler([self](caf::down_msg& dm) { remove(self, dm.source.id()); });
+// The newest balance of each (player, currency) in the events that has a session here,
+// once per batch.
+void push_balances(presence_pointer self, const event_batch& b) {
+  auto& st = self->state;
+  std::vector<balance_push> pushes;
+  for (const auto& ev : b.events) {
+    if (!ev.is_money || !st.sessions.count(ev.money.player_id)) continue;
+    const auto& e = ev.money;
+    balance_push p{e.player_id, e.currency, e.balance_after, e.seq, e.kind};
+    auto same = std::find_if(pushes.begin(), pushes.end(), [&](const balance_push& q) {
+      return q.player_id == p.player_id && q.currency == p.currency;
+    });
+    if (same != pushes.end())
+      *same = std::move(p);
+    else
+      pushes.push_back(std::move(p));
+  }
+  for (auto& p : pushes)
+    forward(self, p.player_id, p);
+}
+
+caf::behavior presence_impl(presence_pointer self, std::shared_ptr<metrics> stats) {
+  subscription_options sub;
+  sub.name = "presence";
+  sub.stats = std::move(stats);
+  self->state.feed = std::make_unique<feed_subscription>(std::move(sub));
+  self->state.feed->connect(self);
+  self->set_down_handler([self](caf::down_msg& dm) {
+    if (!self->state.feed->on_down(self, dm)) remove(self, dm.source.id());
+  });
   return {
+      [self](subscribe_atom) { self->state.feed->connect(self); },
+      [self](events_atom, event_batch& b) {
+        auto& feed = *self->state.feed;
+        if (!feed.fresh(self, b)) return;
+        push_balances(self, b);
+        feed.ack(self, b.events.back().gseq());
+      },
       [self](join_atom, int64_t player, const caf::actor& session) {
         auto& st = self->state;
         if (!st.player_of.emplace(session.id(), player).second) return;
@@ -47,7 +87,6 @@ caf::behavior presence_impl(presence_pointer self, int) {
         self->demonitor(session);
         remove(self, session.id());
       },
-      [self](push_atom, const balance_push& p) { forward(self, p.player_id, p); },
       [self](push_atom, const round_result& r) { forward(self, r.player_id, r); },
       [self](broadcast_atom, const vendor_status& s) {
         for (auto& [player, sessions] : self->state.sessions)
@@ -55,14 +94,14 @@ caf::behavior presence_impl(presence_pointer self, int) {
             self->send(session, push_atom_v, s);
       },
       [self](stats_atom) { return static_cast<int64_t>(self->state.player_of.size()); },
+      [self](caf::get_atom) { return self->state.feed->subscribed(); },
   };
 }
 
 } // namespace
 
-caf::actor spawn_presence(caf::actor_system& sys) {
-  // The unused argument avoids CAF 0.17's zero-argument spawn (see supervisor_test).
-  return sys.spawn(presence_impl, 0);
+caf::actor spawn_presence(caf::actor_system& sys, std::shared_ptr<metrics> stats) {
+  return sys.spawn(presence_impl, std::move(stats));
 }
 
 } // namespace agg

@@ -3,13 +3,16 @@
 #include "actors/core/wallet_errc.hpp"
 #include "common/clock.hpp"
 #include "common/log.hpp"
+#include "persistence/event_log.hpp"
 #include "persistence/ledger_store.hpp"
 #include "persistence/sqlite.hpp"
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
+#include <optional>
 
 namespace agg {
 
@@ -18,6 +21,7 @@ namespace {
 struct reader_state {
   db::connection conn;
   std::unique_ptr<ledger_reader> store;
+  std::unique_ptr<event_log> events;
   static inline const char* name = "ledger_reader";
 };
 
@@ -38,6 +42,7 @@ reader_actor::behavior_type ledger_reader_impl(reader_pointer self, reader_optio
   self->state.conn =
       db::connection::open(opts.db_path, db::open_mode::read_only, opts.tuning);
   self->state.store = std::make_unique<ledger_reader>(self->state.conn);
+  self->state.events = std::make_unique<event_log>(self->state.conn);
   return {
       [=](load_atom, int64_t player) {
         return guarded([&] { return self->state.store->load_wallet(player); });
@@ -83,6 +88,16 @@ reader_actor::behavior_type ledger_reader_impl(reader_pointer self, reader_optio
           return reconciliation_report{vendor_totals(conn, vendor, from_us, to_us),
                                        open_rounds(conn, vendor, to_us, open_limit)};
         });
+      },
+      [=](events_atom, int64_t after, int64_t limit) {
+        return guarded([&] {
+          return event_batch{self->state.events->after(after, limit), 0};
+        });
+      },
+      [=](head_atom) { return guarded([&] { return self->state.events->head(); }); },
+      [=](cursor_atom, const std::string& name) {
+        return guarded(
+            [&] { return self->state.events->cursor(name).value_or(int64_t{-1}); });
       },
   };
 }
@@ -131,9 +146,18 @@ public:
         self_->fail_state(msg.reason);
     };
     bool quiet = false;
+    next_chain_checkpoint_ = std::chrono::steady_clock::now() + chain_interval();
     while (running_) {
-      // The batch's first write: wait as long as it takes.
-      self_->receive(take, take_activity, take_cursor, on_checkpoint, on_exit);
+      // The batch's first write: wait as long as it takes, or until the next chain
+      // checkpoint is due.
+      auto until_checkpoint =
+          std::max(std::chrono::steady_clock::duration::zero(),
+                   next_chain_checkpoint_ - std::chrono::steady_clock::now());
+      self_->receive(
+          take, take_activity, take_cursor, on_checkpoint, on_exit,
+          caf::after(
+              std::chrono::duration_cast<std::chrono::microseconds>(until_checkpoint)) >>
+              [] {});
       // Gather what arrives within the window (each wait at most one window, so a batch
       // closes within about two); with a zero window this still takes whatever is
       // already queued, without waiting.
@@ -179,7 +203,48 @@ private:
     }
   }
 
+  std::chrono::steady_clock::duration chain_interval() const {
+    return opts_.chain_checkpoint_interval.count() > 0
+               ? std::chrono::steady_clock::duration{opts_.chain_checkpoint_interval}
+               : std::chrono::hours{24 * 365};
+  }
+
+  // When due and anything was committed since the last checkpoint, adds to this
+  // commit a record of the head as the previous commit left it.
+  void add_chain_checkpoint() {
+    auto now = std::chrono::steady_clock::now();
+    if (opts_.chain_checkpoint_interval.count() <= 0 || now < next_chain_checkpoint_)
+      return;
+    next_chain_checkpoint_ = now + chain_interval();
+    const auto& head = appender_.global();
+    if (head.gseq == 0 || head.gseq == last_checkpoint_record_) return;
+    activity_record a;
+    a.kind = static_cast<uint8_t>(activity_kind::chain_checkpoint);
+    a.created_us = now_us();
+    a.detail = "{\"gseq\":" + std::to_string(head.gseq) + ",\"ghash\":\"" +
+               to_hex(head.ghash) + "\"}";
+    a.hash = activity_hash(a);
+    pending_checkpoint_ = head;
+    ++writes_;
+    activities_.push_back(std::move(a));
+    activity_promises_.emplace_back(); // nobody waits for it
+  }
+
+  void note_chain_checkpoint() {
+    if (!pending_checkpoint_) return;
+    auto h = *pending_checkpoint_;
+    pending_checkpoint_.reset();
+    for (const auto& a : activities_)
+      if (a.kind == static_cast<uint8_t>(activity_kind::chain_checkpoint))
+        last_checkpoint_record_ = a.gseq;
+    auto hex = to_hex(h.ghash);
+    log::info("ledger_writer", "chain checkpoint",
+              {{"checkpoint", to_string(h)}, {"gseq", h.gseq}});
+    if (opts_.stats) opts_.stats->set_checkpoint(h.gseq, hex, now_us());
+  }
+
   void commit() {
+    add_chain_checkpoint();
     if (batch_.empty() && activities_.empty() && cursors_.empty()) return;
     std::vector<const std::vector<ledger_write>*> writes;
     writes.reserve(batch_.size());
@@ -227,12 +292,22 @@ private:
       self_->send(p.sender, committed_atom_v, r);
     }
     for (size_t i = 0; i < activities_.size(); ++i) {
+      auto& promise = activity_promises_[i];
+      if (!promise.pending()) continue;
       if (failed)
-        activity_promises_[i].deliver(make_error(wallet_errc::storage_error));
+        promise.deliver(make_error(wallet_errc::storage_error));
       else
-        activity_promises_[i].deliver(activities_[i]);
+        promise.deliver(activities_[i]);
     }
-    if (!failed) publish(outcomes);
+    if (failed) {
+      pending_checkpoint_.reset();
+    } else {
+      note_chain_checkpoint();
+      if (opts_.stats)
+        opts_.stats->chain_head_gseq.store(appender_.global().gseq,
+                                           std::memory_order_relaxed);
+      publish(outcomes);
+    }
     batch_.clear();
     activities_.clear();
     activity_promises_.clear();
@@ -253,11 +328,13 @@ private:
       if (o.first_gseq == 0) continue;
       int64_t gseq = o.first_gseq;
       int64_t last = o.failed_seq != 0 ? o.failed_seq - 1 : o.committed_seq;
+      size_t n = 0;
       for (const auto& w : batch_[i].req.writes) {
-        if (w.entry.seq > last) break;
+        if (w.entry.seq > last || n >= o.ghashes.size()) break;
         feed_event ev;
         ev.money = w.entry;
         ev.money.gseq = gseq++;
+        ev.money.ghash = o.ghashes[n++];
         out.events.push_back(std::move(ev));
       }
     }
@@ -267,7 +344,13 @@ private:
       ev.activity = std::move(a);
       out.events.push_back(std::move(ev));
     }
-    if (!out.events.empty()) self_->send(feed, publish_atom_v, std::move(out));
+    if (out.events.empty()) return;
+    auto by_gseq = [](const feed_event& a, const feed_event& b) {
+      return a.gseq() < b.gseq();
+    };
+    if (!std::is_sorted(out.events.begin(), out.events.end(), by_gseq))
+      std::sort(out.events.begin(), out.events.end(), by_gseq);
+    self_->send(feed, publish_atom_v, std::move(out));
   }
 
   caf::blocking_actor* self_;
@@ -281,6 +364,9 @@ private:
   size_t writes_ = 0;
   bool running_ = true;
   bool checkpoint_due_ = false;
+  std::chrono::steady_clock::time_point next_chain_checkpoint_;
+  std::optional<global_head> pending_checkpoint_; // in the commit at hand
+  int64_t last_checkpoint_record_ = -1;           // gseq of the last checkpoint record
 };
 
 void ledger_writer_impl(caf::blocking_actor* self, writer_options opts) {

@@ -29,7 +29,12 @@ using reader_actor = caf::typed_actor<
     caf::replies_to<rounds_atom, int64_t, int64_t, int64_t>::with<round_page>,
     // A vendor's day: (vendor, from_us, to_us, open rounds at most).
     caf::replies_to<reconcile_atom, std::string, int64_t, int64_t,
-                    int64_t>::with<reconciliation_report>>;
+                    int64_t>::with<reconciliation_report>,
+    // The event log: the events after a gseq (at most limit, in order), the last
+    // committed gseq, and a feed subscriber's stored cursor (-1 when it has none).
+    caf::replies_to<events_atom, int64_t, int64_t>::with<event_batch>,
+    caf::replies_to<head_atom>::with<int64_t>,
+    caf::replies_to<cursor_atom, std::string>::with<int64_t>>;
 
 struct reader_options {
   std::string db_path;
@@ -54,6 +59,10 @@ struct writer_options {
   // Where committed events go (the event feed), looked up at each commit; may return
   // a null handle (no feed running): the feed reads what it missed from the database.
   std::function<caf::actor()> feed;
+  // At this interval, when anything was committed since the last one, the writer
+  // records the chain's head as a chain_checkpoint activity record, logs it and shows
+  // it in the metrics. Zero: never.
+  std::chrono::milliseconds chain_checkpoint_interval{60'000};
 };
 
 // The writer is a blocking actor with a dynamically typed handle. It accepts

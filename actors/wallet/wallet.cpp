@@ -202,33 +202,18 @@ private:
     caf::unsafe_send_as(self_, st_.deps.writer, append_atom_v, std::move(req));
   }
 
+  // Answers every request whose entries are durable now. (Each committed change reaches
+  // the player's connections through the event feed.)
   void release_replies() {
-    // The newest committed balance per currency, pushed once after the replies.
-    std::vector<balance_push> pushes;
     while (!st_.replies.empty() && st_.replies.front().wait_seq <= st_.committed_seq) {
       auto& r = st_.replies.front();
-      auto& rc = r.outcome.receipt;
       count(r.op, r.outcome.error);
-      if (r.outcome.error != wallet_errc::none) {
+      if (r.outcome.error != wallet_errc::none)
         r.promise.deliver(make_error(r.outcome.error));
-      } else {
-        if (rc.seq > 0 && !rc.replayed) note_push(pushes, rc);
-        r.promise.deliver(std::move(rc));
-      }
+      else
+        r.promise.deliver(std::move(r.outcome.receipt));
       st_.replies.pop_front();
     }
-    if (st_.deps.presence)
-      for (auto& p : pushes)
-        caf::unsafe_send_as(self_, st_.deps.presence, push_atom_v, std::move(p));
-  }
-
-  static void note_push(std::vector<balance_push>& pushes, const wallet_receipt& rc) {
-    for (auto& p : pushes)
-      if (p.currency == rc.currency) {
-        p = balance_push{rc.player_id, rc.currency, rc.balance, rc.seq, rc.op};
-        return;
-      }
-    pushes.push_back({rc.player_id, rc.currency, rc.balance, rc.seq, rc.op});
   }
 
   // Everything held back at or after the failed entry was computed on a view that

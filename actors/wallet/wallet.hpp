@@ -37,7 +37,6 @@ struct wallet_deps {
   reader_actor reader;
   caf::actor registry;            // told when the wallet has been idle for idle_timeout
   std::shared_ptr<id_filter> ids; // the node's filter of stored ids
-  caf::actor presence;            // told of every committed balance change; may be null
   std::shared_ptr<metrics> stats; // may be null
   wallet_limits limits;
 };

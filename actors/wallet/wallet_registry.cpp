@@ -46,8 +46,7 @@ wallet_actor wallet_for(registry_pointer self, int64_t player) {
     predecessor = i->second.address();
   wallet_deps deps{
       st.deps.writer, reader_for(st, player), caf::actor_cast<caf::actor>(self),
-      st.deps.ids,    st.deps.presence,       st.deps.stats,
-      st.deps.limits};
+      st.deps.ids,    st.deps.stats,          st.deps.limits};
   auto w = spawn_wallet(self, player, std::move(deps), predecessor);
   st.live.emplace(player, w);
   st.owner.emplace(w.id(), player);

@@ -36,7 +36,6 @@ struct registry_deps {
   caf::actor writer;
   std::vector<reader_actor> readers;
   std::shared_ptr<id_filter> ids;
-  caf::actor presence;            // may be null
   std::shared_ptr<metrics> stats; // may be null
   wallet_limits limits;
 };

@@ -1,0 +1,20 @@
+#pragma once
+
+// The JSON form of an event, as docs/events.md documents it (version 1): what
+// `aggregator events`, GET /v1/events and the Kafka publisher give out.
+
+#include "persistence/event_log.hpp"
+
+#include <string>
+
+namespace agg {
+
+inline constexpr int event_json_version = 1;
+
+// "wallet.<entry kind>" for money, "activity.<activity kind>" otherwise.
+std::string event_type(const feed_event& ev);
+
+// One line of JSON, without a newline.
+std::string to_json(const feed_event& ev);
+
+} // namespace agg

@@ -1,0 +1,95 @@
+#include "persistence/event_log.hpp"
+
+#include "persistence/ledger_rows.hpp"
+
+#include <algorithm>
+
+namespace agg {
+
+namespace db {
+
+activity_record read_activity(const statement& st, int first) {
+  activity_record a;
+  a.gseq = st.int64(first + 0);
+  a.kind = static_cast<uint8_t>(st.int64(first + 1));
+  a.player_id = st.int64(first + 2);
+  a.created_us = st.int64(first + 3);
+  a.address = st.text(first + 4);
+  a.device = {st.text(first + 5), st.text(first + 6), st.text(first + 7),
+              st.text(first + 8), st.text(first + 9), st.text(first + 10)};
+  a.detail = st.text(first + 11);
+  copy_hash(st.blob(first + 12), a.hash);
+  copy_hash(st.blob(first + 13), a.ghash);
+  return a;
+}
+
+} // namespace db
+
+using namespace std::string_literals;
+
+event_log::event_log(db::connection& conn)
+    : ledger_(conn.prepare("SELECT "s + db::entry_columns +
+                           " FROM ledger WHERE gseq > ? ORDER BY gseq LIMIT ?")),
+      activity_(conn.prepare("SELECT "s + db::activity_columns +
+                             " FROM activity WHERE gseq > ? ORDER BY gseq LIMIT ?")),
+      cursor_(conn.prepare("SELECT gseq FROM feed_cursors WHERE name = ?")),
+      head_ledger_(conn.prepare("SELECT coalesce(max(gseq), 0) FROM ledger")),
+      head_activity_(conn.prepare("SELECT coalesce(max(gseq), 0) FROM activity")) {}
+
+std::vector<feed_event> event_log::after(int64_t after, int64_t limit) {
+  std::vector<feed_event> out;
+  if (limit <= 0) return out;
+  // Both tables from `after`, merged by gseq; each query reads at most `limit`.
+  ledger_.reset();
+  ledger_.bind(1, after).bind(2, limit);
+  while (ledger_.step()) {
+    feed_event ev;
+    ev.money = db::read_entry(ledger_);
+    out.push_back(std::move(ev));
+  }
+  activity_.reset();
+  activity_.bind(1, after).bind(2, limit);
+  size_t money = out.size();
+  while (activity_.step()) {
+    feed_event ev;
+    ev.is_money = false;
+    ev.activity = db::read_activity(activity_);
+    out.push_back(std::move(ev));
+  }
+  std::inplace_merge(
+      out.begin(), out.begin() + static_cast<std::ptrdiff_t>(money), out.end(),
+      [](const feed_event& a, const feed_event& b) { return a.gseq() < b.gseq(); });
+  if (out.size() > static_cast<size_t>(limit)) out.resize(static_cast<size_t>(limit));
+  // Only a gap-free run from `after` is an answer: a reader whose snapshot sees a hole
+  // (none should exist) stops before it.
+  int64_t expect = after + 1;
+  size_t keep = 0;
+  while (keep < out.size() && out[keep].gseq() == expect) {
+    ++keep;
+    ++expect;
+  }
+  out.resize(keep);
+  return out;
+}
+
+int64_t event_log::head() {
+  head_ledger_.reset();
+  head_activity_.reset();
+  int64_t h = 0;
+  if (head_ledger_.step()) h = head_ledger_.int64(0);
+  if (head_activity_.step()) h = std::max(h, head_activity_.int64(0));
+  head_ledger_.reset();
+  head_activity_.reset();
+  return h;
+}
+
+std::optional<int64_t> event_log::cursor(const std::string& name) {
+  cursor_.reset();
+  cursor_.bind(1, name);
+  std::optional<int64_t> out;
+  if (cursor_.step()) out = cursor_.int64(0);
+  cursor_.reset();
+  return out;
+}
+
+} // namespace agg
