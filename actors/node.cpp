@@ -64,14 +64,17 @@ std::vector<child_spec> storage_children(const server_options& opts,
   w.wal_frames = std::make_shared<std::atomic<int64_t>>(0);
   w.chain_checkpoint_interval =
       std::chrono::milliseconds{opts.chain_checkpoint_interval_ms};
-  out.push_back({"ledger_writer", [w](caf::actor_system& sys, const child_handles&) {
-                   auto mine = w;
-                   auto* s = &sys;
-                   mine.feed = [s] {
-                     return caf::actor_cast<caf::actor>(s->registry().get(feed_name()));
-                   };
-                   return spawn_ledger_writer(sys, mine);
-                 }});
+  child_spec writer{"ledger_writer", [w](caf::actor_system& sys, const child_handles&) {
+                      auto mine = w;
+                      auto* s = &sys;
+                      mine.feed = [s] {
+                        return caf::actor_cast<caf::actor>(
+                            s->registry().get(feed_name()));
+                      };
+                      return spawn_ledger_writer(sys, mine);
+                    }};
+  writer.registered_name = ledger_writer_name();
+  out.push_back(std::move(writer));
   reader_options r{opts.db_path(), db_tuning_of(opts)};
   for (int64_t i = 0; i < opts.reader_count; ++i)
     out.push_back({reader_id(i), [r](caf::actor_system& sys, const child_handles&) {
@@ -433,9 +436,9 @@ bool node::shutdown(std::chrono::milliseconds timeout) {
   self->monitor(root_);
   self->send_exit(root_, caf::exit_reason::user_shutdown);
   self->receive([](const caf::down_msg&) {});
-  for (auto name :
-       {wallet_registry_name(), feed_name(), presence_name, accounts_name, logins_name,
-        sessions_name, vendor_directory_name(), session_store_name()})
+  for (auto name : {wallet_registry_name(), ledger_writer_name(), feed_name(),
+                    presence_name, accounts_name, logins_name, sessions_name,
+                    vendor_directory_name(), session_store_name()})
     sys_.registry().erase(name);
   return drained;
 }

@@ -210,6 +210,8 @@ server_config::server_config() {
            "open connections from one client address at most")
       .add(opts.ws_send_buffer_bytes, "ws_send_buffer_bytes",
            "kernel send buffer per connection (0: the system's)")
+      .add(opts.trusted_proxies, "trusted_proxies",
+           "reverse proxies whose X-Forwarded-For names the client (CIDR)")
       .add(opts.http_bind_address, "http_bind_address", "operator API listen address")
       .add(opts.http_port, "http_port", "operator API port (0: any free port)")
       .add(opts.http_threads, "http_threads", "operator API threads")

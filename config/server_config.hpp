@@ -67,6 +67,8 @@ struct server_options {
   int64_t ws_flood_strikes_max = 50; // rate_limited answers before disconnecting
   int64_t ws_connections_per_address_max = 256; // more from one address: refused (429)
   int64_t ws_send_buffer_bytes = 0; // kernel send buffer per connection; 0: the system's
+  // Reverse proxies (addresses or CIDR networks) whose X-Forwarded-For names the client
+  std::vector<std::string> trusted_proxies;
   // Operator HTTP API
   std::string http_bind_address = "127.0.0.1";
   int64_t http_port = 8081; // 0 picks a free port

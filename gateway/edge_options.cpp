@@ -18,7 +18,15 @@ ws_options ws_options_of(const server_options& o) {
   ws.flood_strikes_max = static_cast<int>(o.ws_flood_strikes_max);
   ws.connections_per_address_max = static_cast<size_t>(o.ws_connections_per_address_max);
   ws.send_buffer_bytes = static_cast<int>(o.ws_send_buffer_bytes);
+  ws.proxies = trusted_proxies::parse(o.trusted_proxies).value_or(trusted_proxies{});
   return ws;
+}
+
+std::optional<std::string> edge_problem(const server_options& o) {
+  if (!trusted_proxies::parse(o.trusted_proxies))
+    return "aggregator.trusted_proxies: each entry is an address or a network in CIDR "
+           "form, e.g. \"10.0.0.0/8\" or \"fd00::/8\"";
+  return std::nullopt;
 }
 
 http_options http_options_of(const server_options& o) {

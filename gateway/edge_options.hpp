@@ -15,4 +15,7 @@ ws_options ws_options_of(const server_options& o);
 http_options http_options_of(const server_options& o);
 vendor_api_options vendor_api_options_of(const server_options& o);
 
+// What the edges find wrong in the options (beyond server_options::validate).
+std::optional<std::string> edge_problem(const server_options& o);
+
 } // namespace agg::gateway

@@ -282,7 +282,7 @@ struct http_api::impl {
     auto decoded = decode_new_player(c.req.body);
     if (auto* e = std::get_if<api_error>(&decoded)) return c.fail(*e);
     auto& r = std::get<register_request>(decoded);
-    r.address = "operator";
+    r.address = "operator:" + c.key->name;
     auto out = ask<login_grant>(n.logins(), register_atom_v, r);
     json detail{{"username", r.username}, {"currency", r.currency}};
     if (auto* err = std::get_if<caf::error>(&out)) {
@@ -321,7 +321,8 @@ struct http_api::impl {
     auto player = player_of(c);
     if (!player) return;
     auto code = static_cast<uint8_t>(status);
-    auto out = ask<account_view>(n.accounts(), status_atom_v, *player, code);
+    auto out = ask<account_view>(n.accounts(), status_atom_v, *player, code,
+                                 "operator:" + c.key->name);
     auto action = status == account_status::locked ? "player.lock" : "player.unlock";
     json detail{{"status", to_string(status)}};
     if (auto reason = decode_reason(c.req.body)) detail["reason"] = *reason;

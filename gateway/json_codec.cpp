@@ -46,15 +46,18 @@ class fields {
 public:
   fields(const json& obj, decode_error& err) : obj_(obj), err_(err) {}
 
-  bool str(const char* name, std::string& out, bool required, size_t len_max = 256) {
+  // `shown`: the field's name in the error, when it is not `name` (a nested member).
+  bool str(const char* name, std::string& out, bool required, size_t len_max = 256,
+           const char* shown = nullptr) {
+    if (!shown) shown = name;
     auto i = obj_.find(name);
     if (i == obj_.end() || i->is_null()) {
-      if (required) return fail(name, "is required");
+      if (required) return fail(shown, "is required");
       return true;
     }
-    if (!i->is_string()) return fail(name, "must be a string");
+    if (!i->is_string()) return fail(shown, "must be a string");
     out = i->get<std::string>();
-    if (out.size() > len_max) return fail(name, "is too long");
+    if (out.size() > len_max) return fail(shown, "is too long");
     return true;
   }
 
@@ -73,6 +76,21 @@ public:
     if (!i->is_object()) return fail(name, "must be an object");
     out = i->dump();
     return true;
+  }
+
+  // The optional `device` object: what a client says of its device. Every member is an
+  // optional short string; the id (the client's fingerprint) at most 128 characters.
+  bool device(device_info& out) {
+    auto i = obj_.find("device");
+    if (i == obj_.end() || i->is_null()) return true;
+    if (!i->is_object()) return fail("device", "must be an object");
+    fields d{*i, err_};
+    return d.str("id", out.id, false, 128, "device.id") &&
+           d.str("user_agent", out.user_agent, false, 256, "device.user_agent") &&
+           d.str("platform", out.platform, false, 64, "device.platform") &&
+           d.str("screen", out.screen, false, 32, "device.screen") &&
+           d.str("timezone", out.timezone, false, 64, "device.timezone") &&
+           d.str("language", out.language, false, 35, "device.language");
   }
 
   bool required_integer(const char* name, int64_t& out, int64_t lo, int64_t hi) {
@@ -111,11 +129,13 @@ bool read_fields(client_op op, fields& f, client_request& r) {
   switch (op) {
     case client_op::register_account:
       return f.str("username", r.username, true) && f.str("password", r.password, true) &&
-             f.str("currency", r.currency, true) && f.str("email", r.email, false);
+             f.str("currency", r.currency, true) && f.str("email", r.email, false) &&
+             f.device(r.device);
     case client_op::login:
-      return f.str("username", r.username, true) && f.str("password", r.password, true);
+      return f.str("username", r.username, true) && f.str("password", r.password, true) &&
+             f.device(r.device);
     case client_op::resume:
-      return f.str("token", r.token, true, 1024);
+      return f.str("token", r.token, true, 1024) && f.device(r.device);
     case client_op::balance:
       return f.currency("currency", r.currency);
     case client_op::history:

@@ -106,7 +106,8 @@ int run_server(int argc, char** argv) {
   }
   if (cfg.cli_helptext_printed) return 0;
   cfg.read_vendor_sections();
-  if (auto problem = cfg.opts.validate()) {
+  if (auto problem = cfg.opts.validate() ? cfg.opts.validate()
+                                         : agg::gateway::edge_problem(cfg.opts)) {
     std::cerr << "config error: " << *problem << std::endl;
     return 2;
   }

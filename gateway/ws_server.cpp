@@ -252,6 +252,9 @@ private:
 
   void on_accept(beast::error_code ec) {
     if (ec) return;
+    auto forwarded = req_["X-Forwarded-For"];
+    client_ = shared_->opts.proxies.client_of(
+        address_, std::string_view{forwarded.data(), forwarded.size()});
     req_ = {};
     {
       std::lock_guard<std::mutex> guard{shared_->mtx};
@@ -261,7 +264,7 @@ private:
     shared_->stats->ws_connections.fetch_add(1, std::memory_order_relaxed);
     shared_->stats->ws_connections_total.fetch_add(1, std::memory_order_relaxed);
     actor_ = shared_->make_session(
-        std::make_shared<connection_sink>(weak_from_this(), shared_, address_));
+        std::make_shared<connection_sink>(weak_from_this(), shared_, client_));
     send_text(encode_welcome(server_name, shared_->opts.idle_timeout.count()));
     do_read();
   }
@@ -295,7 +298,7 @@ private:
     buffer_.consume(buffer_.size());
     if (closing_) return do_read();
     // Every frame counts against the limits, whatever it holds.
-    if (!bucket_.take() || !shared_->ip_limits.take(address_))
+    if (!bucket_.take() || !shared_->ip_limits.take(client_))
       rate_limited();
     else if (!ws_.got_text())
       answer_error("", "binary_not_supported", "frames must be UTF-8 JSON text");
@@ -397,6 +400,7 @@ private:
   websocket::stream<beast::tcp_stream> ws_;
   beast::flat_buffer buffer_;
   http::request<http::string_body> req_;
+  std::string client_; // the peer, or its forwarded client behind a trusted proxy
   std::shared_ptr<shared_state> shared_;
   caf::actor actor_;
   outbox outbox_{shared_->opts.write_queue_len_max};

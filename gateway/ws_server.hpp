@@ -9,6 +9,7 @@
 
 #include "actors/core/metrics.hpp"
 #include "actors/players/session_protocol.hpp"
+#include "gateway/forwarded_for.hpp"
 
 #include <caf/actor.hpp>
 
@@ -34,6 +35,9 @@ struct ws_options {
   int flood_strikes_max = 50;
   size_t connections_per_address_max = 256; // more are answered 429 and closed
   int send_buffer_bytes = 0; // the kernel's send buffer per connection; 0: the system's
+  // Connections from these are taken to be from their X-Forwarded-For client (its
+  // address goes to the session and the per-address request limit).
+  trusted_proxies proxies;
 };
 
 // Makes the session actor of a new connection.

@@ -125,13 +125,15 @@ struct register_request {
   std::string email; // optional
   std::string currency;
   bool open_session = true; // false: create the account only (an operator creating it)
-  std::string address;      // the client's address (for an operator: "operator")
+  std::string address;      // the client's address (for an operator: "operator:<key>")
+  device_info device;
 };
 
 struct login_request {
   std::string username;
   std::string password;
   std::string address; // the client's address
+  device_info device;
 };
 
 // A successful login (or registration, which logs in): a new session and its token.
@@ -336,6 +338,7 @@ struct client_request {
   std::string lang; // launch: the game's language, country and lobby link
   std::string country;
   std::string lobby_url;
+  device_info device; // register, login, resume
 };
 
 // -- inspect ------------------------------------------------------------------
@@ -463,12 +466,13 @@ typename Inspector::result_type inspect(Inspector& f, history_page& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, register_request& x) {
   return f(caf::meta::type_name("agg.register_request"), x.username, x.password, x.email,
-           x.currency, x.open_session, x.address);
+           x.currency, x.open_session, x.address, x.device);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, login_request& x) {
-  return f(caf::meta::type_name("agg.login_request"), x.username, x.password, x.address);
+  return f(caf::meta::type_name("agg.login_request"), x.username, x.password, x.address,
+           x.device);
 }
 
 template <class Inspector>
@@ -604,7 +608,7 @@ typename Inspector::result_type inspect(Inspector& f, client_request& x) {
   return f(caf::meta::type_name("agg.client_request"), x.op, x.id, x.username, x.password,
            x.email, x.currency, x.token, x.before_seq, x.limit, x.vendor, x.game_id,
            x.stake, x.params_json, x.client_seed, x.server_seed, x.nonce, x.lang,
-           x.country, x.lobby_url);
+           x.country, x.lobby_url, x.device);
 }
 
 } // namespace agg

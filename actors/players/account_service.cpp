@@ -1,6 +1,7 @@
 #include "actors/players/account_service.hpp"
 
 #include "actors/core/pam_errc.hpp"
+#include "actors/events/activity_log.hpp"
 #include "actors/wallet/wallet_core.hpp"
 #include "common/clock.hpp"
 #include "common/log.hpp"
@@ -69,6 +70,30 @@ auto guarded(F&& f) -> decltype(f()) {
   }
 }
 
+constexpr std::chrono::milliseconds record_timeout{10'000};
+
+// Answers `out` once `records` are durable; a success whose records failed becomes a
+// storage error (nothing is acknowledged that is not recorded).
+template <class T, class Self>
+caf::result<T> answer_after(Self* self, caf::expected<T> out,
+                            std::vector<activity_record> records) {
+  if (records.empty()) {
+    if (out) return std::move(*out);
+    return std::move(out.error());
+  }
+  auto promise = self->template make_response_promise<T>();
+  record_activity(self, std::move(records), record_timeout,
+                  [promise, out = std::move(out)](bool ok) mutable {
+                    if (!out)
+                      promise.deliver(out.error());
+                    else if (!ok)
+                      promise.deliver(make_error(pam_errc::storage_error));
+                    else
+                      promise.deliver(std::move(*out));
+                  });
+  return promise;
+}
+
 login_grant open_session(worker_state& st, const account& a) {
   auto now = now_us();
   token_claims claims{a.player_id, token_authority::new_session_id(), now,
@@ -105,9 +130,11 @@ account_actor::behavior_type account_worker(account_pointer self, account_option
           return view_of(*a);
         });
       },
-      [self](status_atom, int64_t player, uint8_t status) {
+      [self](status_atom, int64_t player, uint8_t status,
+             const std::string& by) -> caf::result<account_view> {
         auto& st = self->state;
-        return guarded([&]() -> caf::result<account_view> {
+        std::optional<activity_kind> kind;
+        auto out = guarded([&]() -> caf::expected<account_view> {
           auto s = static_cast<account_status>(status);
           if (s != account_status::active && s != account_status::locked &&
               s != account_status::self_excluded)
@@ -123,8 +150,17 @@ account_actor::behavior_type account_worker(account_pointer self, account_option
           if (!st.store->set_status(player, s, now))
             return make_error(pam_errc::player_not_found);
           if (s != account_status::active) st.tokens->revoke_player(player, now);
+          kind = s == account_status::active   ? activity_kind::unlocked
+                 : s == account_status::locked ? activity_kind::locked
+                                               : activity_kind::self_excluded;
           return view_of(*st.store->by_id(player));
         });
+        if (!kind) return answer_after(self, std::move(out), {});
+        return answer_after(
+            self, std::move(out),
+            {make_activity(
+                *kind, player, by, {},
+                {{"status", to_string(static_cast<account_status>(status))}})});
       },
       [self](audit_atom, const audit_record& r) {
         return guarded([&]() -> caf::result<bool> {
@@ -142,7 +178,8 @@ account_actor::behavior_type account_worker(account_pointer self, account_option
 
 using password_pointer = password_actor::stateful_pointer<worker_state>;
 
-caf::result<login_grant> do_register(worker_state& st, const register_request& r) {
+caf::expected<login_grant> do_register(worker_state& st, const register_request& r,
+                                       std::vector<activity_record>& records) {
   if (!valid_username(r.username)) return make_error(pam_errc::invalid_username);
   if (!valid_password(r.password)) return make_error(pam_errc::weak_password);
   if (!valid_email(r.email)) return make_error(pam_errc::invalid_email);
@@ -154,10 +191,13 @@ caf::result<login_grant> do_register(worker_state& st, const register_request& r
   a.email = r.email;
   a.currency = r.currency;
   a.created_us = now_us();
-  return guarded([&]() -> caf::result<login_grant> {
+  return guarded([&]() -> caf::expected<login_grant> {
     auto id = st.store->create(a);
     if (!id) return make_error(pam_errc::username_taken);
     a.player_id = *id;
+    records.push_back(
+        make_activity(activity_kind::registered, a.player_id, r.address, r.device,
+                      {{"username", a.username}, {"currency", a.currency}}));
     if (!r.open_session)
       return login_grant{a.player_id, a.username, a.currency, a.status, {}, {}, 0};
     st.store->record_login(a.player_id, r.address, a.created_us);
@@ -165,19 +205,31 @@ caf::result<login_grant> do_register(worker_state& st, const register_request& r
   });
 }
 
+// A refused login, as an activity record.
+activity_record login_failed(const login_request& r, int64_t player, pam_errc why) {
+  return make_activity(activity_kind::login_failed, player, r.address, r.device,
+                       {{"username", r.username}, {"reason", to_string(why)}});
+}
+
 // A wrong password for an existing account: counted, and maybe a lockout.
-caf::error failed_login(worker_state& st, const account& a, int64_t now) {
+caf::error failed_login(worker_state& st, const login_request& r, const account& a,
+                        int64_t now, std::vector<activity_record>& records) {
   auto failures = st.store->record_failed_login(a.player_id, now);
   auto until = st.opts.lockout.locked_out_until(failures, now);
+  records.push_back(login_failed(r, a.player_id, pam_errc::invalid_credentials));
   if (until == 0) return make_error(pam_errc::invalid_credentials);
   st.store->lock_out(a.player_id, until);
   if (st.opts.stats)
     st.opts.stats->login_account_lockouts.fetch_add(1, std::memory_order_relaxed);
+  records.push_back(make_activity(activity_kind::locked_out, a.player_id, r.address,
+                                  r.device,
+                                  {{"until_us", until}, {"failed_logins", failures}}));
   return make_error(pam_errc::account_locked_out, until);
 }
 
-caf::result<login_grant> do_login(worker_state& st, const login_request& r) {
-  return guarded([&]() -> caf::result<login_grant> {
+caf::expected<login_grant> do_login(worker_state& st, const login_request& r,
+                                    std::vector<activity_record>& records) {
+  return guarded([&]() -> caf::expected<login_grant> {
     auto now = now_us();
     auto a =
         valid_username(r.username) ? st.store->by_username(r.username) : std::nullopt;
@@ -185,16 +237,25 @@ caf::result<login_grant> do_login(worker_state& st, const login_request& r) {
     // logged in from.
     if (a && a->locked_out_until_us > now &&
         !st.store->known_address(a->player_id, r.address,
-                                 now - st.opts.lockout.known_address_us))
+                                 now - st.opts.lockout.known_address_us)) {
+      records.push_back(login_failed(r, a->player_id, pam_errc::account_locked_out));
       return make_error(pam_errc::account_locked_out, a->locked_out_until_us);
+    }
     const auto& hash = a ? a->password_hash : st.dummy_hash;
     bool match =
         crypto_pwhash_str_verify(hash.c_str(), r.password.data(), r.password.size()) == 0;
-    if (!a) return make_error(pam_errc::invalid_credentials);
-    if (!match) return failed_login(st, *a, now);
-    if (auto refusal = refusal_of(a->status); refusal != pam_errc::none)
+    if (!a) {
+      records.push_back(login_failed(r, 0, pam_errc::invalid_credentials));
+      return make_error(pam_errc::invalid_credentials);
+    }
+    if (!match) return failed_login(st, r, *a, now, records);
+    if (auto refusal = refusal_of(a->status); refusal != pam_errc::none) {
+      records.push_back(login_failed(r, a->player_id, refusal));
       return make_error(refusal);
+    }
     st.store->record_login(a->player_id, r.address, now);
+    records.push_back(make_activity(activity_kind::logged_in, a->player_id, r.address,
+                                    r.device, {{"username", a->username}}));
     auto grant = open_session(st, *a);
     grant.failed_logins = a->failed_logins;
     grant.last_failed_login_us = a->last_failed_login_us;
@@ -208,10 +269,16 @@ password_actor::behavior_type password_worker(password_pointer self, account_opt
   open_store(st, opts, std::move(tokens));
   st.dummy_hash = hash_password(st, "not a password of anyone");
   return {
-      [self](register_atom, const register_request& r) {
-        return do_register(self->state, r);
+      [self](register_atom, const register_request& r) -> caf::result<login_grant> {
+        std::vector<activity_record> records;
+        auto out = do_register(self->state, r, records);
+        return answer_after(self, std::move(out), std::move(records));
       },
-      [self](login_atom, const login_request& r) { return do_login(self->state, r); },
+      [self](login_atom, const login_request& r) -> caf::result<login_grant> {
+        std::vector<activity_record> records;
+        auto out = do_login(self->state, r, records);
+        return answer_after(self, std::move(out), std::move(records));
+      },
   };
 }
 

@@ -22,8 +22,10 @@ using account_actor = caf::typed_actor<
     // Extends a session to a new token expiry; false when it was revoked meanwhile.
     caf::replies_to<refresh_atom, std::string, int64_t>::with<bool>,
     caf::replies_to<account_atom, int64_t>::with<account_view>,
-    // Sets the status (account_status); leaving active voids the player's tokens.
-    caf::replies_to<status_atom, int64_t, uint8_t>::with<account_view>,
+    // Sets the status (account_status) for whom (the client's address, or
+    // "operator:<key name>"), recorded as an activity; leaving active voids the
+    // player's tokens.
+    caf::replies_to<status_atom, int64_t, uint8_t, std::string>::with<account_view>,
     caf::replies_to<audit_atom, audit_record>::with<bool>,
     // The newest audit records, at most this many.
     caf::replies_to<audit_atom, int64_t>::with<audit_page>>;

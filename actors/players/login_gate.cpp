@@ -1,6 +1,7 @@
 #include "actors/players/login_gate.hpp"
 
 #include "actors/core/pam_errc.hpp"
+#include "actors/events/activity_log.hpp"
 #include "actors/players/fair_queue.hpp"
 #include "common/clock.hpp"
 
@@ -135,13 +136,20 @@ private:
     auto done = [self = self_, worker, promise = job.promise,
                  address = job.address](caf::expected<login_grant> out) mutable {
       gate_logic g{self};
+      self->state.idle.push_back(worker);
       if (out) {
         promise.deliver(std::move(*out));
+      } else if (auto until = g.count_failure(out.error(), address); until > 0) {
+        // This failure blocks the address: recorded before the answer.
+        auto record = make_activity(activity_kind::address_blocked, 0, address, {},
+                                    {{"until_us", until}});
+        record_activity(self, {std::move(record)}, self->state.opts.request_timeout,
+                        [promise, err = out.error()](bool) mutable {
+                          promise.deliver(std::move(err));
+                        });
       } else {
-        g.count_failure(out.error(), address);
         promise.deliver(out.error());
       }
-      self->state.idle.push_back(worker);
       g.pump();
     };
     auto on_value = [done](login_grant& g) mutable { done(std::move(g)); };
@@ -155,15 +163,18 @@ private:
   }
 
   // Wrong passwords and attempts on locked-out accounts count against the address.
-  void count_failure(const caf::error& err, const std::string& address) {
-    if (err.category() != pam_error_category()) return;
+  // Returns the end of the address's ban when this failure starts one, else 0.
+  int64_t count_failure(const caf::error& err, const std::string& address) {
+    if (err.category() != pam_error_category()) return 0;
     auto code = static_cast<pam_errc>(err.code());
     if (code != pam_errc::invalid_credentials && code != pam_errc::account_locked_out)
-      return;
+      return 0;
     auto& m = st_.opts.accounts.stats;
     if (m) m->login_failures.fetch_add(1, std::memory_order_relaxed);
-    if (st_.guard->failure(address, now_us()) && m)
-      m->login_address_bans.fetch_add(1, std::memory_order_relaxed);
+    auto now = now_us();
+    if (!st_.guard->failure(address, now)) return 0;
+    if (m) m->login_address_bans.fetch_add(1, std::memory_order_relaxed);
+    return st_.guard->banned_until(address, now);
   }
 
   gate_pointer self_;

@@ -4,6 +4,7 @@
 #include "actors/core/pam_errc.hpp"
 #include "actors/core/vendor_errc.hpp"
 #include "actors/core/wallet_errc.hpp"
+#include "actors/events/activity_log.hpp"
 #include "common/clock.hpp"
 
 #include <deque>
@@ -18,7 +19,8 @@ struct session_state {
   session_deps deps;
   std::optional<login_grant> auth; // set once logged in
   token_claims claims;
-  bool auth_in_flight = false;        // register, login, resume, logout, self_exclude
+  bool auth_in_flight = false; // register, login, resume, logout, self_exclude
+  device_info device;          // what the client said of its device at its last login
   std::deque<client_request> waiting; // requests behind that operation
   static inline const char* name = "player_session";
 };
@@ -166,8 +168,10 @@ private:
 
   void do_register(const client_request& r) {
     begin_auth();
+    st_.device = r.device;
     register_request reg{r.username, r.password, r.email,
-                         r.currency, true,       st_.sink->peer_address()};
+                         r.currency, true,       st_.sink->peer_address(),
+                         r.device};
     self_->request(st_.deps.logins, st_.deps.request_timeout, register_atom_v, reg)
         .then(
             [self = self_, id = r.id](login_grant& g) {
@@ -180,7 +184,8 @@ private:
 
   void do_login(const client_request& r) {
     begin_auth();
-    login_request login{r.username, r.password, st_.sink->peer_address()};
+    st_.device = r.device;
+    login_request login{r.username, r.password, st_.sink->peer_address(), r.device};
     self_->request(st_.deps.logins, st_.deps.request_timeout, login_atom_v, login)
         .then(
             [self = self_, id = r.id](login_grant& g) {
@@ -197,6 +202,7 @@ private:
     if (state != token_check::ok)
       return fail(r.id, to_string(state), "the token cannot be used; log in again");
     begin_auth();
+    st_.device = r.device;
     self_
         ->request(st_.deps.accounts, st_.deps.request_timeout, account_atom_v,
                   claims.player_id)
@@ -211,7 +217,18 @@ private:
               }
               login_grant g{a.player_id,       a.username, a.currency,       a.status,
                             claims.session_id, token,      claims.expires_us};
-              s.logged_in(id, "resumed", std::move(g));
+              auto& st = self->state;
+              auto record = make_activity(
+                  activity_kind::resumed, a.player_id, st.sink->peer_address(), st.device,
+                  {{"username", a.username}, {"session", g.session_id}});
+              record_activity(self, {std::move(record)}, st.deps.request_timeout,
+                              [self, id, g = std::move(g)](bool ok) mutable {
+                                session_logic s{self};
+                                if (!ok)
+                                  return s.auth_failed(
+                                      id, make_error(pam_errc::storage_error));
+                                s.logged_in(id, "resumed", std::move(g));
+                              });
             },
             [self = self_, id = r.id](caf::error& e) {
               session_logic{self}.auth_failed(id, e);
@@ -252,14 +269,26 @@ private:
     begin_auth();
     auto session = st_.auth->session_id;
     auto expires = st_.auth->expires_us;
+    auto record =
+        make_activity(activity_kind::logged_out, st_.auth->player_id,
+                      st_.sink->peer_address(), st_.device, {{"session", session}});
     drop_auth();
     self_
         ->request(st_.deps.accounts, st_.deps.request_timeout, logout_atom_v, session,
                   expires)
         .then(
-            [self = self_, id = r.id](bool) {
-              self->state.sink->deliver(out_ack{id, "logged_out"});
-              session_logic{self}.end_auth();
+            [self = self_, id = r.id, record = std::move(record)](bool) mutable {
+              auto& st = self->state;
+              // The session is revoked either way; the answer waits for the record.
+              record_activity(self, {std::move(record)}, st.deps.request_timeout,
+                              [self, id](bool ok) {
+                                session_logic s{self};
+                                if (!ok)
+                                  return s.auth_failed(
+                                      id, make_error(pam_errc::storage_error));
+                                self->state.sink->deliver(out_ack{id, "logged_out"});
+                                s.end_auth();
+                              });
             },
             [self = self_, id = r.id](caf::error& e) {
               session_logic{self}.auth_failed(id, e);
@@ -272,7 +301,7 @@ private:
     auto status = static_cast<uint8_t>(account_status::self_excluded);
     self_
         ->request(st_.deps.accounts, st_.deps.request_timeout, status_atom_v, player,
-                  status)
+                  status, st_.sink->peer_address())
         .then(
             [self = self_, id = r.id, player, status](account_view&) {
               auto& st = self->state;

@@ -435,6 +435,10 @@ reader_actor spawn_ledger_reader(caf::actor_system& sys, const reader_options& o
   return sys.spawn<caf::detached>(ledger_reader_impl, opts);
 }
 
+caf::atom_value ledger_writer_name() {
+  return caf::atom("writer");
+}
+
 caf::actor spawn_ledger_writer(caf::actor_system& sys, const writer_options& opts) {
   return sys.spawn<caf::detached>(ledger_writer_impl, opts);
 }

@@ -73,6 +73,9 @@ struct writer_options {
 // (publish_atom, event_batch) with every entry and record it made durable, in order.
 caf::actor spawn_ledger_writer(caf::actor_system& sys, const writer_options& opts);
 
+// The name the node keeps the current writer under in the system registry.
+caf::atom_value ledger_writer_name();
+
 struct checkpointer_options {
   reader_options db;
   // A checkpoint starts once this long has passed since the last one, or sooner once

@@ -69,8 +69,9 @@ public:
   }
 
   // Connects (from the local address `from`, if given) and reads the welcome frame.
-  std::unique_ptr<ws_client> connect(const std::string& from = "") {
-    auto c = std::make_unique<ws_client>(ws_port, "/v1", from);
+  std::unique_ptr<ws_client> connect(const std::string& from = "",
+                                     const std::string& forwarded_for = "") {
+    auto c = std::make_unique<ws_client>(ws_port, "/v1", from, forwarded_for);
     auto welcome = c->next();
     REQUIRE(welcome);
     REQUIRE((*welcome)["type"] == "welcome");

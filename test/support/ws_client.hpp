@@ -30,14 +30,20 @@ public:
 
   // `from`: the local address to connect from (another 127.x.y.z is another client
   // address to the server); empty: the system's choice.
+  // `forwarded_for`: an X-Forwarded-For header for the handshake, when not empty.
   explicit ws_client(uint16_t port, const std::string& path = "/v1",
-                     const std::string& from = "")
+                     const std::string& from = "", const std::string& forwarded_for = "")
       : ws_(boost::asio::make_strand(ioc_)) {
     namespace net = boost::asio;
     auto& socket = boost::beast::get_lowest_layer(ws_).socket();
     socket.open(net::ip::tcp::v4());
     if (!from.empty()) socket.bind({net::ip::make_address(from), 0});
     socket.connect({net::ip::make_address("127.0.0.1"), port});
+    if (!forwarded_for.empty())
+      ws_.set_option(boost::beast::websocket::stream_base::decorator(
+          [forwarded_for](boost::beast::websocket::request_type& req) {
+            req.set("X-Forwarded-For", forwarded_for);
+          }));
     ws_.handshake("127.0.0.1:" + std::to_string(port), path);
     read_loop();
     thread_ = std::thread{[this] { ioc_.run(); }};
