@@ -394,6 +394,10 @@ caf::actor node::presence() const {
   return named(presence_name);
 }
 
+caf::actor node::feed() const {
+  return named(feed_name());
+}
+
 caf::actor node::sessions() const {
   return named(sessions_name);
 }

@@ -40,6 +40,8 @@ public:
   // Registrations and logins (the login gate).
   login_actor logins() const;
   caf::actor presence() const;
+  // The event feed (event_feed.hpp).
+  caf::actor feed() const;
   caf::actor sessions() const;
   // The vendor directory: catalog and rounds of every configured studio.
   caf::actor vendors() const;

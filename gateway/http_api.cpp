@@ -11,6 +11,7 @@
 #include "common/clock.hpp"
 #include "common/crypto.hpp"
 #include "common/json_parse.hpp"
+#include "persistence/event_json.hpp"
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
@@ -270,6 +271,7 @@ struct http_api::impl {
     srv.Post(R"(/v1/players/(\d+)/withdrawals)",
              guarded(3, [this](call& c) { transfer(c, wallet_op::withdraw); }));
     srv.Get(R"(/v1/players/(\d+)/balance)", guarded(1, [this](call& c) { balance(c); }));
+    srv.Get("/v1/events", guarded(1, [this](call& c) { events(c); }));
     srv.Get(R"(/v1/players/(\d+)/ledger)", guarded(1, [this](call& c) { ledger(c); }));
     srv.Get("/v1/audit", guarded(3, [this](call& c) { audit_trail(c); }));
     srv.Get(R"(/v1/vendors/([A-Za-z0-9_.\-]+)/reconciliation)",
@@ -409,6 +411,26 @@ struct http_api::impl {
       return std::nullopt;
     }
     return v;
+  }
+
+  // A page of the event log after a position (docs/events.md), for polling consumers.
+  void events(call& c) {
+    auto after = int_param(c, "after", 0, 0, INT64_MAX);
+    auto limit = after ? int_param(c, "limit", 100, 1, 1'000) : std::nullopt;
+    if (!limit) return;
+    auto out = ask<event_batch>(n.feed(), events_atom_v, *after, *limit);
+    if (auto* err = std::get_if<caf::error>(&out)) return fail(c, *err);
+    auto& page = std::get<event_batch>(out);
+    std::string body = "{\"events\":[";
+    for (size_t i = 0; i < page.events.size(); ++i) {
+      if (i > 0) body += ',';
+      body += to_json(page.events[i]);
+    }
+    auto next = page.events.empty() ? *after : page.events.back().gseq();
+    body += "],\"next_after\":" + std::to_string(next) + "}";
+    c.res.status = 200;
+    c.res.set_header("X-Request-Id", c.request_id);
+    c.res.set_content(body, "application/json");
   }
 
   void ledger(call& c) {

@@ -1,12 +1,13 @@
 // The aggregator executable: `aggregator [CAF and --aggregator.* options]` runs the
-// server; `aggregator verify --data-dir DIR [--db-file NAME]` checks the ledger.
+// server; `aggregator verify ...` and `aggregator events ...` work on a data directory
+// (cli_tools.hpp).
 
 #include "actors/node.hpp"
 #include "common/log.hpp"
 #include "config/server_config.hpp"
+#include "gateway/cli_tools.hpp"
 #include "gateway/edge_options.hpp"
 #include "persistence/schema.hpp"
-#include "persistence/verify.hpp"
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
@@ -21,57 +22,6 @@
 namespace {
 
 constexpr const char* default_config_file = "config/aggregator.conf";
-
-int run_verify(int argc, char** argv) {
-  agg::server_options opts;
-  std::optional<agg::global_head> checkpoint;
-  for (int i = 2; i < argc; ++i) {
-    std::string arg = argv[i];
-    auto value = [&](const char* name) -> const char* {
-      if (arg == name && i + 1 < argc) return argv[++i];
-      return nullptr;
-    };
-    if (auto v = value("--data-dir")) {
-      opts.data_dir = v;
-    } else if (auto f = value("--db-file")) {
-      opts.db_file = f;
-    } else if (auto c = value("--checkpoint")) {
-      checkpoint = agg::parse_checkpoint(c);
-      if (!checkpoint) {
-        std::cerr << "verify: --checkpoint takes SEQ:HASH (64 hex digits), got " << c
-                  << std::endl;
-        return 2;
-      }
-    } else {
-      std::cerr << "usage: aggregator verify --data-dir DIR [--db-file NAME] "
-                   "[--checkpoint SEQ:HASH]"
-                << std::endl;
-      return 2;
-    }
-  }
-  if (!std::filesystem::exists(opts.db_path())) {
-    std::cerr << "verify: no database at " << opts.db_path() << std::endl;
-    return 2;
-  }
-  try {
-    auto report = agg::verify_database(opts.db_path(), checkpoint);
-    if (!report.ok) {
-      std::cout << "verify FAILED: " << report.error << std::endl;
-      return 1;
-    }
-    std::cout << "verify ok: " << report.players << " players, " << report.entries
-              << " ledger entries, " << report.activities
-              << " activity records, every chain and balance consistent; head "
-              << agg::to_string(report.head);
-    if (checkpoint)
-      std::cout << "; checkpoint " << agg::to_string(*checkpoint) << " held";
-    std::cout << std::endl;
-    return 0;
-  } catch (const std::exception& e) {
-    std::cerr << "verify: " << e.what() << std::endl;
-    return 2;
-  }
-}
 
 // Lets the server hold as many connections as the hard limit allows.
 void raise_fd_limit() {
@@ -183,6 +133,9 @@ int run_server(int argc, char** argv) {
 } // namespace
 
 int main(int argc, char** argv) {
-  if (argc >= 2 && std::strcmp(argv[1], "verify") == 0) return run_verify(argc, argv);
+  if (argc >= 2 && std::strcmp(argv[1], "verify") == 0)
+    return agg::gateway::run_verify(argc, argv);
+  if (argc >= 2 && std::strcmp(argv[1], "events") == 0)
+    return agg::gateway::run_events(argc, argv);
   return run_server(argc, argv);
 }

@@ -65,8 +65,8 @@ void pump(feed_pointer self, const std::string& name) {
   auto& sub = i->second;
   while (sub.who && !sub.reading && sub.sent < st.head &&
          sub.sent - sub.acked < sub.window) {
-    auto n = std::min({sub.window - (sub.sent - sub.acked), st.opts.batch_max,
-                       st.head - sub.sent});
+    auto n = std::min(
+        {sub.window - (sub.sent - sub.acked), st.opts.batch_max, st.head - sub.sent});
     auto next = sub.sent + 1;
     if (!st.ring.empty() && next >= st.ring_first && next <= st.ring_last()) {
       event_batch b;
@@ -110,7 +110,8 @@ void take(feed_pointer self, event_batch& b) {
   if (b.events.empty()) return;
   // Events at or before the head came already (a writer that restarted resends none,
   // but a poll of the head may have run ahead): only the rest is new.
-  std::erase_if(b.events, [&](const feed_event& e) { return e.gseq() <= st.ring_last(); });
+  std::erase_if(b.events,
+                [&](const feed_event& e) { return e.gseq() <= st.ring_last(); });
   if (b.events.empty()) return;
   auto first = b.events.front().gseq();
   if (st.ring.empty() || first != st.ring_last() + 1) {
@@ -286,6 +287,12 @@ caf::behavior feed_impl(feed_pointer self, feed_options opts) {
         pump_all(self); // catch-up reads that failed are tried again
       },
       [self](stats_atom) { return self->state.head; },
+      [self](events_atom, int64_t after, int64_t limit) -> caf::result<event_batch> {
+        auto reader =
+            self->state.opts.reader ? self->state.opts.reader() : reader_actor{};
+        if (!reader) return caf::sec::request_receiver_down;
+        return self->delegate(reader, events_atom_v, after, limit);
+      },
   };
 }
 

@@ -16,7 +16,8 @@
 //     durable subscriber's cursor is written to the database at an interval, so that
 //     after a crash it resumes at most that interval behind (delivery is at least
 //     once; each event carries its gseq so that a consumer drops duplicates).
-// The feed also answers (stats_atom) -> int64_t, its head.
+// The feed also answers (stats_atom) -> int64_t, its head, and (events_atom, after,
+// limit) -> event_batch, a page of the log read from the database, for pollers.
 
 #include "actors/core/messages.hpp"
 #include "actors/core/metrics.hpp"
@@ -33,7 +34,8 @@ caf::atom_value feed_name();
 struct feed_options {
   size_t buffer_events = 65'536; // the newest events kept in memory
   int64_t batch_max = 1'024;     // events per delivery
-  std::chrono::milliseconds cursor_interval{250}; // durable cursors written at most so often
+  std::chrono::milliseconds cursor_interval{
+      250}; // durable cursors written at most so often
   std::chrono::milliseconds poll_interval{1'000}; // head read back from the database
   std::chrono::milliseconds read_timeout{15'000};
   std::function<reader_actor()> reader; // for catch-up; may return an invalid handle
