@@ -6,6 +6,7 @@
 // another address's login and its hash; and beyond the bounded queue a login is
 // refused at once.
 
+#include "persistence/event_log.hpp"
 #include "support/server_fixture.hpp"
 
 #include <catch2/catch.hpp>
@@ -65,6 +66,22 @@ TEST_CASE("failed logins block their address, and only theirs", "[ws][login]") {
   CHECK(f.metric("agg_login_address_bans_total") == 1);
   CHECK(f.metric("agg_login_failures_total") == 3);
   CHECK(f.metric(R"(agg_login_refused_total{reason="address_blocked"})") == 2);
+  // The block is one activity event, recorded before the third failure was answered;
+  // the refusals after it are counted, not recorded.
+  auto conn = db::connection::open(f.options().db_path(), db::open_mode::read_only);
+  int blocks = 0, failures = 0;
+  for (auto& e : event_log{conn}.after(0, 1'000)) {
+    if (e.is_money) continue;
+    auto kind = static_cast<activity_kind>(e.activity.kind);
+    if (kind == activity_kind::address_blocked) {
+      ++blocks;
+      CHECK(e.activity.address == "127.0.0.2");
+      CHECK(json::parse(e.activity.detail)["until_us"].get<int64_t>() > before);
+    }
+    if (kind == activity_kind::login_failed) ++failures;
+  }
+  CHECK(blocks == 1);
+  CHECK(failures == 3);
 }
 
 TEST_CASE("a locked-out account still lets its owner in from a known address, and "
