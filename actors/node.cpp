@@ -1,6 +1,8 @@
 #include "actors/node.hpp"
 
 #include "actors/events/event_feed.hpp"
+#include "actors/events/kafka_producer.hpp"
+#include "actors/events/kafka_publisher.hpp"
 #include "actors/play/vendor_connection.hpp"
 #include "actors/play/vendor_directory.hpp"
 #include "actors/play/vendor_sessions.hpp"
@@ -262,6 +264,25 @@ login_gate_options login_gate_options_of(const server_options& opts,
   return g;
 }
 
+// The Kafka publisher's options from [events.kafka]. Throws std::invalid_argument
+// naming a librdkafka setting it refuses.
+kafka_publisher_options kafka_options_of(const server_options& opts,
+                                         std::shared_ptr<metrics> stats) {
+  kafka_publisher_options k;
+  k.brokers = opts.kafka.brokers;
+  k.topic_prefix = opts.kafka.topic_prefix;
+  k.in_flight_max = opts.kafka.in_flight_max;
+  k.retry = std::chrono::milliseconds{opts.kafka.retry_ms};
+  for (const auto& s : opts.kafka.settings) {
+    auto eq = s.find('=');
+    k.settings.emplace_back(s.substr(0, eq), s.substr(eq + 1));
+  }
+  if (auto refused = kafka_producer::check(k.settings); !refused.empty())
+    throw std::invalid_argument("events.kafka.settings: " + refused);
+  k.stats = std::move(stats);
+  return k;
+}
+
 std::vector<child_spec> root_children(const server_options& opts, const node_hooks& hooks,
                                       std::shared_ptr<id_filter> ids,
                                       std::shared_ptr<metrics> stats,
@@ -272,6 +293,11 @@ std::vector<child_spec> root_children(const server_options& opts, const node_hoo
                       }};
   presence.registered_name = presence_name;
   out.push_back(std::move(presence));
+  if (opts.kafka.enabled)
+    out.push_back({"kafka_publisher", [k = kafka_options_of(opts, stats)](
+                                          caf::actor_system& sys, const child_handles&) {
+                     return spawn_kafka_publisher(sys, k);
+                   }});
   auto storage = storage_children(opts, hooks, std::move(ids), stats);
   auto storage_flags = flags_of(opts, restart_strategy::rest_for_one, stats);
   out.push_back(

@@ -33,6 +33,29 @@ std::optional<std::string> writable_dir(const std::string& dir) {
 
 } // namespace
 
+std::optional<std::string> kafka_problem(const kafka_config& k) {
+  if (!k.problem.empty()) return k.problem;
+  if (!k.enabled) return std::nullopt;
+  if (k.brokers.empty()) return "events.kafka.brokers: must name at least one broker";
+  bool prefix_ok = !k.topic_prefix.empty() && k.topic_prefix.size() <= 200 &&
+                   k.topic_prefix.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
+                                                    "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                    "0123456789._-") == std::string::npos;
+  if (!prefix_ok)
+    return "events.kafka.topic_prefix: 1 to 200 of [A-Za-z0-9._-], got '" +
+           k.topic_prefix + "'";
+  if (k.in_flight_max < 1 || k.in_flight_max > 1'000'000)
+    return "events.kafka.in_flight_max: must be between 1 and 1000000";
+  if (k.retry_ms < 10 || k.retry_ms > 3'600'000)
+    return "events.kafka.retry_ms: must be between 10 and 3600000";
+  for (const auto& s : k.settings) {
+    auto eq = s.find('=');
+    if (eq == std::string::npos || eq == 0)
+      return "events.kafka.settings: '" + s + "' is not name=value";
+  }
+  return std::nullopt;
+}
+
 std::string server_options::db_path() const {
   return (std::filesystem::path{data_dir} / db_file).string();
 }
@@ -120,6 +143,7 @@ std::optional<std::string> server_options::validate() const {
     return "aggregator.log_format: must be text or json, got '" + log_format + "'";
   if (db_file.empty() || db_file.find('/') != std::string::npos)
     return "aggregator.db_file: must be a plain file name, got '" + db_file + "'";
+  if (auto problem = kafka_problem(kafka)) return problem;
   for (const auto& v : vendors)
     if (v.empty() || v.size() > 32 || v.find_first_of(":/ \t") != std::string::npos)
       return "aggregator.vendors: '" + v + "' is not a valid vendor id";
@@ -254,9 +278,20 @@ server_config::server_config() {
       .add(opts.history_limit_max, "history_limit_max", "ledger entries per page at most")
       .add(opts.vendors, "vendors", "configured vendor ids, each with [vendors.<id>]")
       .add(opts.stake_max_by_currency, "stake_max_by_currency", "CUR:max stake limits");
+  // Declared for --help and the command line; read_sections() takes the section from
+  // the parsed content, where the config file's [events.kafka] lands too.
+  opt_group{custom_options_, "events.kafka"}
+      .add(opts.kafka.enabled, "enabled", "publish every event to Kafka")
+      .add(opts.kafka.brokers, "brokers", "bootstrap brokers, host:port[,host:port]")
+      .add(opts.kafka.topic_prefix, "topic_prefix", "topics <prefix>.wallet, .activity")
+      .add(opts.kafka.in_flight_max, "in_flight_max",
+           "events produced and not yet acknowledged at most")
+      .add(opts.kafka.retry_ms, "retry_ms", "new producer after a failed delivery")
+      .add(opts.kafka.settings, "settings", "librdkafka settings, \"name=value\"");
 }
 
-void server_config::read_vendor_sections() {
+void server_config::read_sections() {
+  read_kafka_section();
   opts.vendor_settings.clear();
   auto all = caf::get_if<caf::settings>(&content, "vendors");
   for (const auto& id : opts.vendors) {
@@ -269,6 +304,43 @@ void server_config::read_vendor_sections() {
         out[key] = *text;
       else
         out[key] = caf::to_string(value);
+    }
+  }
+}
+
+void server_config::read_kafka_section() {
+  auto& k = opts.kafka;
+  k = kafka_config{};
+  auto events = caf::get_if<caf::settings>(&content, "events");
+  if (!events) return;
+  auto section = caf::get_if<caf::settings>(&*events, "kafka");
+  if (!section) return;
+  auto wrong = [&](const std::string& key, const char* want) {
+    if (k.problem.empty()) k.problem = "events.kafka." + key + ": must be " + want;
+  };
+  for (const auto& [key, value] : *section) {
+    if (key == "enabled") {
+      if (auto b = caf::get_if<bool>(&value))
+        k.enabled = *b;
+      else
+        wrong(key, "true or false");
+    } else if (key == "brokers" || key == "topic_prefix") {
+      if (auto text = caf::get_if<std::string>(&value))
+        (key == "brokers" ? k.brokers : k.topic_prefix) = *text;
+      else
+        wrong(key, "a string");
+    } else if (key == "in_flight_max" || key == "retry_ms") {
+      if (auto n = caf::get_if<int64_t>(&value))
+        (key == "retry_ms" ? k.retry_ms : k.in_flight_max) = *n;
+      else
+        wrong(key, "an integer");
+    } else if (key == "settings") {
+      if (auto list = caf::get_if<std::vector<std::string>>(&value))
+        k.settings = *list;
+      else
+        wrong(key, "a list of \"name=value\" strings");
+    } else if (k.problem.empty()) {
+      k.problem = "events.kafka." + key + ": unknown key";
     }
   }
 }

@@ -14,6 +14,21 @@
 
 namespace agg {
 
+// The Kafka publisher, section [events.kafka] (docs/events.md, "Kafka"): off unless
+// enabled.
+struct kafka_config {
+  bool enabled = false;
+  std::string brokers;               // bootstrap.servers, host:port[,host:port...]
+  std::string topic_prefix = "agg";  // topics <prefix>.wallet and <prefix>.activity
+  int64_t in_flight_max = 8'192;     // events produced and not yet acknowledged
+  int64_t retry_ms = 1'000;          // a new producer after a failed delivery
+  std::vector<std::string> settings; // librdkafka's own, "name=value", passed through
+  std::string problem; // a key of the section read_sections() could not take
+};
+
+// The first problem of the section, or nothing (server_options::validate asks it).
+std::optional<std::string> kafka_problem(const kafka_config& k);
+
 // The options as plain values: what the rest of the server reads.
 struct server_options {
   // Storage
@@ -112,6 +127,8 @@ struct server_options {
   std::vector<std::string> stake_max_by_currency;
   // Filled from the [vendors.<id>] sections: key -> value, as text
   std::map<std::string, std::map<std::string, std::string>> vendor_settings;
+  // Filled from the [events.kafka] section
+  kafka_config kafka;
 
   std::string db_path() const;
   std::string token_key_path() const;
@@ -134,10 +151,14 @@ class server_config : public caf::actor_system_config {
 public:
   server_config();
 
-  // Copies the [vendors.<id>] sections into opts.vendor_settings; call after parse().
-  void read_vendor_sections();
+  // Copies the [vendors.<id>] sections into opts.vendor_settings and the
+  // [events.kafka] section into opts.kafka; call after parse().
+  void read_sections();
 
   server_options opts;
+
+private:
+  void read_kafka_section();
 };
 
 } // namespace agg

@@ -55,7 +55,7 @@ int run_server(int argc, char** argv) {
     return 2;
   }
   if (cfg.cli_helptext_printed) return 0;
-  cfg.read_vendor_sections();
+  cfg.read_sections();
   if (auto problem = cfg.opts.validate() ? cfg.opts.validate()
                                          : agg::gateway::edge_problem(cfg.opts)) {
     std::cerr << "config error: " << *problem << std::endl;

@@ -181,7 +181,8 @@ std::string metrics::prometheus() const {
   scalar(out, "agg_kafka_delivered_total", "counter",
          "Events the Kafka broker acknowledged.", get(kafka_delivered));
   scalar(out, "agg_kafka_errors_total", "counter",
-         "Kafka deliveries that failed (each is produced again).", get(kafka_errors));
+         "Failed Kafka deliveries and producer failures (a new producer follows).",
+         get(kafka_errors));
   scalar(out, "agg_kafka_in_flight", "gauge",
          "Events produced to Kafka and not yet acknowledged.", get(kafka_in_flight));
   scalar(out, "agg_kafka_connected", "gauge", "1 while a Kafka broker is reachable.",

@@ -60,9 +60,51 @@ TEST_CASE("vendor sections are read into the vendor settings", "[config]") {
                          "[vendors.faulty]\nkind=\"scripted\"\nround_timeout_ms=250\n"
                          "[vendors.builtin]\nslot_stake_max=5000\n"};
   REQUIRE_FALSE(cfg.parse(std::vector<std::string>{}, ini));
-  cfg.read_vendor_sections();
+  cfg.read_sections();
   REQUIRE(cfg.opts.vendors.size() == 2);
   CHECK(cfg.opts.vendor_settings["faulty"]["kind"] == "scripted");
   CHECK(cfg.opts.vendor_settings["faulty"]["round_timeout_ms"] == "250");
   CHECK(cfg.opts.vendor_settings["builtin"]["slot_stake_max"] == "5000");
+}
+
+TEST_CASE("the [events.kafka] section is read from the file and the command line",
+          "[config][kafka]") {
+  server_config cfg;
+  std::istringstream ini{"[events.kafka]\nenabled=true\nbrokers=\"10.0.0.1:9092\"\n"
+                         "topic_prefix=\"casino.events\"\nin_flight_max=100\n"
+                         "settings=[\"compression.type=lz4\", \"linger.ms=20\"]\n"};
+  std::vector<std::string> args{"--events.kafka.brokers=10.0.0.2:9092"};
+  REQUIRE_FALSE(cfg.parse(args, ini));
+  cfg.read_sections();
+  const auto& k = cfg.opts.kafka;
+  CHECK(k.enabled);
+  CHECK(k.brokers == "10.0.0.2:9092");
+  CHECK(k.topic_prefix == "casino.events");
+  CHECK(k.in_flight_max == 100);
+  CHECK(k.retry_ms == 1000);
+  CHECK(k.settings == std::vector<std::string>{"compression.type=lz4", "linger.ms=20"});
+  CHECK_FALSE(kafka_problem(k));
+}
+
+TEST_CASE("a bad [events.kafka] section is refused with the key named",
+          "[config][kafka]") {
+  auto problem_of = [](const std::string& section) {
+    server_config cfg;
+    std::istringstream ini{"[events.kafka]\n" + section};
+    REQUIRE_FALSE(cfg.parse(std::vector<std::string>{}, ini));
+    cfg.read_sections();
+    auto p = cfg.opts.validate();
+    return p ? *p : std::string{};
+  };
+  CHECK_THAT(problem_of("enabled=true\n"), Catch::StartsWith("events.kafka.brokers:"));
+  CHECK_THAT(problem_of("enabled=true\nbrokers=\"b:1\"\ntopic_prefix=\"a b\"\n"),
+             Catch::StartsWith("events.kafka.topic_prefix:"));
+  CHECK_THAT(problem_of("enabled=true\nbrokers=\"b:1\"\nin_flight_max=0\n"),
+             Catch::StartsWith("events.kafka.in_flight_max:"));
+  CHECK_THAT(problem_of("enabled=true\nbrokers=\"b:1\"\nsettings=[\"linger.ms\"]\n"),
+             Catch::StartsWith("events.kafka.settings:"));
+  CHECK_THAT(problem_of("enabled=\"yes\"\n"), Catch::StartsWith("events.kafka.enabled:"));
+  CHECK_THAT(problem_of("brokerz=\"b:1\"\n"), Catch::StartsWith("events.kafka.brokerz:"));
+  // Off by default, and when off nothing else is asked for.
+  CHECK(problem_of("brokers=\"\"\n").rfind("events.kafka", 0) == std::string::npos);
 }
