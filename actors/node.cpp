@@ -26,6 +26,14 @@ const caf::atom_value accounts_name = caf::atom("accounts");
 const caf::atom_value logins_name = caf::atom("logins");
 const caf::atom_value sessions_name = caf::atom("sessions");
 
+} // namespace
+
+caf::atom_value kafka_publisher_name() {
+  return caf::atom("kafka");
+}
+
+namespace {
+
 std::string reader_id(int64_t i) {
   return "ledger_reader_" + std::to_string(i);
 }
@@ -66,15 +74,17 @@ std::vector<child_spec> storage_children(const server_options& opts,
   w.wal_frames = std::make_shared<std::atomic<int64_t>>(0);
   w.chain_checkpoint_interval =
       std::chrono::milliseconds{opts.chain_checkpoint_interval_ms};
-  child_spec writer{"ledger_writer", [w](caf::actor_system& sys, const child_handles&) {
-                      auto mine = w;
-                      auto* s = &sys;
-                      mine.feed = [s] {
-                        return caf::actor_cast<caf::actor>(
-                            s->registry().get(feed_name()));
-                      };
-                      return spawn_ledger_writer(sys, mine);
-                    }};
+  child_spec writer{
+      "ledger_writer", [w, without_feed = hooks.without_feed](caf::actor_system& sys,
+                                                              const child_handles&) {
+        auto mine = w;
+        auto* s = &sys;
+        if (!without_feed)
+          mine.feed = [s] {
+            return caf::actor_cast<caf::actor>(s->registry().get(feed_name()));
+          };
+        return spawn_ledger_writer(sys, mine);
+      }};
   writer.registered_name = ledger_writer_name();
   out.push_back(std::move(writer));
   reader_options r{opts.db_path(), db_tuning_of(opts)};
@@ -99,7 +109,7 @@ std::vector<child_spec> storage_children(const server_options& opts,
                     return spawn_event_feed(sys, std::move(mine));
                   }};
   feed.registered_name = feed_name();
-  out.push_back(std::move(feed));
+  if (!hooks.without_feed) out.push_back(std::move(feed));
   wallet_limits limits;
   limits.idle_timeout = std::chrono::milliseconds{opts.wallet_idle_timeout_ms};
   limits.storage_timeout = std::chrono::milliseconds{opts.storage_timeout_ms};
@@ -293,11 +303,15 @@ std::vector<child_spec> root_children(const server_options& opts, const node_hoo
                       }};
   presence.registered_name = presence_name;
   out.push_back(std::move(presence));
-  if (opts.kafka.enabled)
-    out.push_back({"kafka_publisher", [k = kafka_options_of(opts, stats)](
-                                          caf::actor_system& sys, const child_handles&) {
-                     return spawn_kafka_publisher(sys, k);
-                   }});
+  if (opts.kafka.enabled) {
+    child_spec kafka{"kafka_publisher",
+                     [k = kafka_options_of(opts, stats)](caf::actor_system& sys,
+                                                         const child_handles&) {
+                       return spawn_kafka_publisher(sys, k);
+                     }};
+    kafka.registered_name = kafka_publisher_name();
+    out.push_back(std::move(kafka));
+  }
   auto storage = storage_children(opts, hooks, std::move(ids), stats);
   auto storage_flags = flags_of(opts, restart_strategy::rest_for_one, stats);
   out.push_back(
@@ -387,7 +401,7 @@ node::node(caf::actor_system& sys, const server_options& opts, node_hooks hooks)
   // Pushes start with the first commit: presence is subscribed to the feed before the
   // node takes requests.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{30};
-  for (bool subscribed = false; !subscribed;) {
+  for (bool subscribed = hooks_.without_feed; !subscribed;) {
     if (std::chrono::steady_clock::now() > deadline)
       throw std::runtime_error("node did not start: presence did not subscribe");
     self->request(presence(), std::chrono::seconds{5}, caf::get_atom_v)

@@ -24,7 +24,13 @@ namespace agg {
 struct node_hooks {
   std::function<bool(size_t)> before_commit; // see writer_options::before_commit
   std::function<void(const client_request&)> before_request; // see session_deps
+  // Benchmarks only: no event feed (the writer publishes nowhere, presence and the
+  // Kafka publisher never subscribe), to measure what the feed costs.
+  bool without_feed = false;
 };
+
+// The Kafka publisher's registered name (when [events.kafka] is enabled).
+caf::atom_value kafka_publisher_name();
 
 class node {
 public:

@@ -5,6 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
+#include <string_view>
+
 namespace agg {
 
 std::string event_type(const feed_event& ev) {
@@ -18,7 +21,65 @@ std::string event_type(const feed_event& ev) {
          (activity_kind_from_int(ev.activity.kind, k) ? to_string(k) : "unknown");
 }
 
+namespace {
+
+// True when `s` can be written between quotes as it is: printable ASCII without a quote
+// or a backslash (every identifier the server writes; anything else takes the general
+// path, which escapes and replaces invalid UTF-8).
+bool plain(std::string_view s) {
+  for (unsigned char c : s)
+    if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') return false;
+  return true;
+}
+
+void field(std::string& out, const char* key, std::string_view v) {
+  out.append(key).push_back('"');
+  out.append(v).push_back('"');
+}
+
+void field(std::string& out, const char* key, int64_t v) {
+  out.append(key).append(std::to_string(v));
+}
+
+// A money event written directly, with the keys in the order the general path writes
+// them (sorted): the same text, without building a document first.
+std::optional<std::string> money_json(const feed_event& ev) {
+  const auto& e = ev.money;
+  auto type = event_type(ev);
+  for (std::string_view s : {std::string_view{e.source}, std::string_view{e.tx_id},
+                             std::string_view{e.ref_tx_id}, std::string_view{e.round_id},
+                             std::string_view{e.currency}, std::string_view{type}})
+    if (!plain(s)) return std::nullopt;
+  std::string out;
+  out.reserve(512);
+  field(out, "{\"amount\":", e.amount);
+  field(out, ",\"at_us\":", e.created_us);
+  field(out, ",\"balance_after\":", e.balance_after);
+  field(out, ",\"currency\":", e.currency);
+  field(out, ",\"ghash\":", to_hex(e.ghash));
+  field(out, ",\"hash\":", to_hex(e.hash));
+  field(out, ",\"id\":", e.gseq);
+  field(out, ",\"player_id\":", e.player_id);
+  field(out, ",\"ref_tx_id\":", e.ref_tx_id);
+  field(out, ",\"round_id\":", e.round_id);
+  field(out, ",\"seq\":", e.seq);
+  field(out, ",\"source\":", e.source);
+  field(out, ",\"tx_id\":", e.tx_id);
+  field(out, ",\"type\":", type);
+  field(out, ",\"v\":", int64_t{event_json_version});
+  out.push_back('}');
+  return out;
+}
+
+} // namespace
+
 std::string to_json(const feed_event& ev) {
+  if (ev.is_money)
+    if (auto fast = money_json(ev)) return std::move(*fast);
+  return to_json_document(ev);
+}
+
+std::string to_json_document(const feed_event& ev) {
   nlohmann::json j;
   j["v"] = event_json_version;
   j["id"] = ev.gseq();

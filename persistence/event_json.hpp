@@ -16,5 +16,8 @@ std::string event_type(const feed_event& ev);
 
 // One line of JSON, without a newline.
 std::string to_json(const feed_event& ev);
+// The same, always built as a document first (to_json writes plain money events
+// directly; a test holds the two to the same text).
+std::string to_json_document(const feed_event& ev);
 
 } // namespace agg

@@ -6,18 +6,21 @@
 #include "common/log.hpp"
 #include "persistence/event_json.hpp"
 
-#include <map>
+#include <algorithm>
+#include <deque>
 
 namespace agg {
 
 namespace {
 
 struct outgoing {
+  int64_t gseq = 0;
   bool money = true;
+  bool produced = false;  // handed to the current producer
+  bool delivered = false; // acknowledged by the broker
   std::string key;
   std::string type;
   std::string value;
-  bool produced = false; // handed to the current producer
 };
 
 struct publisher_state {
@@ -29,24 +32,35 @@ struct publisher_state {
   int64_t generation = 0; // of the producer; deliveries of an earlier one are dropped
   bool restart_pending = false;
   bool retry_pending = false;
-  std::map<int64_t, outgoing> pending; // by gseq: received, not yet acknowledged
+  // Received and not yet acknowledged with every one before it, in gseq order (the
+  // feed delivers consecutive events).
+  std::deque<outgoing> pending;
+  int64_t in_flight = 0;     // of them, not delivered
+  int64_t produced_upto = 0; // every pending event up to it handed to the producer
   int64_t acked = 0;
   static inline const char* name = "kafka_publisher";
 };
 
 using publisher = caf::stateful_actor<publisher_state>*;
 
+// The pending event with this gseq, or end().
+std::deque<outgoing>::iterator find(publisher_state& st, int64_t gseq) {
+  auto m = std::lower_bound(st.pending.begin(), st.pending.end(), gseq,
+                            [](const outgoing& o, int64_t g) { return o.gseq < g; });
+  return m != st.pending.end() && m->gseq == gseq ? m : st.pending.end();
+}
+
 void set_in_flight(publisher self) {
-  if (auto& s = self->state.opts.stats)
-    s->kafka_in_flight.store(static_cast<int64_t>(self->state.pending.size()));
+  if (auto& s = self->state.opts.stats) s->kafka_in_flight.store(self->state.in_flight);
 }
 
 void start_producer(publisher self) {
   auto& st = self->state;
   st.producer.reset();
   ++st.generation;
-  for (auto& [gseq, m] : st.pending)
-    m.produced = false;
+  st.produced_upto = 0; // everything not delivered goes to the new producer
+  for (auto& m : st.pending)
+    m.produced = m.delivered;
   kafka_producer_options p;
   p.brokers = st.opts.brokers;
   p.settings = st.opts.settings;
@@ -87,12 +101,15 @@ void start_producer(publisher self) {
 void produce_waiting(publisher self) {
   auto& st = self->state;
   if (!st.producer) return;
-  for (auto& [gseq, m] : st.pending) {
+  auto from = std::lower_bound(st.pending.begin(), st.pending.end(), st.produced_upto + 1,
+                               [](const outgoing& o, int64_t g) { return o.gseq < g; });
+  for (auto i = from; i != st.pending.end(); ++i) {
+    auto& m = *i;
     if (m.produced) continue;
-    auto id = std::to_string(gseq);
+    auto id = std::to_string(m.gseq);
     std::string error;
     if (!st.producer->produce(m.money ? st.wallet_topic : st.activity_topic, m.key,
-                              m.value, {{"id", id}, {"type", m.type}}, gseq, &error)) {
+                              m.value, {{"id", id}, {"type", m.type}}, m.gseq, &error)) {
       // The local queue is full: the rest waits, in order.
       if (!st.retry_pending) {
         st.retry_pending = true;
@@ -102,13 +119,16 @@ void produce_waiting(publisher self) {
       return;
     }
     m.produced = true;
+    st.produced_upto = m.gseq;
   }
 }
 
 // Acknowledges to the feed every event up to the first one not yet delivered.
 void advance(publisher self) {
   auto& st = self->state;
-  int64_t upto = st.pending.empty() ? st.feed->position() : st.pending.begin()->first - 1;
+  while (!st.pending.empty() && st.pending.front().delivered)
+    st.pending.pop_front();
+  int64_t upto = st.pending.empty() ? st.feed->position() : st.pending.front().gseq - 1;
   if (upto > st.acked) {
     st.acked = upto;
     st.feed->ack(self, upto);
@@ -137,11 +157,13 @@ caf::behavior publisher_impl(publisher self, kafka_publisher_options opts) {
         if (!st.feed->fresh(self, b)) return;
         for (const auto& ev : b.events) {
           outgoing m;
+          m.gseq = ev.gseq();
           m.money = ev.is_money;
           m.key = std::to_string(ev.player_id());
           m.type = event_type(ev);
           m.value = to_json(ev);
-          st.pending.emplace(ev.gseq(), std::move(m));
+          st.pending.push_back(std::move(m));
+          ++st.in_flight;
         }
         produce_waiting(self);
         set_in_flight(self);
@@ -150,8 +172,12 @@ caf::behavior publisher_impl(publisher self, kafka_publisher_options opts) {
              const std::vector<int64_t>& failed, const std::string& error) {
         auto& st = self->state;
         if (generation != st.generation) return;
-        for (auto id : ok)
-          st.pending.erase(id);
+        for (auto id : ok) {
+          auto m = find(st, id);
+          if (m == st.pending.end() || m->delivered) continue;
+          m->delivered = true;
+          --st.in_flight;
+        }
         if (st.opts.stats) {
           st.opts.stats->kafka_delivered.fetch_add(static_cast<int64_t>(ok.size()));
           st.opts.stats->kafka_connected.store(ok.empty() ? 0 : 1);

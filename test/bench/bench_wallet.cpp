@@ -3,17 +3,29 @@
 // group-committing writer).
 //
 //   bench_wallet --players 10000 --ops 200000 --clients 256 --mode group|per_op
-//                [--data-dir DIR] [--commit-window-us 100] [--batch-max 1024] [--seed 1]
+//                [--events both|on|off] [--data-dir DIR] [--commit-window-us 100]
+//                [--batch-max 1024] [--seed 1] [--kafka on|off] [--kafka-broker PATH]
 //
 // Each client keeps one request in flight. The mix per client: a bet, then mostly its
 // win (some rollbacks instead), and now and then an exact replay of an earlier
-// request. per_op commits every operation alone: the naive baseline. Prints one JSON
-// line and a human summary.
+// request. per_op commits every operation alone: the naive baseline.
+//
+// --events both (the default) runs twice, back to back: with the event feed, a
+// subscriber that measures the time from each commit to its arrival, and the Kafka
+// publisher producing to librdkafka's mock cluster (a process of its own); then with
+// no feed at all. --kafka off leaves the publisher out of the first run. Each run prints
+// one JSON line and a human summary (CPU per operation and the machine's steal time
+// beside the rates; with events, the feed's lag p99 and Kafka's greatest lag), then a
+// line comparing the two.
 
 #include "actors/core/wallet_errc.hpp"
+#include "actors/events/feed_subscription.hpp"
 #include "actors/node.hpp"
 #include "bench_args.hpp"
+#include "common/clock.hpp"
+#include "cpu_time.hpp"
 #include "latency.hpp"
+#include "support/kafka_broker_process.hpp"
 
 #include <caf/all.hpp>
 
@@ -21,6 +33,7 @@
 #include <filesystem>
 #include <iostream>
 #include <random>
+#include <thread>
 
 using namespace agg;
 using agg::bench::latency;
@@ -162,47 +175,115 @@ void fund_players(caf::scoped_actor& self, const registry_actor& wallets,
   }
 }
 
-} // namespace
+// A subscriber of the feed like the server's own (not durable): the time from each
+// event's commit to its arrival here.
+struct lag_probe_state {
+  std::unique_ptr<feed_subscription> feed;
+  std::vector<int64_t> samples_us;
+  static inline const char* name = "bench_feed_probe";
+};
 
-int main(int argc, char** argv) {
-  agg::bench::args a{argc, argv};
-  auto players = a.num("players", 10'000);
-  auto ops = a.num("ops", 200'000);
-  auto clients = a.num("clients", 256);
-  auto mode = a.str("mode", "group");
-  auto data_dir = a.str("data-dir", "");
-  auto window_us = a.num("commit-window-us", server_options{}.commit_window_us);
-  auto batch_max = a.num("batch-max", 1024);
-  auto seed = a.num("seed", 1);
-  auto scheduler_threads = a.num("scheduler-threads", 2);
-  a.reject_unknown();
-  if (mode != "group" && mode != "per_op") {
-    std::cerr << "--mode: group or per_op" << std::endl;
-    return 2;
-  }
-  if (players < 1 || ops < clients || clients < 1) {
-    std::cerr << "need players >= 1, clients >= 1, ops >= clients" << std::endl;
-    return 2;
-  }
-  bool own_dir = data_dir.empty();
-  if (own_dir)
-    data_dir = (std::filesystem::temp_directory_path() /
-                ("bench-wallet-" + std::to_string(::getpid())))
-                   .string();
-  std::filesystem::remove_all(data_dir);
+caf::behavior lag_probe(caf::stateful_actor<lag_probe_state>* self) {
+  subscription_options sub;
+  sub.name = "bench";
+  self->state.feed = std::make_unique<feed_subscription>(std::move(sub));
+  self->state.feed->connect(self);
+  self->set_down_handler(
+      [self](caf::down_msg& dm) { self->state.feed->on_down(self, dm); });
+  return {
+      [self](subscribe_atom) { self->state.feed->connect(self); },
+      [self](events_atom, event_batch& b) {
+        auto& st = self->state;
+        if (!st.feed->fresh(self, b)) return;
+        auto lag = now_us() - b.committed_us;
+        st.samples_us.insert(st.samples_us.end(), b.events.size(), lag);
+        st.feed->ack(self, b.events.back().gseq());
+      },
+      [self](caf::get_atom) { return self->state.feed->subscribed(); },
+      [self](caf::get_atom, caf::get_atom) { return std::move(self->state.samples_us); },
+  };
+}
 
+struct run_params {
+  std::string mode;
+  std::string data_dir;
+  int64_t players = 0;
+  int64_t ops = 0;
+  int64_t clients = 0;
+  int64_t window_us = 0;
+  int64_t batch_max = 0;
+  int64_t seed = 0;
+  int64_t scheduler_threads = 2;
+  bool kafka = true;        // with events: the Kafka publisher too
+  std::string kafka_broker; // the mock cluster's executable
+};
+
+struct run_result {
+  bool events = false;
+  double seconds = 0;
+  latency lat;
+  int64_t done = 0;
+  int64_t errors = 0;
+  int64_t replays = 0;
+  int64_t commits = 0;
+  int64_t writes = 0;
+  int64_t cpu_us = 0;
+  int64_t steal_us = 0;
+  latency feed_lag;            // commit to a subscriber, per event
+  int64_t kafka_lag_max = -1;  // events committed and not yet acknowledged by Kafka
+  int64_t kafka_drain_ms = -1; // from the load's end until Kafka had every event
+  int64_t kafka_delivered = 0;
+};
+
+// Waits until the subscriber `find()` gives (an actor answering get_atom with a bool)
+// says it is subscribed; returns it.
+template <class Find>
+caf::actor await_subscribed(caf::scoped_actor& self, const char* what, Find find) {
+  for (int i = 0; i < 5'000; ++i) {
+    bool yes = false;
+    auto a = find();
+    if (a)
+      self->request(a, std::chrono::seconds{5}, caf::get_atom_v)
+          .receive([&](bool b) { yes = b; }, [](caf::error&) {});
+    if (yes) return a;
+    std::this_thread::sleep_for(std::chrono::milliseconds{2});
+  }
+  std::cerr << what << " did not subscribe to the feed" << std::endl;
+  std::exit(1);
+}
+
+// The last gseq Kafka acknowledged with every one before it (-1 when unknown).
+int64_t kafka_acked(caf::scoped_actor& self, const caf::actor& publisher) {
+  int64_t acked = -1;
+  self->request(publisher, std::chrono::seconds{5}, stats_atom_v)
+      .receive([&](int64_t a) { acked = a; }, [](caf::error&) {});
+  return acked;
+}
+
+run_result run_once(const run_params& p, bool events) {
+  run_result out;
+  out.events = events;
+  std::filesystem::remove_all(p.data_dir);
   server_options opts;
-  opts.data_dir = data_dir;
-  opts.commit_window_us = mode == "group" ? window_us : 0;
-  opts.commit_batch_max = mode == "group" ? batch_max : 1;
+  opts.data_dir = p.data_dir;
+  opts.commit_window_us = p.mode == "group" ? p.window_us : 0;
+  opts.commit_batch_max = p.mode == "group" ? p.batch_max : 1;
   opts.wallet_queue_len_max = 1 << 16;
+  std::unique_ptr<agg::test::kafka_broker_process> broker;
+  if (events && p.kafka) {
+    broker = std::make_unique<agg::test::kafka_broker_process>(p.kafka_broker);
+    opts.kafka.enabled = true;
+    opts.kafka.brokers = broker->bootstrap;
+    opts.kafka.settings = {"log_level=3"};
+  }
   if (auto problem = opts.validate()) {
     std::cerr << *problem << std::endl;
-    return 2;
+    std::exit(2);
   }
   std::atomic<int64_t> commits{0};
   std::atomic<int64_t> writes{0};
   node_hooks hooks;
+  hooks.without_feed = !events;
   hooks.before_commit = [&](size_t n) {
     ++commits;
     writes += static_cast<int64_t>(n);
@@ -210,59 +291,186 @@ int main(int argc, char** argv) {
   };
 
   caf::actor_system_config cfg;
-  cfg.set("scheduler.max-threads", scheduler_threads);
+  cfg.set("scheduler.max-threads", p.scheduler_threads);
   apply_scheduler_defaults(cfg);
   if (auto policy = std::getenv("AGG_SCHEDULER_POLICY"))
     cfg.set("scheduler.policy", caf::atom_from_string(policy));
   cfg.set("logger.file-verbosity", caf::atom("quiet"));
   cfg.set("logger.console-verbosity", caf::atom("quiet"));
   caf::actor_system sys{cfg};
-  int64_t measured_commits = 0, measured_writes = 0;
-  latency lat;
-  int64_t errors = 0, replays = 0;
-  double seconds = 0;
   {
     node n{sys, opts, hooks};
     caf::scoped_actor self{sys};
-    fund_players(self, n.wallets(), players);
+    caf::actor probe;
+    caf::actor publisher;
+    if (events) {
+      probe = sys.spawn(lag_probe);
+      await_subscribed(self, "the lag probe", [&] { return probe; });
+      if (p.kafka)
+        publisher = await_subscribed(self, "the Kafka publisher", [&] {
+          return caf::actor_cast<caf::actor>(sys.registry().get(kafka_publisher_name()));
+        });
+    }
+    fund_players(self, n.wallets(), p.players);
+    // Kafka's lag, sampled every 5 ms while the load runs.
+    std::atomic<bool> sampling{events};
+    std::atomic<int64_t> lag_max{0};
+    std::thread sampler;
+    if (events && publisher)
+      sampler = std::thread{[&] {
+        caf::scoped_actor me{sys};
+        while (sampling) {
+          auto head = n.stats()->chain_head_gseq.load();
+          auto acked = kafka_acked(me, publisher);
+          if (acked >= 0) lag_max = std::max(lag_max.load(), head - acked);
+          std::this_thread::sleep_for(std::chrono::milliseconds{5});
+        }
+      }};
     auto commits_before = commits.load();
     auto writes_before = writes.load();
+    auto cpu_before = agg::bench::process_cpu_us();
+    auto steal_before = agg::bench::steal_us();
     auto start = clock_type::now();
-    int64_t per_client = ops / clients;
-    for (int64_t c = 0; c < clients; ++c)
-      sys.spawn(
-          bench_client,
-          client_config{players, per_client, static_cast<uint64_t>(seed * 7919 + c), c},
-          n.wallets(), caf::actor{self});
-    for (int64_t c = 0; c < clients; ++c)
+    int64_t per_client = p.ops / p.clients;
+    for (int64_t c = 0; c < p.clients; ++c)
+      sys.spawn(bench_client,
+                client_config{p.players, per_client,
+                              static_cast<uint64_t>(p.seed * 7919 + c), c},
+                n.wallets(), caf::actor{self});
+    for (int64_t c = 0; c < p.clients; ++c)
       self->receive([&](std::vector<int64_t>& samples, int64_t errs, int64_t reps) {
-        lat.samples_us.insert(lat.samples_us.end(), samples.begin(), samples.end());
-        errors += errs;
-        replays += reps;
+        out.lat.samples_us.insert(out.lat.samples_us.end(), samples.begin(),
+                                  samples.end());
+        out.errors += errs;
+        out.replays += reps;
       });
-    seconds = std::chrono::duration<double>(clock_type::now() - start).count();
-    measured_commits = commits.load() - commits_before;
-    measured_writes = writes.load() - writes_before;
+    auto load_end = clock_type::now();
+    out.seconds = std::chrono::duration<double>(load_end - start).count();
+    out.cpu_us = agg::bench::process_cpu_us() - cpu_before;
+    out.steal_us = agg::bench::steal_us() - steal_before;
+    out.commits = commits.load() - commits_before;
+    out.writes = writes.load() - writes_before;
+    if (events) {
+      // Until Kafka has every event (bounded).
+      auto head = n.stats()->chain_head_gseq.load();
+      auto deadline = load_end + std::chrono::seconds{120};
+      while (publisher && kafka_acked(self, publisher) < head &&
+             clock_type::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds{2});
+      if (kafka_acked(self, publisher) >= head)
+        out.kafka_drain_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 clock_type::now() - load_end)
+                                 .count();
+      sampling = false;
+      if (sampler.joinable()) sampler.join();
+      out.kafka_lag_max = lag_max.load();
+      out.kafka_delivered = n.stats()->kafka_delivered.load();
+      self->request(probe, std::chrono::seconds{30}, caf::get_atom_v, caf::get_atom_v)
+          .receive(
+              [&](std::vector<int64_t>& s) { out.feed_lag.samples_us = std::move(s); },
+              [](caf::error&) {});
+      self->send_exit(probe, caf::exit_reason::user_shutdown);
+    }
     n.shutdown(std::chrono::seconds{60});
   }
-  auto done = static_cast<int64_t>(lat.samples_us.size()) + errors;
-  auto ops_per_s = static_cast<double>(done) / seconds;
-  std::cout << "{\"bench\":\"wallet\",\"mode\":\"" << mode << "\",\"players\":" << players
-            << ",\"ops\":" << done << ",\"clients\":" << clients
+  out.done = static_cast<int64_t>(out.lat.samples_us.size()) + out.errors;
+  return out;
+}
+
+void print(const run_params& p, run_result& r) {
+  auto ops_per_s = static_cast<double>(r.done) / r.seconds;
+  auto cpu_per_op = r.done > 0 ? r.cpu_us / r.done : 0;
+  auto per_commit = r.commits > 0 ? r.writes / r.commits : 0;
+  std::cout << "{\"bench\":\"wallet\",\"mode\":\"" << p.mode << "\",\"events\":\""
+            << (r.events ? "on" : "off") << "\",\"players\":" << p.players
+            << ",\"ops\":" << r.done << ",\"clients\":" << p.clients
             << ",\"ops_per_s\":" << static_cast<int64_t>(ops_per_s)
-            << ",\"p50_us\":" << lat.percentile(50)
-            << ",\"p99_us\":" << lat.percentile(99) << ",\"max_us\":" << lat.max()
-            << ",\"errors\":" << errors << ",\"replays\":" << replays
-            << ",\"commits\":" << measured_commits << ",\"writes_per_commit\":"
-            << (measured_commits > 0 ? measured_writes / measured_commits : 0) << "}"
-            << std::endl;
-  std::cout << "wallet " << mode << ": " << done << " durable ops from " << clients
-            << " clients over " << players << " players in " << seconds
-            << " s = " << static_cast<int64_t>(ops_per_s) << " ops/s; latency p50 "
-            << lat.percentile(50) << " us, p99 " << lat.percentile(99) << " us, max "
-            << lat.max() << " us; " << measured_commits << " commits ("
-            << (measured_commits > 0 ? measured_writes / measured_commits : 0)
-            << " writes each); " << errors << " errors" << std::endl;
-  if (own_dir) std::filesystem::remove_all(data_dir);
+            << ",\"p50_us\":" << r.lat.percentile(50)
+            << ",\"p99_us\":" << r.lat.percentile(99) << ",\"max_us\":" << r.lat.max()
+            << ",\"cpu_us_per_op\":" << cpu_per_op
+            << ",\"steal_ms\":" << (r.steal_us >= 0 ? r.steal_us / 1000 : -1)
+            << ",\"errors\":" << r.errors << ",\"replays\":" << r.replays
+            << ",\"commits\":" << r.commits << ",\"writes_per_commit\":" << per_commit;
+  if (r.events)
+    std::cout << ",\"feed_lag_p50_us\":" << r.feed_lag.percentile(50)
+              << ",\"feed_lag_p99_us\":" << r.feed_lag.percentile(99)
+              << ",\"kafka_lag_max_events\":" << r.kafka_lag_max
+              << ",\"kafka_drain_ms\":" << r.kafka_drain_ms
+              << ",\"kafka_delivered\":" << r.kafka_delivered;
+  std::cout << "}" << std::endl;
+  std::cout << "wallet " << p.mode << ", events " << (r.events ? "on" : "off") << ": "
+            << r.done << " durable ops from " << p.clients << " clients over "
+            << p.players << " players in " << r.seconds
+            << " s = " << static_cast<int64_t>(ops_per_s) << " ops/s, " << cpu_per_op
+            << " us CPU each (steal " << r.steal_us / 1000 << " ms); latency p50 "
+            << r.lat.percentile(50) << " us, p99 " << r.lat.percentile(99) << " us, max "
+            << r.lat.max() << " us; " << r.commits << " commits (" << per_commit
+            << " writes each); " << r.errors << " errors" << std::endl;
+  if (r.events)
+    std::cout << "  feed: commit to subscriber p50 " << r.feed_lag.percentile(50)
+              << " us, p99 " << r.feed_lag.percentile(99)
+              << " us; Kafka (mock cluster): " << r.kafka_delivered
+              << " events acknowledged, lag at most " << r.kafka_lag_max
+              << " events, all in " << r.kafka_drain_ms << " ms after the load"
+              << std::endl;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  agg::bench::args a{argc, argv};
+  run_params p;
+  p.players = a.num("players", 10'000);
+  p.ops = a.num("ops", 200'000);
+  p.clients = a.num("clients", 256);
+  p.mode = a.str("mode", "group");
+  p.data_dir = a.str("data-dir", "");
+  p.window_us = a.num("commit-window-us", server_options{}.commit_window_us);
+  p.batch_max = a.num("batch-max", 1024);
+  p.seed = a.num("seed", 1);
+  p.scheduler_threads = a.num("scheduler-threads", 2);
+  auto events = a.str("events", "both");
+  p.kafka = a.str("kafka", "on") != "off";
+  p.kafka_broker = a.str("kafka-broker", KAFKA_BROKER_PATH);
+  a.reject_unknown();
+  if (p.mode != "group" && p.mode != "per_op") {
+    std::cerr << "--mode: group or per_op" << std::endl;
+    return 2;
+  }
+  if (events != "on" && events != "off" && events != "both") {
+    std::cerr << "--events: on, off or both" << std::endl;
+    return 2;
+  }
+  if (p.players < 1 || p.ops < p.clients || p.clients < 1) {
+    std::cerr << "need players >= 1, clients >= 1, ops >= clients" << std::endl;
+    return 2;
+  }
+  bool own_dir = p.data_dir.empty();
+  if (own_dir)
+    p.data_dir = (std::filesystem::temp_directory_path() /
+                  ("bench-wallet-" + std::to_string(::getpid())))
+                     .string();
+  std::vector<run_result> runs;
+  if (events != "off") runs.push_back(run_once(p, true));
+  if (events != "on") runs.push_back(run_once(p, false));
+  int64_t errors = 0;
+  for (auto& r : runs) {
+    print(p, r);
+    errors += r.errors;
+  }
+  if (runs.size() == 2) {
+    auto rate = [](const run_result& r) {
+      return static_cast<double>(r.done) / r.seconds;
+    };
+    auto ratio = rate(runs[0]) / rate(runs[1]);
+    std::cout << "{\"bench\":\"wallet_events\",\"on_ops_per_s\":"
+              << static_cast<int64_t>(rate(runs[0]))
+              << ",\"off_ops_per_s\":" << static_cast<int64_t>(rate(runs[1]))
+              << ",\"on_over_off\":" << ratio << "}" << std::endl;
+    std::cout << "events on (feed, a subscriber, Kafka to the mock cluster) ran at "
+              << static_cast<int>(ratio * 100 + 0.5) << "% of off, back to back"
+              << std::endl;
+  }
+  if (own_dir) std::filesystem::remove_all(p.data_dir);
   return errors == 0 ? 0 : 1;
 }

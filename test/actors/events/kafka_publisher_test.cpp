@@ -6,6 +6,7 @@
 // and after SIGKILL mid-publish every event is on its topic at least once, and a
 // consumer that drops duplicates by id sees each exactly once, in order per player.
 
+#include "support/kafka_broker_process.hpp"
 #include "support/server_process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -29,59 +30,10 @@ namespace {
 
 const std::string admin = "admin-key-0123456789abcdef";
 
-// The mock cluster's process: its bootstrap address, and commands on its stdin.
-class broker_process {
-public:
-  broker_process() {
-    int in[2];
-    int out[2];
-    REQUIRE(pipe(in) == 0);
-    REQUIRE(pipe(out) == 0);
-    pid_ = fork();
-    REQUIRE(pid_ >= 0);
-    if (pid_ == 0) {
-      dup2(in[0], STDIN_FILENO);
-      dup2(out[1], STDOUT_FILENO);
-      for (int fd : {in[0], in[1], out[0], out[1]})
-        close(fd);
-      execl(KAFKA_BROKER_PATH, KAFKA_BROKER_PATH, "agg", nullptr);
-      _exit(127);
-    }
-    close(in[0]);
-    close(out[1]);
-    to_ = in[1];
-    from_ = out[0];
-    auto line = read_line();
-    REQUIRE(line.rfind("bootstrap ", 0) == 0);
-    bootstrap = line.substr(10);
-  }
-  ~broker_process() {
-    close(to_);
-    close(from_);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-  }
-
-  void command(const std::string& c) {
-    auto line = c + "\n";
-    REQUIRE(write(to_, line.data(), line.size()) == static_cast<ssize_t>(line.size()));
-    CHECK(read_line() == "ok");
-  }
-
-  std::string bootstrap;
-
-private:
-  std::string read_line() {
-    std::string line;
-    char ch = 0;
-    while (read(from_, &ch, 1) == 1 && ch != '\n')
-      line.push_back(ch);
-    return line;
-  }
-
-  pid_t pid_ = -1;
-  int to_ = -1;
-  int from_ = -1;
+// The mock cluster's process, with each command checked.
+struct broker_process : kafka_broker_process {
+  broker_process() : kafka_broker_process(KAFKA_BROKER_PATH) {}
+  void command(const std::string& c) { CHECK(kafka_broker_process::command(c) == "ok"); }
 };
 
 struct record {
