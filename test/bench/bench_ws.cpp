@@ -28,6 +28,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <deque>
 #include <fstream>
@@ -244,6 +245,54 @@ void raise_fd_limit() {
 
 } // namespace
 
+// What the server's /metrics says of the event feed: the commit-to-subscriber
+// histogram (cumulative counts by upper bound in seconds) and the Kafka publisher's lag
+// in events (-1 without a publisher).
+struct feed_metrics {
+  std::vector<std::pair<double, int64_t>> buckets;
+  int64_t kafka_lag = -1;
+  bool ok = false;
+};
+
+feed_metrics scrape_feed(const std::string& host, int64_t http_port) {
+  feed_metrics m;
+  if (http_port <= 0) return m;
+  httplib::Client http{host, static_cast<int>(http_port)};
+  http.set_read_timeout(std::chrono::seconds{5});
+  auto res = http.Get("/metrics");
+  if (!res || res->status != 200) return m;
+  std::istringstream in{res->body};
+  const std::string bucket = "agg_feed_latency_seconds_bucket{le=\"";
+  const std::string lag = "agg_feed_lag_events{subscriber=\"kafka\"} ";
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(bucket, 0) == 0) {
+      auto close = line.find('"', bucket.size());
+      auto le = line.substr(bucket.size(), close - bucket.size());
+      auto count = std::stoll(line.substr(line.find(' ', close) + 1));
+      m.buckets.emplace_back(le == "+Inf" ? 1e9 : std::stod(le), count);
+    } else if (line.rfind(lag, 0) == 0) {
+      m.kafka_lag = std::stoll(line.substr(lag.size()));
+    }
+  }
+  m.ok = !m.buckets.empty();
+  return m;
+}
+
+// The upper bound (microseconds) of the bucket holding the p-th percentile of what the
+// histogram gained between two scrapes, or -1.
+int64_t bucket_percentile(const feed_metrics& before, const feed_metrics& after,
+                          double p) {
+  if (!before.ok || !after.ok || before.buckets.size() != after.buckets.size()) return -1;
+  auto total = after.buckets.back().second - before.buckets.back().second;
+  if (total <= 0) return -1;
+  for (size_t i = 0; i < after.buckets.size(); ++i) {
+    auto n = after.buckets[i].second - before.buckets[i].second;
+    if (static_cast<double>(n) >= p / 100.0 * static_cast<double>(total))
+      return static_cast<int64_t>(after.buckets[i].first * 1e6);
+  }
+  return -1;
+}
+
 int main(int argc, char** argv) {
   agg::bench::args a{argc, argv};
   auto host = a.str("host", "127.0.0.1");
@@ -354,7 +403,21 @@ int main(int argc, char** argv) {
     t.error_codes.clear();
     t.sent = 0;
   }
+  // The feed's figures over the load: its histogram before and after, and the Kafka
+  // publisher's lag sampled meanwhile (every 250 ms, off the load's thread).
+  auto feed_before = scrape_feed(host, http_port);
+  std::atomic<bool> sampling{true};
+  std::atomic<int64_t> kafka_lag_max{-1};
+  std::thread lag_sampler{[&] {
+    while (sampling) {
+      auto m = scrape_feed(host, http_port);
+      if (m.kafka_lag > kafka_lag_max) kafka_lag_max = m.kafka_lag;
+      for (int i = 0; i < 25 && sampling; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds{10});
+    }
+  }};
   // Send at `rate` in total, round-robin, on a 1 ms tick.
+  auto steal_before = agg::bench::steal_us();
   auto server_cpu_before = cpu_us_of(server_pid);
   auto own_cpu_before = agg::bench::process_cpu_us();
   auto load_began = clock_type::now();
@@ -393,6 +456,11 @@ int main(int argc, char** argv) {
     ioc.run_for(std::chrono::milliseconds{50});
   auto timed_out = outstanding();
   auto server_cpu = cpu_us_of(server_pid);
+  auto steal = agg::bench::steal_us() - steal_before;
+  sampling = false;
+  lag_sampler.join();
+  auto feed_after = scrape_feed(host, http_port);
+  auto feed_p99 = bucket_percentile(feed_before, feed_after, 99);
   auto own_cpu = agg::bench::process_cpu_us() - own_cpu_before;
   int64_t held = 0;
   for (auto* c : ready)
@@ -421,7 +489,10 @@ int main(int argc, char** argv) {
             << ",\"closed\":" << t.closed << ",\"server_rss_kib_idle\":" << rss_idle
             << ",\"server_rss_kib_per_connection\":" << per_conn
             << ",\"server_cpu_us_per_request\":" << server_per_request
-            << ",\"load_cpu_us_per_request\":" << own_per_request << "}" << std::endl;
+            << ",\"load_cpu_us_per_request\":" << own_per_request
+            << ",\"steal_ms\":" << (steal >= 0 ? steal / 1000 : -1)
+            << ",\"feed_lag_p99_us\":" << feed_p99
+            << ",\"kafka_lag_max_events\":" << kafka_lag_max.load() << "}" << std::endl;
   std::cout << "ws " << scenario << ": " << ready.size() << "/" << connections
             << " authenticated connections in " << setup_s << " s, " << held
             << " held to the end; " << done << " requests in " << load_s
@@ -431,7 +502,11 @@ int main(int argc, char** argv) {
             << " errors, " << timed_out << " timeouts; server RSS " << rss_idle
             << " KiB idle, " << per_conn << " KiB per connection; CPU per request "
             << server_per_request << " us in the server, " << own_per_request
-            << " us in this load generator" << std::endl;
+            << " us in this load generator; steal " << steal / 1000
+            << " ms; feed lag p99 <= " << feed_p99 << " us (a bucket's bound)";
+  if (kafka_lag_max >= 0)
+    std::cout << "; Kafka lag at most " << kafka_lag_max.load() << " events";
+  std::cout << std::endl;
   for (auto& [code, n] : t.error_codes)
     std::cout << "  error " << code << ": " << n << std::endl;
   for (auto& c : conns)
