@@ -26,7 +26,7 @@ struct migration {
 };
 
 // Append only: never edit a migration that has shipped.
-const std::array<migration, 8> migrations = {{
+const std::array<migration, 9> migrations = {{
     // 1: balances, the hash-chained ledger (a player's chain head is its last row),
     // rollback markers and rounds.
     R"sql(
@@ -219,6 +219,32 @@ CREATE TABLE feed_cursors(
 ) WITHOUT ROWID;
 )sql",
      number_ledger},
+    // 9: payments through providers (persistence/payment_store.hpp): deposit intents
+    // and payouts, each provider transaction id once, open ones by expiry, and the
+    // instruments' fingerprints for account linking.
+    {R"sql(
+CREATE TABLE payments(
+  payment_id     TEXT    PRIMARY KEY,
+  kind           INTEGER NOT NULL,
+  status         INTEGER NOT NULL,
+  player_id      INTEGER NOT NULL,
+  provider       TEXT    NOT NULL,
+  provider_tx_id TEXT    NOT NULL,
+  instrument     TEXT    NOT NULL,
+  fingerprint    TEXT    NOT NULL,
+  currency       TEXT    NOT NULL,
+  amount         INTEGER NOT NULL CHECK (amount > 0),
+  reason         TEXT    NOT NULL,
+  created_us     INTEGER NOT NULL,
+  updated_us     INTEGER NOT NULL,
+  expires_us     INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX payments_player ON payments(player_id, created_us);
+CREATE UNIQUE INDEX payments_provider_tx ON payments(provider, provider_tx_id)
+  WHERE provider_tx_id <> '';
+CREATE INDEX payments_open ON payments(expires_us) WHERE status IN (1, 2);
+CREATE INDEX payments_fingerprint ON payments(fingerprint) WHERE fingerprint <> '';
+)sql"},
 }};
 
 void number_ledger(connection& conn) {
