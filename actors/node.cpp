@@ -1,5 +1,6 @@
 #include "actors/node.hpp"
 
+#include "actors/cashier/cashier.hpp"
 #include "actors/events/event_feed.hpp"
 #include "actors/events/kafka_producer.hpp"
 #include "actors/events/kafka_publisher.hpp"
@@ -10,6 +11,7 @@
 #include "actors/players/presence.hpp"
 #include "actors/supervisor.hpp"
 #include "common/log.hpp"
+#include "payments/provider.hpp"
 #include "persistence/ledger_store.hpp"
 #include "persistence/schema.hpp"
 #include "persistence/seed_repository_db.hpp"
@@ -293,10 +295,44 @@ kafka_publisher_options kafka_options_of(const server_options& opts,
   return k;
 }
 
+// The cashier's options; every configured provider is started once here, so that a
+// bad section stops the node at start (throws payments::provider_config_error).
+cashier_options cashier_options_of(const server_options& opts,
+                                   std::shared_ptr<metrics> stats,
+                                   std::function<std::string()> operator_url) {
+  cashier_options c;
+  c.db_path = opts.db_path();
+  c.tuning = db_tuning_of(opts);
+  c.amount_max = opts.payment_amount_max;
+  c.intent_ttl = std::chrono::milliseconds{opts.payment_intent_ttl_ms};
+  c.submit_timeout = std::chrono::milliseconds{opts.payment_timeout_ms};
+  c.request_timeout = std::chrono::milliseconds{opts.request_timeout_ms};
+  c.operator_url = std::move(operator_url);
+  c.stats = std::move(stats);
+  for (const auto& id : opts.payments) {
+    payment_provider_config p;
+    p.id = id;
+    p.kind = id;
+    if (auto i = opts.payment_settings.find(id); i != opts.payment_settings.end())
+      p.settings = i->second;
+    if (auto k = p.settings.find("kind"); k != p.settings.end()) {
+      p.kind = k->second;
+      p.settings.erase(k);
+    }
+    payments::provider_env env;
+    env.id = id;
+    env.settings = p.settings;
+    payments::make_provider(p.kind, env); // started and stopped: the settings hold
+    c.providers.push_back(std::move(p));
+  }
+  return c;
+}
+
 std::vector<child_spec> root_children(const server_options& opts, const node_hooks& hooks,
                                       std::shared_ptr<id_filter> ids,
                                       std::shared_ptr<metrics> stats,
-                                      std::shared_ptr<token_authority> tokens) {
+                                      std::shared_ptr<token_authority> tokens,
+                                      std::function<std::string()> operator_url) {
   std::vector<child_spec> out;
   child_spec presence{"presence", [stats](caf::actor_system& sys, const child_handles&) {
                         return spawn_presence(sys, stats);
@@ -332,6 +368,22 @@ std::vector<child_spec> root_children(const server_options& opts, const node_hoo
                     }};
   logins.registered_name = logins_name;
   out.push_back(std::move(logins));
+  child_spec cashier{
+      "cashier", [c = cashier_options_of(opts, stats, std::move(operator_url))](
+                     caf::actor_system& sys, const child_handles&) {
+        auto mine = c;
+        auto* s = &sys;
+        mine.wallets = [s] {
+          return caf::actor_cast<registry_actor>(
+              s->registry().get(wallet_registry_name()));
+        };
+        mine.presence = [s] {
+          return caf::actor_cast<caf::actor>(s->registry().get(presence_name));
+        };
+        return spawn_cashier(sys, std::move(mine));
+      }};
+  cashier.registered_name = cashier_name();
+  out.push_back(std::move(cashier));
   child_spec directory{
       "vendor_directory",
       [vendors = opts.vendors](caf::actor_system& sys, const child_handles&) {
@@ -371,6 +423,9 @@ std::vector<child_spec> root_children(const server_options& opts, const node_hoo
 node::node(caf::actor_system& sys, const server_options& opts, node_hooks hooks)
     : sys_(sys), opts_(opts), hooks_(std::move(hooks)),
       stats_(std::make_shared<metrics>()) {
+  operator_url_->set(!opts.payment_callback_base_url.empty()
+                         ? opts.payment_callback_base_url
+                         : "http://127.0.0.1:" + std::to_string(opts.http_port));
   auto ids = std::make_shared<id_filter>(static_cast<size_t>(opts.id_filter_bytes));
   {
     auto conn = db::connection::open(opts.db_path(), db::open_mode::read_write_create,
@@ -383,7 +438,8 @@ node::node(caf::actor_system& sys, const server_options& opts, node_hooks hooks)
   tokens_ = std::make_shared<token_authority>(
       load_or_create_token_key(opts.token_key_path()), opts.token_ttl_s * 1'000'000);
   root_ = spawn_supervisor(sys, flags_of(opts, restart_strategy::one_for_one, stats_),
-                           root_children(opts, hooks_, ids, stats_, tokens_));
+                           root_children(opts, hooks_, ids, stats_, tokens_,
+                                         [url = operator_url_] { return url->get(); }));
   // The supervisors start their children when they first run; wait for that, so
   // that every accessor is valid once the constructor returns.
   caf::scoped_actor self{sys};
@@ -434,6 +490,14 @@ caf::actor node::presence() const {
   return named(presence_name);
 }
 
+caf::actor node::cashier() const {
+  return named(cashier_name());
+}
+
+void node::set_operator_url(std::string url) {
+  operator_url_->set(std::move(url));
+}
+
 caf::actor node::feed() const {
   return named(feed_name());
 }
@@ -458,6 +522,9 @@ session_deps node::session_dependencies() const {
   };
   d.request_timeout = std::chrono::milliseconds{opts_.request_timeout_ms};
   d.history_limit_max = opts_.history_limit_max;
+  d.cashier = [sys] {
+    return caf::actor_cast<caf::actor>(sys->registry().get(cashier_name()));
+  };
   d.before_request = hooks_.before_request;
   d.vendors = [sys] {
     return caf::actor_cast<caf::actor>(sys->registry().get(vendor_directory_name()));
@@ -480,9 +547,10 @@ bool node::shutdown(std::chrono::milliseconds timeout) {
   self->monitor(root_);
   self->send_exit(root_, caf::exit_reason::user_shutdown);
   self->receive([](const caf::down_msg&) {});
-  for (auto name : {wallet_registry_name(), ledger_writer_name(), feed_name(),
-                    presence_name, accounts_name, logins_name, sessions_name,
-                    vendor_directory_name(), session_store_name()})
+  for (auto name :
+       {wallet_registry_name(), ledger_writer_name(), feed_name(), presence_name,
+        accounts_name, logins_name, sessions_name, vendor_directory_name(),
+        session_store_name(), cashier_name(), kafka_publisher_name()})
     sys_.registry().erase(name);
   return drained;
 }

@@ -17,6 +17,8 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
+#include <mutex>
 
 namespace agg {
 
@@ -48,6 +50,11 @@ public:
   caf::actor presence() const;
   // The event feed (event_feed.hpp).
   caf::actor feed() const;
+  // Payments through providers (cashier.hpp).
+  caf::actor cashier() const;
+  // The operator API's base URL (http://host:port) as payment providers reach it, for
+  // their callbacks; the edge sets it once the port listens, unless configured.
+  void set_operator_url(std::string url);
   caf::actor sessions() const;
   // The vendor directory: catalog and rounds of every configured studio.
   caf::actor vendors() const;
@@ -73,6 +80,20 @@ private:
   node_hooks hooks_;
   std::shared_ptr<token_authority> tokens_;
   std::shared_ptr<metrics> stats_;
+  // Written by the edge once, read by the payment providers' threads.
+  struct shared_url {
+    std::string get() const {
+      std::lock_guard lock{mtx};
+      return url;
+    }
+    void set(std::string u) {
+      std::lock_guard lock{mtx};
+      url = std::move(u);
+    }
+    mutable std::mutex mtx;
+    std::string url;
+  };
+  std::shared_ptr<shared_url> operator_url_ = std::make_shared<shared_url>();
   caf::actor root_;
   bool stopped_ = false;
 };

@@ -129,6 +129,9 @@ std::optional<std::string> server_options::validate() const {
       in_range("login_lockout_max_ms", login_lockout_max_ms, 0, 30 * 24 * hour_ms),
       in_range("login_known_address_days", login_known_address_days, 0, 3'650),
       in_range("history_limit_max", history_limit_max, 1, 10'000),
+      in_range("payment_amount_max", payment_amount_max, 1, int64_t{1} << 53),
+      in_range("payment_intent_ttl_ms", payment_intent_ttl_ms, 1'000, 30 * 24 * hour_ms),
+      in_range("payment_timeout_ms", payment_timeout_ms, 10, hour_ms),
   };
   for (const auto& c : checks)
     if (c) return c;
@@ -144,6 +147,11 @@ std::optional<std::string> server_options::validate() const {
   if (db_file.empty() || db_file.find('/') != std::string::npos)
     return "aggregator.db_file: must be a plain file name, got '" + db_file + "'";
   if (auto problem = kafka_problem(kafka)) return problem;
+  for (const auto& p : payments)
+    if (p.empty() || p.size() > 32 ||
+        p.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") !=
+            std::string::npos)
+      return "aggregator.payments: '" + p + "' is not a valid provider id (a-z 0-9 _ -)";
   for (const auto& v : vendors)
     if (v.empty() || v.size() > 32 || v.find_first_of(":/ \t") != std::string::npos)
       return "aggregator.vendors: '" + v + "' is not a valid vendor id";
@@ -277,7 +285,14 @@ server_config::server_config() {
            "addresses a lockout does not hold back: logged in from within this")
       .add(opts.history_limit_max, "history_limit_max", "ledger entries per page at most")
       .add(opts.vendors, "vendors", "configured vendor ids, each with [vendors.<id>]")
-      .add(opts.stake_max_by_currency, "stake_max_by_currency", "CUR:max stake limits");
+      .add(opts.stake_max_by_currency, "stake_max_by_currency", "CUR:max stake limits")
+      .add(opts.payments, "payments", "payment provider ids, each with [payments.<id>]")
+      .add(opts.payment_amount_max, "payment_amount_max", "largest payment, minor units")
+      .add(opts.payment_intent_ttl_ms, "payment_intent_ttl_ms",
+           "an unconfirmed payment expires after this")
+      .add(opts.payment_timeout_ms, "payment_timeout_ms", "a provider's answer at most")
+      .add(opts.payment_callback_base_url, "payment_callback_base_url",
+           "the operator API's URL as providers reach it");
   // Declared for --help and the command line; read_sections() takes the section from
   // the parsed content, where the config file's [events.kafka] lands too.
   opt_group{custom_options_, "events.kafka"}
@@ -290,22 +305,35 @@ server_config::server_config() {
       .add(opts.kafka.settings, "settings", "librdkafka settings, \"name=value\"");
 }
 
-void server_config::read_sections() {
-  read_kafka_section();
-  opts.vendor_settings.clear();
-  auto all = caf::get_if<caf::settings>(&content, "vendors");
-  for (const auto& id : opts.vendors) {
-    auto& out = opts.vendor_settings[id];
+namespace {
+
+// The [<group>.<id>] section of each id, its values as text.
+std::map<std::string, std::map<std::string, std::string>>
+id_sections(const caf::settings& content, const char* group,
+            const std::vector<std::string>& ids) {
+  std::map<std::string, std::map<std::string, std::string>> out;
+  auto all = caf::get_if<caf::settings>(&content, group);
+  for (const auto& id : ids) {
+    auto& mine = out[id];
     if (!all) continue;
     auto section = caf::get_if<caf::settings>(&*all, id);
     if (!section) continue;
     for (const auto& [key, value] : *section) {
       if (auto text = caf::get_if<std::string>(&value))
-        out[key] = *text;
+        mine[key] = *text;
       else
-        out[key] = caf::to_string(value);
+        mine[key] = caf::to_string(value);
     }
   }
+  return out;
+}
+
+} // namespace
+
+void server_config::read_sections() {
+  read_kafka_section();
+  opts.vendor_settings = id_sections(content, "vendors", opts.vendors);
+  opts.payment_settings = id_sections(content, "payments", opts.payments);
 }
 
 void server_config::read_kafka_section() {

@@ -129,6 +129,16 @@ struct server_options {
   std::map<std::string, std::map<std::string, std::string>> vendor_settings;
   // Filled from the [events.kafka] section
   kafka_config kafka;
+  // Payment providers (docs/cashier.md): the ids, each with a [payments.<id>] section
+  // ("kind" picks the provider; default: the id)
+  std::vector<std::string> payments;
+  std::map<std::string, std::map<std::string, std::string>> payment_settings;
+  int64_t payment_amount_max = 100'000'000'000; // minor units per payment
+  int64_t payment_intent_ttl_ms = 900'000;      // an open payment expires then
+  int64_t payment_timeout_ms = 10'000;          // a provider's answer at most
+  // Where providers call back: the operator API's base URL as they reach it; empty:
+  // http://127.0.0.1:<http_port>
+  std::string payment_callback_base_url;
 
   std::string db_path() const;
   std::string token_key_path() const;
@@ -151,8 +161,8 @@ class server_config : public caf::actor_system_config {
 public:
   server_config();
 
-  // Copies the [vendors.<id>] sections into opts.vendor_settings and the
-  // [events.kafka] section into opts.kafka; call after parse().
+  // Copies the [vendors.<id>] and [payments.<id>] sections into opts.vendor_settings
+  // and opts.payment_settings, and [events.kafka] into opts.kafka; call after parse().
   void read_sections();
 
   server_options opts;

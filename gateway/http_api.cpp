@@ -3,8 +3,10 @@
 #include "common/log.hpp"
 #include "gateway/ask.hpp"
 #include "gateway/http_listener.hpp"
+#include "gateway/json_codec.hpp"
 #include "gateway/operator_bodies.hpp"
 
+#include "actors/core/cashier_errc.hpp"
 #include "actors/core/pam_errc.hpp"
 #include "actors/core/vendor_errc.hpp"
 #include "actors/core/wallet_errc.hpp"
@@ -36,6 +38,18 @@ std::string new_request_id() {
 
 // The HTTP status for an error from the wallets or the account service.
 int status_of(const caf::error& err) {
+  if (err.category() == cashier_error_category()) {
+    switch (static_cast<cashier_errc>(err.code())) {
+      case cashier_errc::unknown_provider:
+      case cashier_errc::payment_not_found:
+        return 404;
+      case cashier_errc::provider_unavailable:
+      case cashier_errc::storage_error:
+        return 503;
+      default:
+        return 400;
+    }
+  }
   if (err.category() == wallet_error_category()) {
     switch (static_cast<wallet_errc>(err.code())) {
       case wallet_errc::invalid_request:
@@ -191,9 +205,11 @@ struct http_api::impl {
       auto rid = req.get_header_value("X-Request-Id");
       call c{req, res, rid.empty() || rid.size() > 64 ? new_request_id() : rid};
       c.key = find_key(req);
-      if (c.key == nullptr)
+      // Rank 0: no key (the caller authenticates otherwise, e.g. a provider's
+      // signature).
+      if (min_rank > 0 && c.key == nullptr)
         return deny(c, 401, "unauthorized", "a valid API key is required");
-      if (role_rank(c.key->role) < min_rank)
+      if (min_rank > 0 && role_rank(c.key->role) < min_rank)
         return deny(c, 403, "forbidden", "the key's role does not allow this");
       try {
         f(c);
@@ -272,6 +288,10 @@ struct http_api::impl {
              guarded(3, [this](call& c) { transfer(c, wallet_op::withdraw); }));
     srv.Get(R"(/v1/players/(\d+)/balance)", guarded(1, [this](call& c) { balance(c); }));
     srv.Get("/v1/events", guarded(1, [this](call& c) { events(c); }));
+    srv.Post(R"(/v1/payments/([a-z0-9_\-]{1,32})/callback)",
+             guarded(0, [this](call& c) { payment_callback(c); }));
+    srv.Get(R"(/v1/players/(\d+)/payments)",
+            guarded(1, [this](call& c) { payments(c); }));
     srv.Get(R"(/v1/players/(\d+)/ledger)", guarded(1, [this](call& c) { ledger(c); }));
     srv.Get("/v1/audit", guarded(3, [this](call& c) { audit_trail(c); }));
     srv.Get(R"(/v1/vendors/([A-Za-z0-9_.\-]+)/reconciliation)",
@@ -431,6 +451,45 @@ struct http_api::impl {
     c.res.status = 200;
     c.res.set_header("X-Request-Id", c.request_id);
     c.res.set_content(body, "application/json");
+  }
+
+  // A payment provider's callback: authenticated by its signature (docs/cashier.md).
+  void payment_callback(call& c) {
+    payment_callback_in in;
+    in.provider = c.req.matches[1].str();
+    for (const auto& [name, value] : c.req.headers) {
+      std::string lower = name;
+      for (auto& ch : lower)
+        ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      in.header_names.push_back(std::move(lower));
+      in.header_values.push_back(value);
+    }
+    in.body = c.req.body;
+    in.address = c.req.remote_addr;
+    auto out = ask<callback_outcome>(n.cashier(), callback_atom_v, std::move(in));
+    if (auto* err = std::get_if<caf::error>(&out)) return fail(c, *err);
+    auto& o = std::get<callback_outcome>(out);
+    if (o.code.empty()) return c.reply(200, json{{"status", "ok"}});
+    n.stats()->errors.inc(o.code);
+    c.fail(static_cast<int>(o.http_status), o.code, o.message);
+  }
+
+  void payments(call& c) {
+    auto player = player_of(c);
+    if (!player || !account_of(c, *player)) return;
+    auto before = int_param(c, "before_us", 0, 0, INT64_MAX);
+    auto limit = before ? int_param(c, "limit", 50, 1, 500) : std::nullopt;
+    if (!limit) return;
+    auto out = ask<payment_page>(n.cashier(), payments_atom_v, *player, *before, *limit);
+    if (auto* err = std::get_if<caf::error>(&out)) return fail(c, *err);
+    auto& page = std::get<payment_page>(out);
+    auto list = json::array();
+    for (const auto& p : page.payments)
+      list.push_back(payment_json(p));
+    json j{{"player_id", *player}, {"payments", std::move(list)}};
+    if (static_cast<int64_t>(page.payments.size()) == *limit)
+      j["next_before_us"] = page.payments.back().created_us;
+    c.reply(200, j);
   }
 
   void ledger(call& c) {

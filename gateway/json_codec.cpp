@@ -21,7 +21,7 @@ struct op_name {
   client_op op;
 };
 
-constexpr std::array<op_name, 17> ops = {{
+constexpr std::array<op_name, 19> ops = {{
     {"ping", client_op::ping},
     {"register", client_op::register_account},
     {"login", client_op::login},
@@ -39,6 +39,8 @@ constexpr std::array<op_name, 17> ops = {{
     {"rotate_seed", client_op::rotate_seed},
     {"verify", client_op::verify},
     {"launch", client_op::launch},
+    {"deposit", client_op::deposit},
+    {"payments", client_op::payments},
 }};
 
 // Reads optional or required fields with their types checked.
@@ -155,6 +157,14 @@ bool read_fields(client_op op, fields& f, client_request& r) {
              f.str("lobby_url", r.lobby_url, false, 2048);
     case client_op::set_client_seed:
       return vendor(f, r) && f.str("client_seed", r.client_seed, true, 64);
+    case client_op::deposit:
+      return f.required_integer("amount", r.amount, 1, amount_minor_max) &&
+             f.str("provider", r.provider, true, 32) &&
+             f.str("instrument", r.instrument, true, 64) &&
+             f.currency("currency", r.currency);
+    case client_op::payments:
+      return f.integer("before_us", r.before_us, 0, INT64_MAX) &&
+             f.integer("limit", r.limit, 1, 10'000);
     case client_op::verify:
       return vendor(f, r) && f.str("game", r.game_id, true) &&
              f.required_integer("stake", r.stake, 1, amount_minor_max) &&
@@ -166,6 +176,21 @@ bool read_fields(client_op op, fields& f, client_request& r) {
       return true;
   }
 }
+
+} // namespace
+
+json payment_json(const payment_view& p) {
+  json j{{"payment_id", p.payment_id}, {"kind", p.kind},
+         {"status", p.status},         {"provider", p.provider},
+         {"currency", p.currency},     {"amount", p.amount},
+         {"instrument", p.instrument}, {"created_us", p.created_us},
+         {"updated_us", p.updated_us}, {"expires_us", p.expires_us}};
+  if (!p.fingerprint.empty()) j["fingerprint"] = p.fingerprint;
+  if (!p.reason.empty()) j["reason"] = p.reason;
+  return j;
+}
+
+namespace {
 
 void put_id(json& j, const std::string& id) {
   if (!id.empty()) j["id"] = json::parse(id, nullptr, false);
@@ -361,6 +386,21 @@ struct encoder {
            {"available", m.status.available}};
     if (!m.status.available && m.status.retry_at_us > 0)
       j["retry_at_us"] = m.status.retry_at_us;
+    return j;
+  }
+  json operator()(const out_payment& m) const {
+    json j = payment_json(m.payment);
+    j["type"] = "payment";
+    put_id(j, m.id);
+    return j;
+  }
+  json operator()(const out_payments& m) const {
+    auto list = json::array();
+    for (const auto& p : m.page.payments)
+      list.push_back(payment_json(p));
+    json j{{"type", "payments"}, {"payments", std::move(list)}};
+    if (!m.page.payments.empty()) j["next_before_us"] = m.page.payments.back().created_us;
+    put_id(j, m.id);
     return j;
   }
   json operator()(const out_history& m) const {

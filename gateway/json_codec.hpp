@@ -6,6 +6,8 @@
 
 #include "actors/players/session_protocol.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <string>
 #include <string_view>
 
@@ -25,5 +27,8 @@ bool decode_request(std::string_view frame, client_request& out, decode_error& e
 
 std::string encode(const server_message& msg);
 std::string encode_welcome(std::string_view server_name, int64_t idle_timeout_ms);
+
+// A payment as the player protocol and the operator API show it.
+nlohmann::json payment_json(const payment_view& p);
 
 } // namespace agg::gateway

@@ -99,6 +99,8 @@ int run_server(int argc, char** argv) {
         agg::gateway::vendor_api_options_of(o), sys, *n);
     ws_port = players.start();
     http_port = operators.start();
+    if (o.payment_callback_base_url.empty())
+      node->set_operator_url("http://127.0.0.1:" + std::to_string(http_port));
     vendor_port = studios->start();
   } catch (const std::exception& e) {
     agg::log::error("aggregator", "startup failed", {{"error", e.what()}});

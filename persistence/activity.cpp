@@ -6,7 +6,7 @@ namespace agg {
 
 namespace {
 
-constexpr std::array<std::pair<activity_kind, const char*>, 11> names = {{
+constexpr std::array<std::pair<activity_kind, const char*>, 18> names = {{
     {activity_kind::registered, "registered"},
     {activity_kind::logged_in, "logged_in"},
     {activity_kind::login_failed, "login_failed"},
@@ -16,6 +16,13 @@ constexpr std::array<std::pair<activity_kind, const char*>, 11> names = {{
     {activity_kind::unlocked, "unlocked"},
     {activity_kind::self_excluded, "self_excluded"},
     {activity_kind::address_blocked, "address_blocked"},
+    {activity_kind::payment_created, "payment_created"},
+    {activity_kind::payment_pending, "payment_pending"},
+    {activity_kind::payment_confirmed, "payment_confirmed"},
+    {activity_kind::payment_declined, "payment_declined"},
+    {activity_kind::payment_failed, "payment_failed"},
+    {activity_kind::payment_expired, "payment_expired"},
+    {activity_kind::payment_callback_refused, "payment_callback_refused"},
     {activity_kind::locked_out, "locked_out"},
     {activity_kind::chain_checkpoint, "chain_checkpoint"},
 }};

@@ -27,6 +27,14 @@ enum class activity_kind : uint8_t {
   address_blocked = 9,   // too many failed logins from an address
   locked_out = 10,       // too many failed logins for an account
   chain_checkpoint = 11, // the global chain's head, published at an interval
+  // Payments through providers (docs/cashier.md); the detail names the payment
+  payment_created = 12,   // a deposit intent or payout recorded
+  payment_pending = 13,   // accepted by the provider, waiting for its confirmation
+  payment_confirmed = 14, // the provider confirmed (a deposit's credit is a wallet event)
+  payment_declined = 15,
+  payment_failed = 16,
+  payment_expired = 17,
+  payment_callback_refused = 18, // a callback with a bad signature or stale timestamp
 };
 
 const char* to_string(activity_kind k);

@@ -296,6 +296,57 @@ struct launch_reply {
   std::string token; // the game session the studio will present to our wallet
 };
 
+// -- payments (the cashier, docs/cashier.md) --------------------------------------
+
+// A payment through a provider as the player and operators see it; kind and status
+// are the names of payments::payment_kind and payment_status.
+struct payment_view {
+  std::string payment_id;
+  std::string kind;
+  std::string status;
+  int64_t player_id = 0;
+  std::string provider;
+  std::string provider_tx_id;
+  std::string currency;
+  int64_t amount = 0;
+  std::string instrument;
+  std::string fingerprint;
+  std::string reason;
+  int64_t created_us = 0;
+  int64_t updated_us = 0;
+  int64_t expires_us = 0;
+};
+
+struct payment_page {
+  std::vector<payment_view> payments; // newest first
+};
+
+// A player's deposit: a payment intent at the provider.
+struct deposit_request {
+  int64_t player_id = 0;
+  std::string currency; // empty: the account's
+  int64_t amount = 0;
+  std::string provider;
+  std::string instrument;
+  std::string address; // the client's, for the activity record
+};
+
+// A provider's callback as the operator port received it.
+struct payment_callback_in {
+  std::string provider;
+  std::vector<std::string> header_names; // lower case, with header_values
+  std::vector<std::string> header_values;
+  std::string body;
+  std::string address;
+};
+
+// The answer to a callback: the HTTP status and, when refused, the error code.
+struct callback_outcome {
+  int64_t http_status = 200;
+  std::string code; // empty when taken
+  std::string message;
+};
+
 // -- player connections ---------------------------------------------------------
 
 enum class client_op : uint8_t {
@@ -316,6 +367,8 @@ enum class client_op : uint8_t {
   rotate_seed,
   verify,
   launch,
+  deposit,
+  payments,
 };
 
 struct client_request {
@@ -339,6 +392,10 @@ struct client_request {
   std::string country;
   std::string lobby_url;
   device_info device; // register, login, resume
+  int64_t amount = 0;     // deposit
+  std::string provider;   // deposit
+  std::string instrument; // deposit
+  int64_t before_us = 0;  // payments: created before this (0: the newest)
 };
 
 // -- inspect ------------------------------------------------------------------
@@ -608,7 +665,38 @@ typename Inspector::result_type inspect(Inspector& f, client_request& x) {
   return f(caf::meta::type_name("agg.client_request"), x.op, x.id, x.username, x.password,
            x.email, x.currency, x.token, x.before_seq, x.limit, x.vendor, x.game_id,
            x.stake, x.params_json, x.client_seed, x.server_seed, x.nonce, x.lang,
-           x.country, x.lobby_url, x.device);
+           x.country, x.lobby_url, x.device, x.amount, x.provider, x.instrument,
+           x.before_us);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, payment_view& x) {
+  return f(caf::meta::type_name("agg.payment_view"), x.payment_id, x.kind, x.status,
+           x.player_id, x.provider, x.provider_tx_id, x.currency, x.amount, x.instrument,
+           x.fingerprint, x.reason, x.created_us, x.updated_us, x.expires_us);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, payment_page& x) {
+  return f(caf::meta::type_name("agg.payment_page"), x.payments);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, deposit_request& x) {
+  return f(caf::meta::type_name("agg.deposit_request"), x.player_id, x.currency, x.amount,
+           x.provider, x.instrument, x.address);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, payment_callback_in& x) {
+  return f(caf::meta::type_name("agg.payment_callback_in"), x.provider, x.header_names,
+           x.header_values, x.body, x.address);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, callback_outcome& x) {
+  return f(caf::meta::type_name("agg.callback_outcome"), x.http_status, x.code,
+           x.message);
 }
 
 } // namespace agg
@@ -652,6 +740,11 @@ CAF_ADD_TYPE_ID(agg, (agg::launch_reply))
 CAF_ADD_TYPE_ID(agg, (agg::vendor_session))
 CAF_ADD_TYPE_ID(agg, (agg::vendors::seamless_call))
 CAF_ADD_TYPE_ID(agg, (agg::vendors::seamless_result))
+CAF_ADD_TYPE_ID(agg, (agg::payment_view))
+CAF_ADD_TYPE_ID(agg, (agg::payment_page))
+CAF_ADD_TYPE_ID(agg, (agg::deposit_request))
+CAF_ADD_TYPE_ID(agg, (agg::payment_callback_in))
+CAF_ADD_TYPE_ID(agg, (agg::callback_outcome))
 CAF_ADD_ATOM(agg, agg, wallet_atom, "wallet")
 CAF_ADD_ATOM(agg, agg, load_atom, "load")
 CAF_ADD_ATOM(agg, agg, lookup_atom, "lookup")
@@ -702,4 +795,8 @@ CAF_ADD_ATOM(agg, agg, events_atom, "events")
 CAF_ADD_ATOM(agg, agg, cursor_atom, "cursor")
 CAF_ADD_ATOM(agg, agg, head_atom, "head")
 CAF_ADD_ATOM(agg, agg, delivered_atom, "delivered")
+CAF_ADD_ATOM(agg, agg, deposit_atom, "deposit")
+CAF_ADD_ATOM(agg, agg, payments_atom, "payments")
+CAF_ADD_ATOM(agg, agg, callback_atom, "callback")
+CAF_ADD_ATOM(agg, agg, submit_atom, "submit")
 CAF_END_TYPE_ID_BLOCK(agg)

@@ -88,6 +88,10 @@ private:
         return do_verify(r);
       case client_op::launch:
         return authenticated(r) ? do_launch(r) : void();
+      case client_op::deposit:
+        return authenticated(r) ? do_deposit(r) : void();
+      case client_op::payments:
+        return authenticated(r) ? do_payments(r) : void();
     }
     fail(r.id, "unknown_type", "unknown request type");
   }
@@ -365,6 +369,45 @@ private:
             });
   }
 
+  // -- payments ----------------------------------------------------------------------
+
+  // Asks the cashier; on success delivers make(reply), else the error.
+  template <class R, class Make, class... Ts>
+  void ask_cashier(const std::string& id, Make make, Ts&&... xs) {
+    auto cashier = st_.deps.cashier ? st_.deps.cashier() : caf::actor{};
+    if (!cashier) return fail(id, "unavailable", "the cashier is unavailable");
+    self_->request(cashier, st_.deps.request_timeout, std::forward<Ts>(xs)...)
+        .then([self = self_, id,
+               make](R& reply) { self->state.sink->deliver(make(id, reply)); },
+              [self = self_, id](caf::error& e) { session_logic{self}.fail(id, e); });
+  }
+
+  void do_deposit(const client_request& r) {
+    deposit_request d;
+    d.player_id = st_.auth->player_id;
+    d.currency = r.currency;
+    d.amount = r.amount;
+    d.provider = r.provider;
+    d.instrument = r.instrument;
+    d.address = st_.sink->peer_address();
+    ask_cashier<payment_view>(
+        r.id,
+        [](const std::string& id, payment_view& v) {
+          return out_payment{id, std::move(v)};
+        },
+        deposit_atom_v, std::move(d));
+  }
+
+  void do_payments(const client_request& r) {
+    auto limit = std::min(r.limit <= 0 ? 20 : r.limit, st_.deps.history_limit_max);
+    ask_cashier<payment_page>(
+        r.id,
+        [](const std::string& id, payment_page& p) {
+          return out_payments{id, std::move(p)};
+        },
+        payments_atom_v, st_.auth->player_id, r.before_us, limit);
+  }
+
   // -- games and rounds -------------------------------------------------------------
 
   // Asks the vendor directory; on success delivers make(reply), else the error.
@@ -478,6 +521,11 @@ caf::behavior session_impl(session_pointer self, std::shared_ptr<client_sink> si
       },
       [self](push_atom, const vendor_status& s) {
         self->state.sink->deliver(out_vendor_status{s});
+      },
+      [self](push_atom, const payment_view& p) {
+        auto& st = self->state;
+        if (st.auth && p.player_id == st.auth->player_id)
+          st.sink->deliver(out_payment{"", p});
       },
       [self](disconnect_atom) { session_logic{self}.on_disconnect(); },
   };

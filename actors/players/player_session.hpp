@@ -28,6 +28,8 @@ struct session_deps {
   std::shared_ptr<token_authority> tokens;
   // The vendor directory (rounds, catalog, seeds).
   std::function<caf::actor()> vendors;
+  // The cashier (deposits, payments).
+  std::function<caf::actor()> cashier;
   // The wallet registry serving now (it changes when the storage tree restarts).
   std::function<registry_actor()> wallets;
   std::chrono::milliseconds request_timeout{15'000};

@@ -88,6 +88,7 @@ caf::behavior presence_impl(presence_pointer self, std::shared_ptr<metrics> stat
         remove(self, session.id());
       },
       [self](push_atom, const round_result& r) { forward(self, r.player_id, r); },
+      [self](push_atom, const payment_view& p) { forward(self, p.player_id, p); },
       [self](broadcast_atom, const vendor_status& s) {
         for (auto& [player, sessions] : self->state.sessions)
           for (auto& session : sessions)

@@ -97,10 +97,22 @@ struct out_launch {
   launch_reply launch;
 };
 
+// A payment: the reply to deposit (with its id) and a push at each change (without).
+struct out_payment {
+  std::string id;
+  payment_view payment;
+};
+
+struct out_payments {
+  std::string id;
+  payment_page page;
+};
+
 using server_message =
     std::variant<out_error, out_pong, out_session, out_ack, out_balance, out_balance_push,
                  out_history, out_games, out_round, out_rounds, out_seeds,
-                 out_seeds_rotated, out_verified, out_vendor_status, out_launch>;
+                 out_seeds_rotated, out_verified, out_vendor_status, out_launch,
+                 out_payment, out_payments>;
 
 // Where a session's messages go: the gateway's connection. Thread-safe. A sink must
 // not keep its connection alive: a connection ends when its socket does.

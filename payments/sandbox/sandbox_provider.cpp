@@ -2,6 +2,7 @@
 
 #include "common/clock.hpp"
 #include "common/crypto.hpp"
+#include "common/json_parse.hpp"
 #include "common/log.hpp"
 #include "payments/signed_callback.hpp"
 
@@ -179,11 +180,13 @@ public:
 
   payment_callback read_callback(const callback_request& req) override {
     verify_callback(secret_, req, window_s_);
-    auto j = json::parse(req.body, nullptr, false);
+    auto parsed = parse_json(req.body);
     auto bad = [](const char* what) {
       return callback_error{callback_error::reason::malformed, what};
     };
-    if (!j.is_object()) throw bad("the body is not a JSON object");
+    if (parsed.fault != json_fault::none || !parsed.doc.is_object())
+      throw bad("the body is not a JSON object");
+    const auto& j = parsed.doc;
     payment_callback cb;
     auto text = [&](const char* key, std::string& out) {
       auto i = j.find(key);

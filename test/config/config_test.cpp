@@ -108,3 +108,18 @@ TEST_CASE("a bad [events.kafka] section is refused with the key named",
   // Off by default, and when off nothing else is asked for.
   CHECK(problem_of("brokers=\"\"\n").rfind("events.kafka", 0) == std::string::npos);
 }
+
+TEST_CASE("payment provider sections are read into the payment settings",
+          "[config][payments]") {
+  server_config cfg;
+  std::istringstream ini{"[aggregator]\npayments=[\"sandbox\", \"psp-2\"]\n"
+                         "[payments.sandbox]\nsecret=\"0123456789abcdef\"\ndelay_ms=50\n"
+                         "[payments.psp-2]\nkind=\"sandbox\"\n"};
+  REQUIRE_FALSE(cfg.parse(std::vector<std::string>{}, ini));
+  cfg.read_sections();
+  CHECK(cfg.opts.payment_settings["sandbox"]["delay_ms"] == "50");
+  CHECK(cfg.opts.payment_settings["psp-2"]["kind"] == "sandbox");
+  CHECK_FALSE(cfg.opts.validate());
+  cfg.opts.payments.push_back("Bad Id");
+  CHECK_THAT(*cfg.opts.validate(), Catch::StartsWith("aggregator.payments:"));
+}

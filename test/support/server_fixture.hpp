@@ -45,6 +45,7 @@ public:
     http.port = 0;
     operators_ = std::make_unique<gateway::http_api>(http, sys, *n);
     http_port = operators_->start();
+    n->set_operator_url("http://127.0.0.1:" + std::to_string(http_port));
     auto vendor_http = gateway::vendor_api_options_of(o);
     vendor_http.bind_address = "127.0.0.1";
     vendor_http.port = 0;
