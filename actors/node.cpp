@@ -188,10 +188,7 @@ vendor_options vendor_options_of(const server_options& opts, const std::string& 
       std::chrono::milliseconds{take("stale_after_ms", 60'000, 1, 86'400'000)};
   v.session_ttl = std::chrono::seconds{take("session_ttl_s", 8 * 3'600, 60, 30 * 86'400)};
   v.bet_deadline = std::chrono::milliseconds{take("bet_deadline_ms", 2'500, 0, 600'000)};
-  for (const auto& entry : opts.stake_max_by_currency) {
-    auto colon = entry.find(':');
-    v.stake_max_by_currency[entry.substr(0, colon)] = std::stoll(entry.substr(colon + 1));
-  }
+  v.stake_max_by_currency = currency_amounts(opts.stake_max_by_currency);
   // restart_* keys belong to the vendor's supervisor; read by the caller.
   settings.erase("restart_intensity");
   settings.erase("restart_period_ms");
@@ -309,6 +306,8 @@ cashier_options cashier_options_of(const server_options& opts,
   c.request_timeout = std::chrono::milliseconds{opts.request_timeout_ms};
   c.operator_url = std::move(operator_url);
   c.stats = std::move(stats);
+  c.auto_approve_max = currency_amounts(opts.withdrawal_auto_approve_max);
+  c.kyc_deposit_threshold = currency_amounts(opts.kyc_deposit_threshold);
   for (const auto& id : opts.payments) {
     payment_provider_config p;
     p.id = id;
@@ -321,6 +320,13 @@ cashier_options cashier_options_of(const server_options& opts,
     }
     payments::provider_env env;
     env.id = id;
+    env.settings = p.settings;
+    // The breaker's settings are the cashier's: read (and checked) here.
+    p.breaker_failures = payments::int_setting(env, "breaker_failures", 5, 1, 1'000'000);
+    p.breaker_cooldown = std::chrono::milliseconds{
+        payments::int_setting(env, "breaker_cooldown_ms", 30'000, 1, 3'600'000)};
+    p.settings.erase("breaker_failures");
+    p.settings.erase("breaker_cooldown_ms");
     env.settings = p.settings;
     payments::make_provider(p.kind, env); // started and stopped: the settings hold
     c.providers.push_back(std::move(p));

@@ -1,5 +1,6 @@
 #include "config/server_config.hpp"
 
+#include "common/currency.hpp"
 #include "common/log.hpp"
 
 #include <unistd.h>
@@ -155,12 +156,22 @@ std::optional<std::string> server_options::validate() const {
   for (const auto& v : vendors)
     if (v.empty() || v.size() > 32 || v.find_first_of(":/ \t") != std::string::npos)
       return "aggregator.vendors: '" + v + "' is not a valid vendor id";
-  for (const auto& entry : stake_max_by_currency) {
-    auto colon = entry.find(':');
-    bool ok = colon != std::string::npos && colon >= 3 && colon + 1 < entry.size() &&
-              entry.find_first_not_of("0123456789", colon + 1) == std::string::npos;
-    if (!ok)
-      return "aggregator.stake_max_by_currency: entries are CUR:max, e.g. \"EUR:100000\"";
+  for (const auto* key : {"stake_max_by_currency", "withdrawal_auto_approve_max",
+                          "kyc_deposit_threshold"}) {
+    const auto& entries =
+        std::string_view{key} == "stake_max_by_currency"   ? stake_max_by_currency
+        : std::string_view{key} == "kyc_deposit_threshold" ? kyc_deposit_threshold
+                                                           : withdrawal_auto_approve_max;
+    for (const auto& entry : entries) {
+      auto colon = entry.find(':');
+      bool ok = colon != std::string::npos && colon + 1 < entry.size() &&
+                valid_currency_code(std::string_view{entry}.substr(0, colon)) &&
+                colon + 1 + 16 > entry.size() &&
+                entry.find_first_not_of("0123456789", colon + 1) == std::string::npos;
+      if (!ok)
+        return std::string{"aggregator."} + key +
+               ": entries are CUR:amount in minor units, e.g. \"EUR:100000\"";
+    }
   }
   for (const auto& k : api_keys) {
     auto first = k.find(':');
@@ -173,6 +184,16 @@ std::optional<std::string> server_options::validate() const {
              "support or admin and a key of at least 16 characters";
   }
   return writable_dir(data_dir);
+}
+
+std::map<std::string, int64_t> currency_amounts(const std::vector<std::string>& entries) {
+  std::map<std::string, int64_t> out;
+  for (const auto& entry : entries) {
+    auto colon = entry.find(':');
+    if (colon == std::string::npos) continue;
+    out[entry.substr(0, colon)] = std::stoll(entry.substr(colon + 1));
+  }
+  return out;
 }
 
 void apply_scheduler_defaults(caf::actor_system_config& cfg) {
@@ -292,7 +313,11 @@ server_config::server_config() {
            "an unconfirmed payment expires after this")
       .add(opts.payment_timeout_ms, "payment_timeout_ms", "a provider's answer at most")
       .add(opts.payment_callback_base_url, "payment_callback_base_url",
-           "the operator API's URL as providers reach it");
+           "the operator API's URL as providers reach it")
+      .add(opts.withdrawal_auto_approve_max, "withdrawal_auto_approve_max",
+           "CUR:max withdrawals approved without review")
+      .add(opts.kyc_deposit_threshold, "kyc_deposit_threshold",
+           "CUR:amount lifetime deposits above which KYC is needed");
   // Declared for --help and the command line; read_sections() takes the section from
   // the parsed content, where the config file's [events.kafka] lands too.
   opt_group{custom_options_, "events.kafka"}

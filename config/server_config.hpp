@@ -139,6 +139,12 @@ struct server_options {
   // Where providers call back: the operator API's base URL as they reach it; empty:
   // http://127.0.0.1:<http_port>
   std::string payment_callback_base_url;
+  // "CUR:max" withdrawals approved without review when every check passed; a currency
+  // not named: every withdrawal in it is reviewed
+  std::vector<std::string> withdrawal_auto_approve_max;
+  // "CUR:amount" lifetime confirmed deposits above which deposits need KYC verified; a
+  // currency not named: no threshold
+  std::vector<std::string> kyc_deposit_threshold;
 
   std::string db_path() const;
   std::string token_key_path() const;
@@ -147,6 +153,9 @@ struct server_options {
   // Creates data_dir when it is missing.
   std::optional<std::string> validate() const;
 };
+
+// "CUR:amount" entries (validated by server_options::validate) as a map.
+std::map<std::string, int64_t> currency_amounts(const std::vector<std::string>& entries);
 
 // How idle CAF workers wait for work, set on every actor system the server (and its
 // tests and benchmarks) runs; the config file and command line override it. CAF's

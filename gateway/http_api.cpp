@@ -13,6 +13,7 @@
 #include "common/clock.hpp"
 #include "common/crypto.hpp"
 #include "common/json_parse.hpp"
+#include "payments/provider.hpp"
 #include "persistence/event_json.hpp"
 
 #include <httplib.h>
@@ -42,10 +43,19 @@ int status_of(const caf::error& err) {
     switch (static_cast<cashier_errc>(err.code())) {
       case cashier_errc::unknown_provider:
       case cashier_errc::payment_not_found:
+      case cashier_errc::player_not_found:
         return 404;
       case cashier_errc::provider_unavailable:
       case cashier_errc::storage_error:
         return 503;
+      case cashier_errc::kyc_required:
+      case cashier_errc::account_not_active:
+      case cashier_errc::risk_refused:
+      case cashier_errc::bonus_refused:
+        return 403;
+      case cashier_errc::not_cancellable:
+      case cashier_errc::not_reviewable:
+        return 409;
       default:
         return 400;
     }
@@ -104,7 +114,8 @@ json account_json(const account_view& a) {
               {"currency", a.currency},
               {"status", to_string(status)},
               {"created_at_us", a.created_us},
-              {"updated_at_us", a.updated_us}};
+              {"updated_at_us", a.updated_us},
+              {"kyc", kyc_json(a)}};
 }
 
 json receipt_json(const wallet_receipt& r) {
@@ -292,6 +303,14 @@ struct http_api::impl {
              guarded(0, [this](call& c) { payment_callback(c); }));
     srv.Get(R"(/v1/players/(\d+)/payments)",
             guarded(1, [this](call& c) { payments(c); }));
+    srv.Put(R"(/v1/players/(\d+)/kyc)", guarded(2, [this](call& c) { set_kyc(c); }));
+    srv.Get("/v1/withdrawals", guarded(1, [this](call& c) { withdrawals(c); }));
+    srv.Get(R"(/v1/withdrawals/(pay_[0-9a-f]{24}))",
+            guarded(1, [this](call& c) { withdrawal(c); }));
+    srv.Post(R"(/v1/withdrawals/(pay_[0-9a-f]{24})/approve)",
+             guarded(3, [this](call& c) { review(c, true); }));
+    srv.Post(R"(/v1/withdrawals/(pay_[0-9a-f]{24})/reject)",
+             guarded(2, [this](call& c) { review(c, false); }));
     srv.Get(R"(/v1/players/(\d+)/ledger)", guarded(1, [this](call& c) { ledger(c); }));
     srv.Get("/v1/audit", guarded(3, [this](call& c) { audit_trail(c); }));
     srv.Get(R"(/v1/vendors/([A-Za-z0-9_.\-]+)/reconciliation)",
@@ -483,13 +502,78 @@ struct http_api::impl {
     auto out = ask<payment_page>(n.cashier(), payments_atom_v, *player, *before, *limit);
     if (auto* err = std::get_if<caf::error>(&out)) return fail(c, *err);
     auto& page = std::get<payment_page>(out);
+    auto j = page_json(page);
+    j["player_id"] = *player;
+    j["reserved"] = page.reserved;
+    c.reply(200, j);
+  }
+
+  json page_json(const payment_page& page) {
     auto list = json::array();
     for (const auto& p : page.payments)
       list.push_back(payment_json(p));
-    json j{{"player_id", *player}, {"payments", std::move(list)}};
-    if (static_cast<int64_t>(page.payments.size()) == *limit)
-      j["next_before_us"] = page.payments.back().created_us;
-    c.reply(200, j);
+    json j{{"payments", std::move(list)}};
+    if (page.next_before_us > 0) j["next_before_us"] = page.next_before_us;
+    return j;
+  }
+
+  void set_kyc(call& c) {
+    auto player = player_of(c);
+    if (!player) return;
+    auto decoded = decode_kyc(c.req.body);
+    if (auto* e = std::get_if<api_error>(&decoded)) return c.fail(*e);
+    auto& k = std::get<kyc_change>(decoded);
+    k.player_id = *player;
+    k.by = "operator:" + c.key->name;
+    json detail{{"status", to_string(static_cast<kyc_status>(k.status))},
+                {"level", k.level}};
+    if (!k.reason.empty()) detail["reason"] = k.reason;
+    auto out = ask<account_view>(n.accounts(), kyc_atom_v, k);
+    if (auto* err = std::get_if<caf::error>(&out)) detail["error"] = error_code_of(*err);
+    audit(c, "player.kyc", "player:" + std::to_string(*player), detail);
+    if (auto* err = std::get_if<caf::error>(&out)) return fail(c, *err);
+    c.reply(200, account_json(std::get<account_view>(out)));
+  }
+
+  void withdrawals(call& c) {
+    payments::payment_status status{};
+    auto name = c.req.get_param_value("status");
+    if (!name.empty() && (!payments::payment_status_from_string(name, status) ||
+                          status == payments::payment_status::created ||
+                          status == payments::payment_status::pending ||
+                          status == payments::payment_status::confirmed ||
+                          status == payments::payment_status::expired))
+      return c.fail(400, "invalid_parameter",
+                    "status must be a withdrawal's status (docs/cashier.md)");
+    auto before = int_param(c, "before_us", 0, 0, INT64_MAX);
+    auto limit = before ? int_param(c, "limit", 50, 1, 500) : std::nullopt;
+    if (!limit) return;
+    auto out = ask<payment_page>(n.cashier(), withdrawals_atom_v,
+                                 int64_t{static_cast<uint8_t>(status)}, *before, *limit);
+    if (auto* err = std::get_if<caf::error>(&out)) return fail(c, *err);
+    c.reply(200, page_json(std::get<payment_page>(out)));
+  }
+
+  void withdrawal(call& c) {
+    auto out = ask<payment_view>(n.cashier(), payments_atom_v, c.req.matches[1].str());
+    if (auto* err = std::get_if<caf::error>(&out)) return fail(c, *err);
+    auto& v = std::get<payment_view>(out);
+    if (v.kind != "payout") return c.fail(404, "payment_not_found", "no such withdrawal");
+    c.reply(200, payment_json(v));
+  }
+
+  void review(call& c, bool approve) {
+    auto decoded = decode_required_reason(c.req.body);
+    if (auto* e = std::get_if<api_error>(&decoded)) return c.fail(*e);
+    withdrawal_review r{c.req.matches[1].str(), approve, std::get<std::string>(decoded),
+                        c.key->name};
+    auto action = approve ? "withdrawal.approve" : "withdrawal.reject";
+    json detail{{"reason", r.reason}};
+    auto out = ask<payment_view>(n.cashier(), review_atom_v, r);
+    if (auto* err = std::get_if<caf::error>(&out)) detail["error"] = error_code_of(*err);
+    audit(c, action, "payment:" + r.payment_id, detail);
+    if (auto* err = std::get_if<caf::error>(&out)) return fail(c, *err);
+    c.reply(200, payment_json(std::get<payment_view>(out)));
   }
 
   void ledger(call& c) {

@@ -3,6 +3,7 @@
 #include "common/crypto.hpp"
 #include "common/currency.hpp"
 #include "common/json_parse.hpp"
+#include "persistence/kyc.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -21,7 +22,7 @@ struct op_name {
   client_op op;
 };
 
-constexpr std::array<op_name, 19> ops = {{
+constexpr std::array<op_name, 22> ops = {{
     {"ping", client_op::ping},
     {"register", client_op::register_account},
     {"login", client_op::login},
@@ -41,6 +42,9 @@ constexpr std::array<op_name, 19> ops = {{
     {"launch", client_op::launch},
     {"deposit", client_op::deposit},
     {"payments", client_op::payments},
+    {"withdraw", client_op::withdraw},
+    {"cancel_withdrawal", client_op::cancel_withdrawal},
+    {"kyc", client_op::kyc},
 }};
 
 // Reads optional or required fields with their types checked.
@@ -158,10 +162,13 @@ bool read_fields(client_op op, fields& f, client_request& r) {
     case client_op::set_client_seed:
       return vendor(f, r) && f.str("client_seed", r.client_seed, true, 64);
     case client_op::deposit:
+    case client_op::withdraw:
       return f.required_integer("amount", r.amount, 1, amount_minor_max) &&
              f.str("provider", r.provider, true, 32) &&
              f.str("instrument", r.instrument, true, 64) &&
              f.currency("currency", r.currency);
+    case client_op::cancel_withdrawal:
+      return f.str("payment_id", r.payment_id, true, 64);
     case client_op::payments:
       return f.integer("before_us", r.before_us, 0, INT64_MAX) &&
              f.integer("limit", r.limit, 1, 10'000);
@@ -187,6 +194,16 @@ json payment_json(const payment_view& p) {
          {"updated_us", p.updated_us}, {"expires_us", p.expires_us}};
   if (!p.fingerprint.empty()) j["fingerprint"] = p.fingerprint;
   if (!p.reason.empty()) j["reason"] = p.reason;
+  if (!p.reservation.empty()) j["reservation"] = p.reservation;
+  if (!p.reviewer.empty()) j["reviewer"] = p.reviewer;
+  return j;
+}
+
+json kyc_json(const account_view& a) {
+  json j{{"status", to_string(static_cast<kyc_status>(a.kyc_status))},
+         {"level", a.kyc_level},
+         {"updated_us", a.kyc_updated_us}};
+  if (!a.kyc_reason.empty()) j["reason"] = a.kyc_reason;
   return j;
 }
 
@@ -388,6 +405,12 @@ struct encoder {
       j["retry_at_us"] = m.status.retry_at_us;
     return j;
   }
+  json operator()(const out_kyc& m) const {
+    json j = kyc_json(m.account);
+    j["type"] = "kyc";
+    put_id(j, m.id);
+    return j;
+  }
   json operator()(const out_payment& m) const {
     json j = payment_json(m.payment);
     j["type"] = "payment";
@@ -398,8 +421,10 @@ struct encoder {
     auto list = json::array();
     for (const auto& p : m.page.payments)
       list.push_back(payment_json(p));
-    json j{{"type", "payments"}, {"payments", std::move(list)}};
-    if (!m.page.payments.empty()) j["next_before_us"] = m.page.payments.back().created_us;
+    json j{{"type", "payments"},
+           {"payments", std::move(list)},
+           {"reserved", m.page.reserved}};
+    if (m.page.next_before_us > 0) j["next_before_us"] = m.page.next_before_us;
     put_id(j, m.id);
     return j;
   }

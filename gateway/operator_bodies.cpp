@@ -1,6 +1,7 @@
 #include "gateway/operator_bodies.hpp"
 
 #include "common/json_parse.hpp"
+#include "persistence/kyc.hpp"
 
 namespace agg::gateway {
 
@@ -73,6 +74,44 @@ std::variant<transfer_body, api_error> decode_transfer(std::string_view body,
     t.currency = cur->get<std::string>();
   }
   return t;
+}
+
+std::variant<kyc_change, api_error> decode_kyc(std::string_view body) {
+  auto doc = decode_object(body);
+  if (auto* err = std::get_if<api_error>(&doc)) return *err;
+  const auto& obj = std::get<json>(doc);
+  kyc_change k;
+  auto status = obj.find("status");
+  kyc_status s;
+  if (status == obj.end() || !status->is_string() ||
+      !kyc_status_from_string(status->get<std::string>(), s))
+    return invalid_field("'status' must be unverified, pending, verified, rejected or "
+                         "expired");
+  k.status = static_cast<uint8_t>(s);
+  if (auto level = obj.find("level"); level != obj.end() && !level->is_null()) {
+    if (!level->is_number_integer() || level->get<int64_t>() < 0 ||
+        level->get<int64_t>() > 100)
+      return invalid_field("'level' must be an integer from 0 to 100");
+    k.level = level->get<int64_t>();
+  }
+  if (auto reason = obj.find("reason"); reason != obj.end() && !reason->is_null()) {
+    if (!reason->is_string() || reason->get_ref<const std::string&>().size() > 512)
+      return invalid_field("'reason' must be a string of at most 512 bytes");
+    k.reason = reason->get<std::string>();
+  }
+  return k;
+}
+
+std::variant<std::string, api_error> decode_required_reason(std::string_view body) {
+  auto doc = decode_object(body);
+  if (auto* err = std::get_if<api_error>(&doc)) return *err;
+  const auto& obj = std::get<json>(doc);
+  auto reason = obj.find("reason");
+  if (reason == obj.end() || !reason->is_string() ||
+      reason->get_ref<const std::string&>().empty() ||
+      reason->get_ref<const std::string&>().size() > 512)
+    return invalid_field("'reason' must be a string of 1 to 512 bytes");
+  return reason->get<std::string>();
 }
 
 std::optional<std::string> decode_reason(std::string_view body) {

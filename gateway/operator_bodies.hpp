@@ -37,6 +37,13 @@ struct transfer_body {
 std::variant<transfer_body, api_error> decode_transfer(std::string_view body,
                                                        const std::string& header_key);
 
+// PUT /v1/players/{id}/kyc: status (a KYC status name), level (0 to 100, optional),
+// reason (optional, at most 512 bytes). The player and the operator are the caller's.
+std::variant<kyc_change, api_error> decode_kyc(std::string_view body);
+
+// A withdrawal's approval or rejection: reason, 1 to 512 bytes.
+std::variant<std::string, api_error> decode_required_reason(std::string_view body);
+
 // The optional reason of a lock or unlock: a string field of an optional object body;
 // anything else is ignored (the body is optional and only annotates the audit).
 std::optional<std::string> decode_reason(std::string_view body);

@@ -20,6 +20,10 @@ constexpr std::pair<payment_status, const char*> status_names[] = {
     {payment_status::created, "created"},     {payment_status::pending, "pending"},
     {payment_status::confirmed, "confirmed"}, {payment_status::declined, "declined"},
     {payment_status::failed, "failed"},       {payment_status::expired, "expired"},
+    {payment_status::requested, "requested"}, {payment_status::review, "review"},
+    {payment_status::approved, "approved"},   {payment_status::sent, "sent"},
+    {payment_status::paid, "paid"},           {payment_status::rejected, "rejected"},
+    {payment_status::cancelled, "cancelled"},
 };
 
 } // namespace
@@ -56,7 +60,17 @@ bool payment_status_from_string(const std::string& name, payment_status& out) {
 }
 
 bool final_status(payment_status s) {
-  return s != payment_status::created && s != payment_status::pending;
+  switch (s) {
+    case payment_status::created:
+    case payment_status::pending:
+    case payment_status::requested:
+    case payment_status::review:
+    case payment_status::approved:
+    case payment_status::sent:
+      return false;
+    default:
+      return true;
+  }
 }
 
 bool register_provider(const std::string& kind, provider_factory factory) {

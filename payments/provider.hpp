@@ -35,13 +35,22 @@ enum class payment_status : uint8_t {
   declined = 4,  // refused (insufficient funds, risk, the player cancelled at the PSP)
   failed = 5,    // an error at the provider: nothing moved
   expired = 6,   // no confirmation in time: nothing moved
+  // A withdrawal's way through the cashier (payouts only; never a provider's answer):
+  requested = 7,  // recorded; its reservation in the wallet not yet confirmed
+  review = 8,     // reserved, held for an operator
+  approved = 9,   // reserved and approved; the payout not yet sent
+  sent = 10,      // the payout went to the provider (once), its outcome awaited
+  paid = 11,      // the provider paid it: the reservation is settled
+  rejected = 12,  // by a check or an operator: the reservation is released
+  cancelled = 13, // by the player before it was sent: released
 };
 
 const char* to_string(payment_kind k);
 const char* to_string(payment_status s);
 bool payment_kind_from_string(const std::string& name, payment_kind& out);
 bool payment_status_from_string(const std::string& name, payment_status& out);
-// confirmed, declined, failed and expired: nothing changes a payment any more.
+// confirmed, declined, failed, expired, paid, rejected and cancelled: nothing changes a
+// payment any more (but a deposit confirmed after it expired: the money moved).
 bool final_status(payment_status s);
 
 // What the cashier asks a provider to do.
@@ -100,7 +109,8 @@ public:
 
   // Starts a payment. May block (it runs on the cashier's worker threads); throws on
   // a transport error, the outcome then being unknown (the payment stays pending
-  // until a callback or its expiry).
+  // until a callback or its expiry). The payment id is the idempotency key: a payout
+  // submitted again with the same id (after a restart) must not be paid twice.
   virtual provider_reply submit(const payment_order& order) = 0;
 
   // Authenticates and reads a callback; throws callback_error. Must not block.

@@ -8,7 +8,8 @@ namespace {
 
 constexpr const char* account_columns =
     "player_id, username, password_hash, email, currency, status, tokens_valid_after_us, "
-    "created_us, updated_us, failed_logins, last_failed_login_us, locked_out_until_us";
+    "created_us, updated_us, failed_logins, last_failed_login_us, locked_out_until_us, "
+    "kyc_status, kyc_level, kyc_reason, kyc_updated_us";
 
 std::string select_account(const char* where) {
   return std::string{"SELECT "} + account_columns + " FROM accounts WHERE " + where;
@@ -111,10 +112,29 @@ std::optional<account> account_store::one(db::statement& st) {
     a.failed_logins = st.int64(9);
     a.last_failed_login_us = st.int64(10);
     a.locked_out_until_us = st.int64(11);
+    a.kyc = static_cast<uint8_t>(st.int64(12));
+    a.kyc_level = st.int64(13);
+    a.kyc_reason = st.text(14);
+    a.kyc_updated_us = st.int64(15);
     out = std::move(a);
   }
   st.reset();
   return out;
+}
+
+bool account_store::set_kyc(int64_t player_id, kyc_status status, int64_t level,
+                            const std::string& reason, int64_t now_us) {
+  auto st =
+      conn_.prepare("UPDATE accounts SET kyc_status = ?, kyc_level = ?, kyc_reason = "
+                    "?, kyc_updated_us = ?, updated_us = ? WHERE player_id = ?");
+  st.bind(1, int64_t{static_cast<uint8_t>(status)})
+      .bind(2, level)
+      .bind(3, reason)
+      .bind(4, now_us)
+      .bind(5, now_us)
+      .bind(6, player_id)
+      .run();
+  return conn_.changes() > 0;
 }
 
 std::optional<account> account_store::by_id(int64_t player_id) {

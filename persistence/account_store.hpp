@@ -2,6 +2,7 @@
 
 // Player accounts, login sessions and the operator audit trail. No CAF.
 
+#include "persistence/kyc.hpp"
 #include "persistence/sqlite.hpp"
 
 #include <cstdint>
@@ -21,6 +22,7 @@ const char* to_string(account_status s);
 // Returns false for an unknown name.
 bool account_status_from_string(const std::string& name, account_status& out);
 
+
 struct account {
   int64_t player_id = 0;
   std::string username;
@@ -34,6 +36,10 @@ struct account {
   int64_t failed_logins = 0; // since the last login
   int64_t last_failed_login_us = 0;
   int64_t locked_out_until_us = 0; // logins from unknown addresses refused until then
+  uint8_t kyc = static_cast<uint8_t>(kyc_status::unverified);
+  int64_t kyc_level = 0; // the operator's verification tier
+  std::string kyc_reason;
+  int64_t kyc_updated_us = 0;
 };
 
 struct audit_record {
@@ -57,6 +63,9 @@ public:
   // Sets the status; leaving `active` also voids every token issued so far.
   // Returns false for an unknown player.
   bool set_status(int64_t player_id, account_status status, int64_t now_us);
+  // Sets the KYC status, level and reason; false for an unknown player.
+  bool set_kyc(int64_t player_id, kyc_status status, int64_t level,
+               const std::string& reason, int64_t now_us);
 
   // A failed login: counts it; returns the failures since the last login.
   int64_t record_failed_login(int64_t player_id, int64_t now_us);

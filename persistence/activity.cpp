@@ -6,7 +6,7 @@ namespace agg {
 
 namespace {
 
-constexpr std::array<std::pair<activity_kind, const char*>, 18> names = {{
+constexpr std::array<std::pair<activity_kind, const char*>, 26> names = {{
     {activity_kind::registered, "registered"},
     {activity_kind::logged_in, "logged_in"},
     {activity_kind::login_failed, "login_failed"},
@@ -25,6 +25,14 @@ constexpr std::array<std::pair<activity_kind, const char*>, 18> names = {{
     {activity_kind::payment_callback_refused, "payment_callback_refused"},
     {activity_kind::locked_out, "locked_out"},
     {activity_kind::chain_checkpoint, "chain_checkpoint"},
+    {activity_kind::payment_requested, "payment_requested"},
+    {activity_kind::payment_review, "payment_review"},
+    {activity_kind::payment_approved, "payment_approved"},
+    {activity_kind::payment_sent, "payment_sent"},
+    {activity_kind::payment_paid, "payment_paid"},
+    {activity_kind::payment_rejected, "payment_rejected"},
+    {activity_kind::payment_cancelled, "payment_cancelled"},
+    {activity_kind::kyc_changed, "kyc_changed"},
 }};
 
 void put_u64(std::string& out, uint64_t x) {

@@ -35,6 +35,15 @@ enum class activity_kind : uint8_t {
   payment_failed = 16,
   payment_expired = 17,
   payment_callback_refused = 18, // a callback with a bad signature or stale timestamp
+  // Withdrawals (docs/cashier.md): the payout's way through the cashier
+  payment_requested = 19, // recorded; its amount about to be reserved
+  payment_review = 20,    // reserved, held for an operator
+  payment_approved = 21,  // approved (automatically or by an operator)
+  payment_sent = 22,      // the payout went to the provider
+  payment_paid = 23,      // the provider paid it
+  payment_rejected = 24,  // by a check or an operator; the reservation is released
+  payment_cancelled = 25, // by the player; the reservation is released
+  kyc_changed = 26,       // an operator set the account's KYC status
 };
 
 const char* to_string(activity_kind k);

@@ -26,7 +26,7 @@ struct migration {
 };
 
 // Append only: never edit a migration that has shipped.
-const std::array<migration, 9> migrations = {{
+const std::array<migration, 10> migrations = {{
     // 1: balances, the hash-chained ledger (a player's chain head is its last row),
     // rollback markers and rounds.
     R"sql(
@@ -244,6 +244,17 @@ CREATE UNIQUE INDEX payments_provider_tx ON payments(provider, provider_tx_id)
   WHERE provider_tx_id <> '';
 CREATE INDEX payments_open ON payments(expires_us) WHERE status IN (1, 2);
 CREATE INDEX payments_fingerprint ON payments(fingerprint) WHERE fingerprint <> '';
+)sql"},
+    // 10: withdrawals (payouts with a reservation in the wallet: held, released or
+    // settled) and who reviewed them; KYC per account (status, level, reason).
+    {R"sql(
+ALTER TABLE payments ADD COLUMN reservation INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE payments ADD COLUMN reviewer TEXT NOT NULL DEFAULT '';
+CREATE INDEX payments_withdrawals ON payments(status, created_us) WHERE kind = 2;
+ALTER TABLE accounts ADD COLUMN kyc_status INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE accounts ADD COLUMN kyc_level INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE accounts ADD COLUMN kyc_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE accounts ADD COLUMN kyc_updated_us INTEGER NOT NULL DEFAULT 0;
 )sql"},
 }};
 

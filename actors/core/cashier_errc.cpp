@@ -20,6 +20,20 @@ const char* to_string(cashier_errc x) {
       return "provider_unavailable";
     case cashier_errc::storage_error:
       return "storage_error";
+    case cashier_errc::player_not_found:
+      return "player_not_found";
+    case cashier_errc::kyc_required:
+      return "kyc_required";
+    case cashier_errc::account_not_active:
+      return "account_not_active";
+    case cashier_errc::risk_refused:
+      return "risk_refused";
+    case cashier_errc::bonus_refused:
+      return "bonus_refused";
+    case cashier_errc::not_cancellable:
+      return "not_cancellable";
+    case cashier_errc::not_reviewable:
+      return "not_reviewable";
   }
   return "unknown";
 }

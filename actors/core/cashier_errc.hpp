@@ -19,6 +19,13 @@ enum class cashier_errc : uint8_t {
   payment_not_found,
   provider_unavailable, // the provider's circuit is open, or it did not answer in time
   storage_error,        // retryable
+  player_not_found,     // no account of that id
+  kyc_required,         // KYC not verified: withdrawals, deposits above the threshold
+  account_not_active,   // a withdrawal from a locked or self-excluded account
+  risk_refused,         // the risk gate refused the withdrawal
+  bonus_refused,        // the bonus rule refused the withdrawal (wagering open)
+  not_cancellable,      // a withdrawal already sent, or final, or not the player's
+  not_reviewable,       // an operator's decision on a withdrawal not held for review
 };
 
 const char* to_string(cashier_errc x);

@@ -160,6 +160,19 @@ struct account_view {
   uint8_t status = 0; // account_status
   int64_t created_us = 0;
   int64_t updated_us = 0;
+  uint8_t kyc_status = 0; // kyc_status
+  int64_t kyc_level = 0;
+  std::string kyc_reason;
+  int64_t kyc_updated_us = 0;
+};
+
+// An operator's KYC decision for an account.
+struct kyc_change {
+  int64_t player_id = 0;
+  uint8_t status = 0; // kyc_status
+  int64_t level = 0;
+  std::string reason;
+  std::string by; // "operator:<key name>"
 };
 
 // The newest audit records, newest first.
@@ -315,20 +328,38 @@ struct payment_view {
   int64_t created_us = 0;
   int64_t updated_us = 0;
   int64_t expires_us = 0;
+  std::string reservation; // withdrawals: none, held, released, settled
+  std::string reviewer;    // withdrawals: the operator key that approved or rejected
 };
 
 struct payment_page {
   std::vector<payment_view> payments; // newest first
+  int64_t next_before_us = 0;         // when the page is full: where the next starts
+  int64_t reserved = 0; // a player's page: the amount its withdrawals hold reserved
 };
 
-// A player's deposit: a payment intent at the provider.
-struct deposit_request {
+// A player's deposit or withdrawal through a provider.
+struct payment_request {
   int64_t player_id = 0;
   std::string currency; // empty: the account's
   int64_t amount = 0;
   std::string provider;
   std::string instrument;
   std::string address; // the client's, for the activity record
+};
+
+// An operator's decision on a withdrawal held for review.
+struct withdrawal_review {
+  std::string payment_id;
+  bool approve = false;
+  std::string reason;
+  std::string reviewer; // the API key's name
+};
+
+// A withdrawal check's answer (the risk and bonus gates).
+struct gate_decision {
+  bool allow = true;
+  std::string reason; // why not
 };
 
 // A provider's callback as the operator port received it.
@@ -369,6 +400,9 @@ enum class client_op : uint8_t {
   launch,
   deposit,
   payments,
+  withdraw,
+  cancel_withdrawal,
+  kyc,
 };
 
 struct client_request {
@@ -391,11 +425,12 @@ struct client_request {
   std::string lang; // launch: the game's language, country and lobby link
   std::string country;
   std::string lobby_url;
-  device_info device; // register, login, resume
+  device_info device;     // register, login, resume
   int64_t amount = 0;     // deposit
   std::string provider;   // deposit
   std::string instrument; // deposit
   int64_t before_us = 0;  // payments: created before this (0: the newest)
+  std::string payment_id; // cancel_withdrawal
 };
 
 // -- inspect ------------------------------------------------------------------
@@ -542,7 +577,25 @@ typename Inspector::result_type inspect(Inspector& f, login_grant& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, account_view& x) {
   return f(caf::meta::type_name("agg.account_view"), x.player_id, x.username, x.email,
-           x.currency, x.status, x.created_us, x.updated_us);
+           x.currency, x.status, x.created_us, x.updated_us, x.kyc_status, x.kyc_level,
+           x.kyc_reason, x.kyc_updated_us);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, kyc_change& x) {
+  return f(caf::meta::type_name("agg.kyc_change"), x.player_id, x.status, x.level,
+           x.reason, x.by);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, withdrawal_review& x) {
+  return f(caf::meta::type_name("agg.withdrawal_review"), x.payment_id, x.approve,
+           x.reason, x.reviewer);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, gate_decision& x) {
+  return f(caf::meta::type_name("agg.gate_decision"), x.allow, x.reason);
 }
 
 template <class Inspector>
@@ -673,17 +726,19 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, payment_view& x) {
   return f(caf::meta::type_name("agg.payment_view"), x.payment_id, x.kind, x.status,
            x.player_id, x.provider, x.provider_tx_id, x.currency, x.amount, x.instrument,
-           x.fingerprint, x.reason, x.created_us, x.updated_us, x.expires_us);
+           x.fingerprint, x.reason, x.created_us, x.updated_us, x.expires_us,
+           x.reservation, x.reviewer);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, payment_page& x) {
-  return f(caf::meta::type_name("agg.payment_page"), x.payments);
+  return f(caf::meta::type_name("agg.payment_page"), x.payments, x.next_before_us,
+           x.reserved);
 }
 
 template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, deposit_request& x) {
-  return f(caf::meta::type_name("agg.deposit_request"), x.player_id, x.currency, x.amount,
+typename Inspector::result_type inspect(Inspector& f, payment_request& x) {
+  return f(caf::meta::type_name("agg.payment_request"), x.player_id, x.currency, x.amount,
            x.provider, x.instrument, x.address);
 }
 
@@ -742,8 +797,11 @@ CAF_ADD_TYPE_ID(agg, (agg::vendors::seamless_call))
 CAF_ADD_TYPE_ID(agg, (agg::vendors::seamless_result))
 CAF_ADD_TYPE_ID(agg, (agg::payment_view))
 CAF_ADD_TYPE_ID(agg, (agg::payment_page))
-CAF_ADD_TYPE_ID(agg, (agg::deposit_request))
+CAF_ADD_TYPE_ID(agg, (agg::payment_request))
 CAF_ADD_TYPE_ID(agg, (agg::payment_callback_in))
+CAF_ADD_TYPE_ID(agg, (agg::kyc_change))
+CAF_ADD_TYPE_ID(agg, (agg::withdrawal_review))
+CAF_ADD_TYPE_ID(agg, (agg::gate_decision))
 CAF_ADD_TYPE_ID(agg, (agg::callback_outcome))
 CAF_ADD_ATOM(agg, agg, wallet_atom, "wallet")
 CAF_ADD_ATOM(agg, agg, load_atom, "load")
@@ -799,4 +857,10 @@ CAF_ADD_ATOM(agg, agg, deposit_atom, "deposit")
 CAF_ADD_ATOM(agg, agg, payments_atom, "payments")
 CAF_ADD_ATOM(agg, agg, callback_atom, "callback")
 CAF_ADD_ATOM(agg, agg, submit_atom, "submit")
+CAF_ADD_ATOM(agg, agg, withdraw_atom, "withdraw")
+CAF_ADD_ATOM(agg, agg, cancel_atom, "cancel")
+CAF_ADD_ATOM(agg, agg, review_atom, "review")
+CAF_ADD_ATOM(agg, agg, withdrawals_atom, "withdrawal")
+CAF_ADD_ATOM(agg, agg, gate_atom, "gate")
+CAF_ADD_ATOM(agg, agg, kyc_atom, "kyc")
 CAF_END_TYPE_ID_BLOCK(agg)

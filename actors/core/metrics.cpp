@@ -191,6 +191,8 @@ std::string metrics::prometheus() const {
          get(http_requests));
   vendor_calls.render("agg_vendor_wallet_calls_total", "call",
                       "Studios' calls to the wallet, by vendor/op/status.", out);
+  payments.render("agg_payments_total", "transition",
+                  "Payments entering a status, by kind/status (docs/cashier.md).", out);
   return out;
 }
 

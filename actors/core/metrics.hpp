@@ -98,6 +98,8 @@ struct metrics {
   // HTTP
   std::atomic<int64_t> http_requests{0};
   labeled_counter vendor_calls; // studios' calls to our wallet, by "vendor/op/status"
+  // Cashier
+  labeled_counter payments; // payments entering a status, by "kind/status"
 
   std::string prometheus() const;
 

@@ -35,6 +35,8 @@ const char* to_string(pam_errc x) {
       return "account_locked_out";
     case pam_errc::rate_limited:
       return "rate_limited";
+    case pam_errc::invalid_kyc:
+      return "invalid_kyc";
   }
   return "unknown";
 }

@@ -7,7 +7,7 @@
 
 #include "actors/core/deadlines.hpp"
 #include "actors/core/vendor_errc.hpp"
-#include "actors/play/circuit_breaker.hpp"
+#include "actors/core/circuit_breaker.hpp"
 #include "actors/play/round_book.hpp"
 #include "actors/play/vendor_connection.hpp"
 

@@ -18,8 +18,13 @@ namespace agg {
 namespace {
 
 account_view view_of(const account& a) {
-  return {a.player_id, a.username,   a.email,     a.currency,
-          a.status,    a.created_us, a.updated_us};
+  account_view v{a.player_id, a.username,   a.email,     a.currency,
+                 a.status,    a.created_us, a.updated_us};
+  v.kyc_status = a.kyc;
+  v.kyc_level = a.kyc_level;
+  v.kyc_reason = a.kyc_reason;
+  v.kyc_updated_us = a.kyc_updated_us;
+  return v;
 }
 
 pam_errc refusal_of(uint8_t status) {
@@ -161,6 +166,27 @@ account_actor::behavior_type account_worker(account_pointer self, account_option
             {make_activity(
                 *kind, player, by, {},
                 {{"status", to_string(static_cast<account_status>(status))}})});
+      },
+      [self](kyc_atom, const kyc_change& c) -> caf::result<account_view> {
+        auto& st = self->state;
+        bool changed = false;
+        auto out = guarded([&]() -> caf::expected<account_view> {
+          kyc_status s;
+          if (!kyc_status_from_string(to_string(static_cast<kyc_status>(c.status)), s))
+            return make_error(pam_errc::invalid_kyc);
+          if (!st.store->set_kyc(c.player_id, s, c.level, c.reason, now_us()))
+            return make_error(pam_errc::player_not_found);
+          changed = true;
+          return view_of(*st.store->by_id(c.player_id));
+        });
+        if (!changed) return answer_after(self, std::move(out), {});
+        nlohmann::json detail{
+            {"kyc_status", to_string(static_cast<kyc_status>(c.status))},
+            {"level", c.level}};
+        if (!c.reason.empty()) detail["reason"] = c.reason;
+        return answer_after(self, std::move(out),
+                            {make_activity(activity_kind::kyc_changed, c.player_id, c.by,
+                                           {}, std::move(detail))});
       },
       [self](audit_atom, const audit_record& r) {
         return guarded([&]() -> caf::result<bool> {

@@ -92,6 +92,12 @@ private:
         return authenticated(r) ? do_deposit(r) : void();
       case client_op::payments:
         return authenticated(r) ? do_payments(r) : void();
+      case client_op::withdraw:
+        return authenticated(r) ? do_withdraw(r) : void();
+      case client_op::cancel_withdrawal:
+        return authenticated(r) ? do_cancel_withdrawal(r) : void();
+      case client_op::kyc:
+        return authenticated(r) ? do_kyc(r) : void();
     }
     fail(r.id, "unknown_type", "unknown request type");
   }
@@ -382,8 +388,36 @@ private:
               [self = self_, id](caf::error& e) { session_logic{self}.fail(id, e); });
   }
 
-  void do_deposit(const client_request& r) {
-    deposit_request d;
+  void do_deposit(const client_request& r) { payment(r, deposit_atom_v); }
+
+  void do_withdraw(const client_request& r) { payment(r, withdraw_atom_v); }
+
+  void do_cancel_withdrawal(const client_request& r) {
+    ask_cashier<payment_view>(
+        r.id,
+        [](const std::string& id, payment_view& v) {
+          return out_payment{id, std::move(v)};
+        },
+        cancel_atom_v, st_.auth->player_id, r.payment_id, st_.sink->peer_address());
+  }
+
+  void do_kyc(const client_request& r) {
+    self_
+        ->request(st_.deps.accounts, st_.deps.request_timeout, account_atom_v,
+                  st_.auth->player_id)
+        .then(
+            [self = self_, id = r.id](account_view& a) {
+              self->state.sink->deliver(out_kyc{id, std::move(a)});
+            },
+            [self = self_, id = r.id](caf::error& e) {
+              session_logic{self}.fail(id, e);
+            });
+  }
+
+  // A deposit or a withdrawal: the cashier answers with the payment.
+  template <class Atom>
+  void payment(const client_request& r, Atom atom) {
+    payment_request d;
     d.player_id = st_.auth->player_id;
     d.currency = r.currency;
     d.amount = r.amount;
@@ -395,7 +429,7 @@ private:
         [](const std::string& id, payment_view& v) {
           return out_payment{id, std::move(v)};
         },
-        deposit_atom_v, std::move(d));
+        atom, std::move(d));
   }
 
   void do_payments(const client_request& r) {

@@ -108,11 +108,17 @@ struct out_payments {
   payment_page page;
 };
 
+// The reply to kyc: the account's KYC status.
+struct out_kyc {
+  std::string id;
+  account_view account;
+};
+
 using server_message =
     std::variant<out_error, out_pong, out_session, out_ack, out_balance, out_balance_push,
                  out_history, out_games, out_round, out_rounds, out_seeds,
                  out_seeds_rotated, out_verified, out_vendor_status, out_launch,
-                 out_payment, out_payments>;
+                 out_payment, out_payments, out_kyc>;
 
 // Where a session's messages go: the gateway's connection. Thread-safe. A sink must
 // not keep its connection alive: a connection ends when its socket does.

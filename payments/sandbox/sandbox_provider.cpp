@@ -150,12 +150,28 @@ public:
   provider_reply submit(const payment_order& order) override {
     auto rule = rule_of(order.instrument);
     if (rule == "error") throw std::runtime_error("sandbox: connection reset");
+    {
+      // A payment id seen before is answered as then, and nothing moves again.
+      std::lock_guard lock{seen_mtx_};
+      if (auto i = seen_.find(order.payment_id); i != seen_.end()) return i->second;
+    }
+    auto r = decide(rule, order);
+    std::lock_guard lock{seen_mtx_};
+    seen_.emplace(order.payment_id, r);
+    return r;
+  }
+
+  provider_reply decide(const std::string& rule, const payment_order& order) {
     provider_reply r;
     r.provider_tx_id = "sbx-" + order.payment_id;
     r.fingerprint = sandbox_fingerprint(order.instrument);
     if (rule == "fail") {
       r.status = payment_status::failed;
       r.reason = "instrument_failed";
+      return r;
+    }
+    if (rule == "instant") {
+      r.status = payment_status::confirmed;
       return r;
     }
     r.status = payment_status::pending;
@@ -230,6 +246,8 @@ private:
   int64_t delay_ms_;
   int64_t decline_above_;
   int64_t window_s_;
+  std::mutex seen_mtx_;
+  std::map<std::string, provider_reply> seen_; // by payment id
   callback_sender sender_;
 };
 

@@ -16,10 +16,13 @@ namespace {
 
 const std::string sandbox_secret = "sandbox-secret-for-tests-0123";
 
-server_fixture cashier_server(int64_t ttl_ms = 900'000) {
-  return server_fixture{[ttl_ms](server_options& o) {
+server_fixture cashier_server(int64_t ttl_ms = 900'000,
+                              std::map<std::string, std::string> extra = {}) {
+  return server_fixture{[ttl_ms, extra](server_options& o) {
     o.payments = {"sandbox"};
     o.payment_settings["sandbox"] = {{"secret", sandbox_secret}, {"delay_ms", "20"}};
+    for (const auto& [k, v] : extra)
+      o.payment_settings["sandbox"][k] = v;
     o.payment_intent_ttl_ms = ttl_ms;
   }};
 }
@@ -212,4 +215,34 @@ TEST_CASE("bad deposit requests are refused with documented codes", "[cashier][i
   auto r = anon->request(
       {{"type", "deposit"}, {"amount", 1}, {"provider", "sandbox"}, {"instrument", "x"}});
   CHECK(r["type"] == "error");
+}
+
+TEST_CASE("a provider whose calls keep failing is not asked until its cool-down ends",
+          "[cashier][breaker]") {
+  auto f = cashier_server(900'000, {{"breaker_failures", "2"}, {"breaker_cooldown_ms", "300"}});
+  auto [c, reg] = f.register_player("erin");
+  auto deposit = [&](const char* instrument) {
+    return c->request(
+        {{"type", "deposit"}, {"amount", 100}, {"provider", "sandbox"}, {"instrument", instrument}});
+  };
+  // The provider's calls fail (its outcome unknown): the payments wait, pending.
+  for (int i = 0; i < 2; ++i) {
+    auto r = deposit("error-1");
+    CHECK(r["status"] == "pending");
+    CHECK(r["reason"] == "provider_unknown_outcome");
+  }
+  // Open: refused at once, no intent recorded.
+  auto refused = deposit("card-1");
+  CHECK(refused["type"] == "error");
+  CHECK(refused["code"] == "provider_unavailable");
+  CHECK(c->request({{"type", "payments"}})["payments"].size() == 2);
+  // After the cool-down a trial goes through and closes it.
+  bool accepted = false;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+  while (!accepted && std::chrono::steady_clock::now() < deadline) {
+    accepted = deposit("card-1")["type"] == "payment";
+    if (!accepted) std::this_thread::sleep_for(std::chrono::milliseconds{50});
+  }
+  CHECK(accepted);
+  CHECK(deposit("card-2")["status"] == "pending");
 }

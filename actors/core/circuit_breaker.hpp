@@ -1,8 +1,9 @@
 #pragma once
 
-// A circuit breaker for one vendor: closed while rounds succeed; open after
-// failures_max consecutive failures, refusing at once; after the cool-down it lets one
-// trial round through (half-open): success closes it, failure opens it again.
+// A circuit breaker for one remote party (a studio, a payment provider): closed while
+// calls succeed; open after failures_max consecutive failures, refusing at once; after
+// the cool-down it lets one trial call through (half-open): success closes it, failure
+// opens it again.
 
 #include <chrono>
 #include <cstdint>
