@@ -375,9 +375,12 @@ std::vector<child_spec> root_children(const server_options& opts, const node_hoo
   logins.registered_name = logins_name;
   out.push_back(std::move(logins));
   child_spec cashier{
-      "cashier", [c = cashier_options_of(opts, stats, std::move(operator_url))](
-                     caf::actor_system& sys, const child_handles&) {
+      "cashier", [c = cashier_options_of(opts, stats, std::move(operator_url)),
+                  hooks](caf::actor_system& sys, const child_handles&) {
         auto mine = c;
+        mine.risk_gate = hooks.risk_gate;
+        mine.bonus_gate = hooks.bonus_gate;
+        mine.after_step = hooks.cashier_after_step;
         auto* s = &sys;
         mine.wallets = [s] {
           return caf::actor_cast<registry_actor>(

@@ -29,6 +29,12 @@ struct node_hooks {
   // Benchmarks only: no event feed (the writer publishes nowhere, presence and the
   // Kafka publisher never subscribe), to measure what the feed costs.
   bool without_feed = false;
+  // The withdrawal gates the cashier asks after its own checks (cashier_options);
+  // none: allowed.
+  std::function<caf::actor()> risk_gate;
+  std::function<caf::actor()> bonus_gate;
+  // Crash trials: called after each durable step of a withdrawal (cashier_options).
+  std::function<void(const std::string&)> cashier_after_step;
 };
 
 // The Kafka publisher's registered name (when [events.kafka] is enabled).

@@ -188,10 +188,11 @@ bool read_fields(client_op op, fields& f, client_request& r) {
 
 json payment_json(const payment_view& p) {
   json j{{"payment_id", p.payment_id}, {"kind", p.kind},
-         {"status", p.status},         {"provider", p.provider},
-         {"currency", p.currency},     {"amount", p.amount},
-         {"instrument", p.instrument}, {"created_us", p.created_us},
-         {"updated_us", p.updated_us}, {"expires_us", p.expires_us}};
+         {"player_id", p.player_id},   {"status", p.status},
+         {"provider", p.provider},     {"currency", p.currency},
+         {"amount", p.amount},         {"instrument", p.instrument},
+         {"created_us", p.created_us}, {"updated_us", p.updated_us},
+         {"expires_us", p.expires_us}};
   if (!p.fingerprint.empty()) j["fingerprint"] = p.fingerprint;
   if (!p.reason.empty()) j["reason"] = p.reason;
   if (!p.reservation.empty()) j["reservation"] = p.reservation;

@@ -73,7 +73,7 @@ struct cashier_options {
   std::map<std::string, int64_t> kyc_deposit_threshold;
   // The withdrawal gates after the account and KYC checks: each answers
   // (gate_atom, payment_view) -> gate_decision. None: allowed. One that fails to
-  // answer holds the withdrawal for review.
+  // answer within a third of request_timeout holds the withdrawal for review.
   std::function<caf::actor()> risk_gate;
   std::function<caf::actor()> bonus_gate;
   // Crash trials: called after each durable step of a withdrawal with its name

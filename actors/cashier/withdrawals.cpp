@@ -201,7 +201,8 @@ void ask_gate(cashier_ptr self, const std::function<caf::actor()>& gate,
               std::function<void(gate_decision, std::string held)> next) {
   auto actor = gate ? gate() : caf::actor{};
   if (!actor) return next(gate_decision{}, "");
-  self->request(actor, self->state.opts.request_timeout, gate_atom_v, view_of(p))
+  // A third of the requester's wait, so that a held withdrawal is still answered.
+  self->request(actor, self->state.opts.request_timeout / 3, gate_atom_v, view_of(p))
       .then([next](gate_decision& d) { next(std::move(d), ""); },
             [next](caf::error&) { next(gate_decision{}, "gate_unavailable"); });
 }

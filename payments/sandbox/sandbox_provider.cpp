@@ -50,9 +50,12 @@ std::string rule_of(const std::string& instrument) {
 // Sends callbacks when they are due, retrying, on a thread of its own.
 class callback_sender {
 public:
-  callback_sender(std::string secret, int64_t retries, int64_t retry_ms)
-      : secret_(std::move(secret)), retries_(retries), retry_ms_(retry_ms),
-        thread_([this] { run(); }) {}
+  // `url` names where callbacks go when each is sent (the server's port may be known
+  // only after the provider started).
+  callback_sender(std::function<std::string()> url, std::string secret, int64_t retries,
+                  int64_t retry_ms)
+      : url_(std::move(url)), secret_(std::move(secret)), retries_(retries),
+        retry_ms_(retry_ms), thread_([this] { run(); }) {}
 
   ~callback_sender() {
     {
@@ -63,10 +66,10 @@ public:
     thread_.join();
   }
 
-  void schedule(std::string url, std::string body, int64_t due_us) {
+  void schedule(std::string body, int64_t due_us) {
     {
       std::lock_guard lock{mtx_};
-      queue_.push({due_us, std::move(url), std::move(body), 0});
+      queue_.push({due_us, std::move(body), 0});
     }
     cv_.notify_all();
   }
@@ -74,7 +77,6 @@ public:
 private:
   struct item {
     int64_t due_us;
-    std::string url;
     std::string body;
     int64_t attempt;
     bool operator>(const item& o) const { return due_us > o.due_us; }
@@ -108,10 +110,11 @@ private:
   bool send(const item& it) {
     // http://host:port/path
     const std::string scheme = "http://";
-    if (it.url.rfind(scheme, 0) != 0) return false;
-    auto slash = it.url.find('/', scheme.size());
-    auto origin = it.url.substr(0, slash);
-    auto path = slash == std::string::npos ? "/" : it.url.substr(slash);
+    auto url = url_ ? url_() : std::string{};
+    if (url.rfind(scheme, 0) != 0) return false;
+    auto slash = url.find('/', scheme.size());
+    auto origin = url.substr(0, slash);
+    auto path = slash == std::string::npos ? "/" : url.substr(slash);
     httplib::Client c{origin};
     c.set_connection_timeout(std::chrono::seconds{2});
     c.set_read_timeout(std::chrono::seconds{10});
@@ -123,10 +126,11 @@ private:
     if (!ok)
       log::warn(
           "sandbox", "callback not taken",
-          {{"url", it.url}, {"status", res ? res->status : 0}, {"attempt", it.attempt}});
+          {{"url", url}, {"status", res ? res->status : 0}, {"attempt", it.attempt}});
     return ok;
   }
 
+  std::function<std::string()> url_;
   std::string secret_;
   int64_t retries_;
   int64_t retry_ms_;
@@ -144,7 +148,8 @@ public:
         delay_ms_(int_setting(env, "delay_ms", 100, 0, 3'600'000)),
         decline_above_(int_setting(env, "decline_above", 0, 0, INT64_MAX)),
         window_s_(int_setting(env, "window_s", 300, 1, 86'400)),
-        sender_(secret_, int_setting(env, "callback_retries", 5, 0, 1'000),
+        sender_(env.callback_url, secret_,
+                int_setting(env, "callback_retries", 5, 0, 1'000),
                 int_setting(env, "callback_retry_ms", 500, 1, 3'600'000)) {}
 
   provider_reply submit(const payment_order& order) override {
@@ -189,8 +194,7 @@ public:
       cb.status = payment_status::declined;
       cb.reason = "amount_above_limit";
     }
-    auto url = env_.callback_url ? env_.callback_url() : std::string{};
-    sender_.schedule(url, body_of(cb), now_us() + delay_ms_ * 1'000);
+    sender_.schedule(body_of(cb), now_us() + delay_ms_ * 1'000);
     return r;
   }
 

@@ -4,60 +4,11 @@
 // balance. Declines, failures and expiry are visible; forged, stale, unknown,
 // mismatched and replayed callbacks change nothing.
 
-#include "common/clock.hpp"
-#include "payments/signed_callback.hpp"
-#include "support/server_fixture.hpp"
+#include "support/cashier_support.hpp"
 
 using namespace agg;
 using namespace agg::test;
 using json = nlohmann::json;
-
-namespace {
-
-const std::string sandbox_secret = "sandbox-secret-for-tests-0123";
-
-server_fixture cashier_server(int64_t ttl_ms = 900'000,
-                              std::map<std::string, std::string> extra = {}) {
-  return server_fixture{[ttl_ms, extra](server_options& o) {
-    o.payments = {"sandbox"};
-    o.payment_settings["sandbox"] = {{"secret", sandbox_secret}, {"delay_ms", "20"}};
-    for (const auto& [k, v] : extra)
-      o.payment_settings["sandbox"][k] = v;
-    o.payment_intent_ttl_ms = ttl_ms;
-  }};
-}
-
-// The next payment push (no id) for `payment_id` in `status`.
-std::optional<json> payment_push(ws_client& c, const std::string& payment_id,
-                                 const std::string& status) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};
-  while (std::chrono::steady_clock::now() < deadline) {
-    auto m = c.next_of("payment", std::chrono::seconds{10});
-    if (!m) return std::nullopt;
-    if (!m->contains("id") && (*m)["payment_id"] == payment_id &&
-        (*m)["status"] == status)
-      return m;
-  }
-  return std::nullopt;
-}
-
-// A callback signed as the sandbox signs it, sent to the operator port.
-httplib::Result post_callback(server_fixture& f, const std::string& provider,
-                              const json& body, const std::string& secret,
-                              int64_t ts = now_us() / 1'000'000) {
-  auto text = body.dump();
-  httplib::Headers h{{"X-Payment-Timestamp", std::to_string(ts)},
-                     {"X-Payment-Signature", payments::sign_callback(secret, ts, text)}};
-  return f.http("").Post("/v1/payments/" + provider + "/callback", h, text,
-                         "application/json");
-}
-
-int64_t balance_of(ws_client& c) {
-  auto b = c.request({{"type", "balance"}});
-  return b["balances"][0]["balance"].get<int64_t>();
-}
-
-} // namespace
 
 TEST_CASE("a deposit is credited once the provider confirms it, and pushed",
           "[cashier][deposit]") {
@@ -219,11 +170,14 @@ TEST_CASE("bad deposit requests are refused with documented codes", "[cashier][i
 
 TEST_CASE("a provider whose calls keep failing is not asked until its cool-down ends",
           "[cashier][breaker]") {
-  auto f = cashier_server(900'000, {{"breaker_failures", "2"}, {"breaker_cooldown_ms", "300"}});
+  auto f = cashier_server(900'000,
+                          {{"breaker_failures", "2"}, {"breaker_cooldown_ms", "300"}});
   auto [c, reg] = f.register_player("erin");
   auto deposit = [&](const char* instrument) {
-    return c->request(
-        {{"type", "deposit"}, {"amount", 100}, {"provider", "sandbox"}, {"instrument", instrument}});
+    return c->request({{"type", "deposit"},
+                       {"amount", 100},
+                       {"provider", "sandbox"},
+                       {"instrument", instrument}});
   };
   // The provider's calls fail (its outcome unknown): the payments wait, pending.
   for (int i = 0; i < 2; ++i) {
