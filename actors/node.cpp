@@ -7,6 +7,7 @@
 #include "actors/play/vendor_connection.hpp"
 #include "actors/play/vendor_directory.hpp"
 #include "actors/play/vendor_sessions.hpp"
+#include "actors/players/limits_service.hpp"
 #include "actors/players/login_gate.hpp"
 #include "actors/players/presence.hpp"
 #include "actors/supervisor.hpp"
@@ -374,6 +375,22 @@ std::vector<child_spec> root_children(const server_options& opts, const node_hoo
                     }};
   logins.registered_name = logins_name;
   out.push_back(std::move(logins));
+  limits_options l;
+  l.db_path = opts.db_path();
+  l.tuning = db_tuning_of(opts);
+  l.increase_delay_us = opts.limit_increase_delay_h * 3'600'000'000;
+  l.request_timeout = std::chrono::milliseconds{opts.request_timeout_ms};
+  child_spec limits{"limits", [l](caf::actor_system& sys, const child_handles&) {
+                      auto mine = l;
+                      auto* s = &sys;
+                      mine.wallets = [s] {
+                        return caf::actor_cast<registry_actor>(
+                            s->registry().get(wallet_registry_name()));
+                      };
+                      return spawn_limits_service(sys, std::move(mine));
+                    }};
+  limits.registered_name = limits_name();
+  out.push_back(std::move(limits));
   child_spec cashier{
       "cashier", [c = cashier_options_of(opts, stats, std::move(operator_url)),
                   hooks](caf::actor_system& sys, const child_handles&) {
@@ -495,6 +512,10 @@ login_actor node::logins() const {
   return caf::actor_cast<login_actor>(named(logins_name));
 }
 
+caf::actor node::limits() const {
+  return named(limits_name());
+}
+
 caf::actor node::presence() const {
   return named(presence_name);
 }
@@ -534,6 +555,9 @@ session_deps node::session_dependencies() const {
   d.cashier = [sys] {
     return caf::actor_cast<caf::actor>(sys->registry().get(cashier_name()));
   };
+  d.limits = [sys] {
+    return caf::actor_cast<caf::actor>(sys->registry().get(limits_name()));
+  };
   d.before_request = hooks_.before_request;
   d.vendors = [sys] {
     return caf::actor_cast<caf::actor>(sys->registry().get(vendor_directory_name()));
@@ -559,7 +583,7 @@ bool node::shutdown(std::chrono::milliseconds timeout) {
   for (auto name :
        {wallet_registry_name(), ledger_writer_name(), feed_name(), presence_name,
         accounts_name, logins_name, sessions_name, vendor_directory_name(),
-        session_store_name(), cashier_name(), kafka_publisher_name()})
+        session_store_name(), cashier_name(), kafka_publisher_name(), limits_name()})
     sys_.registry().erase(name);
   return drained;
 }

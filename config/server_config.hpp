@@ -145,6 +145,8 @@ struct server_options {
   // "CUR:amount" lifetime confirmed deposits above which deposits need KYC verified; a
   // currency not named: no threshold
   std::vector<std::string> kyc_deposit_threshold;
+  // Responsible gaming: a looser limit (higher, or removed) takes effect after this
+  int64_t limit_increase_delay_h = 24;
 
   std::string db_path() const;
   std::string token_key_path() const;

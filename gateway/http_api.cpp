@@ -52,6 +52,7 @@ int status_of(const caf::error& err) {
       case cashier_errc::account_not_active:
       case cashier_errc::risk_refused:
       case cashier_errc::bonus_refused:
+      case cashier_errc::deposit_limit_reached:
         return 403;
       case cashier_errc::not_cancellable:
       case cashier_errc::not_reviewable:
@@ -67,6 +68,8 @@ int status_of(const caf::error& err) {
         return 400;
       case wallet_errc::insufficient_funds:
       case wallet_errc::account_blocked:
+      case wallet_errc::wager_limit_reached:
+      case wallet_errc::loss_limit_reached:
       case wallet_errc::balance_overflow:
         return 422;
       case wallet_errc::storage_error:
@@ -305,6 +308,9 @@ struct http_api::impl {
             guarded(1, [this](call& c) { payments(c); }));
     srv.Put(R"(/v1/players/(\d+)/kyc)", guarded(2, [this](call& c) { set_kyc(c); }));
     srv.Get("/v1/withdrawals", guarded(1, [this](call& c) { withdrawals(c); }));
+    srv.Get(R"(/v1/players/(\d+)/limits)", guarded(1, [this](call& c) { limits(c); }));
+    srv.Put(R"(/v1/players/(\d+)/limits/([a-z_]{1,32}))",
+            guarded(2, [this](call& c) { set_limit(c); }));
     srv.Get(R"(/v1/withdrawals/(pay_[0-9a-f]{24}))",
             guarded(1, [this](call& c) { withdrawal(c); }));
     srv.Post(R"(/v1/withdrawals/(pay_[0-9a-f]{24})/approve)",
@@ -535,6 +541,32 @@ struct http_api::impl {
     c.reply(200, account_json(std::get<account_view>(out)));
   }
 
+  void limits(call& c) {
+    auto player = player_of(c);
+    if (!player) return;
+    auto out = ask<limits_view>(n.limits(), limits_atom_v, *player);
+    if (auto* err = std::get_if<caf::error>(&out)) return fail(c, *err);
+    c.reply(200, limits_json(std::get<limits_view>(out)));
+  }
+
+  void set_limit(call& c) {
+    auto player = player_of(c);
+    if (!player) return;
+    limit_kind kind;
+    if (!limit_kind_from_string(c.req.matches[2].str(), kind))
+      return c.fail(404, "invalid_limit", "no such limit");
+    auto decoded = decode_limit(c.req.body);
+    if (auto* e = std::get_if<api_error>(&decoded)) return c.fail(*e);
+    limit_change change{*player, static_cast<uint8_t>(kind), std::get<int64_t>(decoded),
+                        "operator:" + c.key->name};
+    json detail{{"limit", to_string(kind)}, {"amount", change.amount}};
+    auto out = ask<limits_view>(n.limits(), limits_atom_v, change);
+    if (auto* err = std::get_if<caf::error>(&out)) detail["error"] = error_code_of(*err);
+    audit(c, "player.limit", "player:" + std::to_string(*player), detail);
+    if (auto* err = std::get_if<caf::error>(&out)) return fail(c, *err);
+    c.reply(200, limits_json(std::get<limits_view>(out)));
+  }
+
   void withdrawals(call& c) {
     payments::payment_status status{};
     auto name = c.req.get_param_value("status");
@@ -543,7 +575,7 @@ struct http_api::impl {
                           status == payments::payment_status::pending ||
                           status == payments::payment_status::confirmed ||
                           status == payments::payment_status::expired))
-      return c.fail(400, "invalid_parameter",
+      return c.fail(400, "invalid_field",
                     "status must be a withdrawal's status (docs/cashier.md)");
     auto before = int_param(c, "before_us", 0, 0, INT64_MAX);
     auto limit = before ? int_param(c, "limit", 50, 1, 500) : std::nullopt;

@@ -22,7 +22,7 @@ struct op_name {
   client_op op;
 };
 
-constexpr std::array<op_name, 22> ops = {{
+constexpr std::array<op_name, 24> ops = {{
     {"ping", client_op::ping},
     {"register", client_op::register_account},
     {"login", client_op::login},
@@ -45,6 +45,8 @@ constexpr std::array<op_name, 22> ops = {{
     {"withdraw", client_op::withdraw},
     {"cancel_withdrawal", client_op::cancel_withdrawal},
     {"kyc", client_op::kyc},
+    {"limits", client_op::limits},
+    {"set_limit", client_op::set_limit},
 }};
 
 // Reads optional or required fields with their types checked.
@@ -167,6 +169,9 @@ bool read_fields(client_op op, fields& f, client_request& r) {
              f.str("provider", r.provider, true, 32) &&
              f.str("instrument", r.instrument, true, 64) &&
              f.currency("currency", r.currency);
+    case client_op::set_limit:
+      return f.str("limit", r.limit_name, true, 32) &&
+             f.integer("amount", r.limit_amount, 0, amount_minor_max);
     case client_op::cancel_withdrawal:
       return f.str("payment_id", r.payment_id, true, 64);
     case client_op::payments:
@@ -198,6 +203,21 @@ json payment_json(const payment_view& p) {
   if (!p.reservation.empty()) j["reservation"] = p.reservation;
   if (!p.reviewer.empty()) j["reviewer"] = p.reviewer;
   return j;
+}
+
+json limits_json(const limits_view& v) {
+  json limits = json::object();
+  for (size_t i = 0; i < v.values.size(); ++i) {
+    const auto& l = v.values[i];
+    if (!l.any()) continue;
+    json one{{"amount", l.amount >= 0 ? json(l.amount) : json(nullptr)}};
+    if (l.pending_from_us > 0) {
+      one["pending"] = l.pending >= 0 ? json(l.pending) : json(nullptr);
+      one["pending_from_us"] = l.pending_from_us;
+    }
+    limits[to_string(static_cast<limit_kind>(i + 1))] = std::move(one);
+  }
+  return json{{"player_id", v.player_id}, {"currency", v.currency}, {"limits", limits}};
 }
 
 json kyc_json(const account_view& a) {
@@ -404,6 +424,12 @@ struct encoder {
            {"available", m.status.available}};
     if (!m.status.available && m.status.retry_at_us > 0)
       j["retry_at_us"] = m.status.retry_at_us;
+    return j;
+  }
+  json operator()(const out_limits& m) const {
+    json j = limits_json(m.limits);
+    j["type"] = "limits";
+    put_id(j, m.id);
     return j;
   }
   json operator()(const out_kyc& m) const {

@@ -32,5 +32,8 @@ std::string encode_welcome(std::string_view server_name, int64_t idle_timeout_ms
 nlohmann::json payment_json(const payment_view& p);
 // An account's KYC: status, level, reason, updated_us.
 nlohmann::json kyc_json(const account_view& a);
+// A player's responsible-gaming limits: player_id, currency, limits by name (only
+// those set or pending), each {amount (null: none), pending, pending_from_us}.
+nlohmann::json limits_json(const limits_view& v);
 
 } // namespace agg::gateway

@@ -102,6 +102,21 @@ std::variant<kyc_change, api_error> decode_kyc(std::string_view body) {
   return k;
 }
 
+std::variant<int64_t, api_error> decode_limit(std::string_view body) {
+  auto doc = decode_object(body);
+  if (auto* err = std::get_if<api_error>(&doc)) return *err;
+  const auto& obj = std::get<json>(doc);
+  auto amount = obj.find("amount");
+  if (amount == obj.end())
+    return invalid_field("'amount' is required: an integer, or null for no limit");
+  if (amount->is_null()) return int64_t{-1};
+  if (!amount->is_number_integer() || amount->get<int64_t>() < 0 ||
+      (amount->is_number_unsigned() &&
+       amount->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)))
+    return invalid_field("'amount' must be an integer of at least 0, or null");
+  return amount->get<int64_t>();
+}
+
 std::variant<std::string, api_error> decode_required_reason(std::string_view body) {
   auto doc = decode_object(body);
   if (auto* err = std::get_if<api_error>(&doc)) return *err;

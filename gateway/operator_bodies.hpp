@@ -41,6 +41,9 @@ std::variant<transfer_body, api_error> decode_transfer(std::string_view body,
 // reason (optional, at most 512 bytes). The player and the operator are the caller's.
 std::variant<kyc_change, api_error> decode_kyc(std::string_view body);
 
+// PUT /v1/players/{id}/limits/{limit}: amount (an integer >= 0, or null: no limit).
+std::variant<int64_t, api_error> decode_limit(std::string_view body);
+
 // A withdrawal's approval or rejection: reason, 1 to 512 bytes.
 std::variant<std::string, api_error> decode_required_reason(std::string_view body);
 

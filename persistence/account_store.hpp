@@ -22,7 +22,6 @@ const char* to_string(account_status s);
 // Returns false for an unknown name.
 bool account_status_from_string(const std::string& name, account_status& out);
 
-
 struct account {
   int64_t player_id = 0;
   std::string username;

@@ -6,7 +6,7 @@ namespace agg {
 
 namespace {
 
-constexpr std::array<std::pair<activity_kind, const char*>, 26> names = {{
+constexpr std::array<std::pair<activity_kind, const char*>, 28> names = {{
     {activity_kind::registered, "registered"},
     {activity_kind::logged_in, "logged_in"},
     {activity_kind::login_failed, "login_failed"},
@@ -33,6 +33,8 @@ constexpr std::array<std::pair<activity_kind, const char*>, 26> names = {{
     {activity_kind::payment_rejected, "payment_rejected"},
     {activity_kind::payment_cancelled, "payment_cancelled"},
     {activity_kind::kyc_changed, "kyc_changed"},
+    {activity_kind::limit_changed, "limit_changed"},
+    {activity_kind::cooling_off, "cooling_off"},
 }};
 
 void put_u64(std::string& out, uint64_t x) {

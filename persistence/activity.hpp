@@ -44,6 +44,8 @@ enum class activity_kind : uint8_t {
   payment_rejected = 24,  // by a check or an operator; the reservation is released
   payment_cancelled = 25, // by the player; the reservation is released
   kyc_changed = 26,       // an operator set the account's KYC status
+  limit_changed = 27, // a responsible-gaming limit set, lowered, or a loosening queued
+  cooling_off = 28,   // the player paused the account until a time
 };
 
 const char* to_string(activity_kind k);

@@ -2,6 +2,7 @@
 
 #include "common/clock.hpp"
 #include "persistence/ledger_rows.hpp"
+#include "persistence/limit_store.hpp"
 
 #include <limits>
 #include <map>
@@ -19,7 +20,7 @@ ledger_reader::ledger_reader(db::connection& conn)
           "SELECT seq, hash FROM ledger WHERE player_id = ? ORDER BY seq DESC LIMIT 1")),
       balances_(conn.prepare("SELECT currency, balance FROM balances WHERE player_id = ? "
                              "ORDER BY currency")),
-      status_(conn.prepare("SELECT status FROM accounts WHERE player_id = ?")),
+      status_(conn.prepare("SELECT status, currency FROM accounts WHERE player_id = ?")),
       entry_(conn.prepare("SELECT "s + db::entry_columns +
                           " FROM ledger WHERE source = ? AND tx_id = ?")),
       mark_(conn.prepare(
@@ -46,11 +47,45 @@ wallet_snapshot ledger_reader::load_wallet(int64_t player_id) {
     while (balances_.step())
       s.balances.push_back({balances_.text(0), balances_.int64(1)});
     balances_.reset();
+    std::string currency;
     status_.bind(1, player_id);
-    if (status_.step()) s.account_status = static_cast<uint8_t>(status_.int64(0));
+    if (status_.step()) {
+      s.account_status = static_cast<uint8_t>(status_.int64(0));
+      currency = status_.text(1);
+    }
     status_.reset();
+    load_play(s, currency);
     return s;
   });
+}
+
+void ledger_reader::load_play(wallet_snapshot& s, const std::string& currency) {
+  limit_store limits{conn_};
+  s.limits = play_limits_of(limits.of_player(s.player_id), currency);
+  if (!s.limits.any()) return;
+  // What was wagered and lost since the oldest period's start, newest entries first.
+  auto now = now_us();
+  s.totals.roll(now);
+  auto oldest =
+      std::min({s.totals.start_us[0], s.totals.start_us[1], s.totals.start_us[2]});
+  auto st =
+      conn_.prepare("SELECT kind, amount, created_us FROM ledger WHERE player_id = ? "
+                    "AND currency = ? ORDER BY seq DESC");
+  st.bind(1, s.player_id).bind(2, currency);
+  while (st.step()) {
+    auto created = st.int64(2);
+    if (created < oldest) break;
+    auto kind = static_cast<entry_kind>(st.int64(0));
+    auto amount = st.int64(1);
+    int64_t stake = kind == entry_kind::bet ? -amount : 0;
+    int64_t win = kind == entry_kind::win ? amount : 0;
+    int64_t refund = kind == entry_kind::rollback ? amount : 0;
+    for (int p = 0; p < limit_period_count; ++p)
+      if (created >= s.totals.start_us[p]) {
+        s.totals.wagered[p] += stake - refund;
+        s.totals.lost[p] += stake - win - refund;
+      }
+  }
 }
 
 std::optional<ledger_entry> ledger_reader::find_entry(std::string_view source,

@@ -52,6 +52,9 @@ public:
   }
 
 private:
+  // The snapshot's play limits and, when it has any, its totals in their periods.
+  void load_play(wallet_snapshot& s, const std::string& currency);
+
   db::connection& conn_;
   db::statement begin_;
   db::statement end_;

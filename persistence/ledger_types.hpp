@@ -4,6 +4,7 @@
 // Money is int64_t minor units; every amount here is signed as applied to the balance.
 
 #include "common/crypto.hpp"
+#include "persistence/play_limits.hpp"
 
 #include <array>
 #include <cstdint>
@@ -93,6 +94,10 @@ struct wallet_snapshot {
   std::vector<currency_balance> balances;
   // account_status of the player's account; active for a wallet without an account.
   uint8_t account_status = 1;
+  // The wager and loss limits, and what was wagered and lost in their periods (read
+  // from the ledger only when the player has such limits).
+  play_limits limits;
+  play_totals totals;
 };
 
 // One entry to append plus the side effects it carries, in the order the wallet

@@ -173,11 +173,12 @@ std::vector<payment_record> payment_store::withdrawals(uint8_t status, int64_t b
   return read_all(st);
 }
 
-std::vector<payment_record> payment_store::withdrawals_in_progress(int64_t limit) {
+std::vector<payment_record> payment_store::withdrawals_in_progress(int64_t limit,
+                                                                   bool with_sent) {
   auto st = conn_.prepare(select_payments(
-      "WHERE kind = 2 AND (status IN (7, 9, 10) OR (reservation = 1 AND status IN (4, "
-      "5, 11, 12, 13))) ORDER BY created_us LIMIT ?"));
-  st.bind(1, limit);
+      "WHERE kind = 2 AND (status IN (7, 9) OR (? AND status = 10) OR (reservation = 1 "
+      "AND status IN (4, 5, 11, 12, 13))) ORDER BY created_us LIMIT ?"));
+  st.bind(1, int64_t{with_sent}).bind(2, limit);
   return read_all(st);
 }
 
@@ -189,11 +190,11 @@ int64_t payment_store::reserved_amount(int64_t player_id) {
 }
 
 int64_t payment_store::deposited(int64_t player_id, const std::string& currency,
-                                 int64_t since_us) {
+                                 int64_t since_us, bool open) {
   auto st = conn_.prepare("SELECT coalesce(sum(amount), 0) FROM payments WHERE player_id "
-                          "= ? AND kind = 1 AND status = 3 AND currency = ? AND "
-                          "created_us >= ?");
-  st.bind(1, player_id).bind(2, currency).bind(3, since_us);
+                          "= ? AND kind = 1 AND (status = 3 OR (? AND status IN (1, 2))) "
+                          "AND currency = ? AND created_us >= ?");
+  st.bind(1, player_id).bind(2, int64_t{open}).bind(3, currency).bind(4, since_us);
   return st.step() ? st.int64(0) : 0;
 }
 

@@ -84,13 +84,15 @@ public:
   // Withdrawals in `status` (0: any), newest first, created before `before_us`.
   std::vector<payment_record> withdrawals(uint8_t status, int64_t before_us,
                                           int64_t limit);
-  // Withdrawals with a step left to take: requested, approved or sent, or final with
-  // their reservation still held. Oldest first.
-  std::vector<payment_record> withdrawals_in_progress(int64_t limit);
+  // Withdrawals with a step left to take: requested or approved (or sent, with
+  // `with_sent`), or final with their reservation still held. Oldest first.
+  std::vector<payment_record> withdrawals_in_progress(int64_t limit, bool with_sent);
   // The amount a player's withdrawals hold reserved.
   int64_t reserved_amount(int64_t player_id);
-  // The sum of a player's confirmed deposits in `currency` created since `since_us`.
-  int64_t deposited(int64_t player_id, const std::string& currency, int64_t since_us);
+  // The sum of a player's confirmed deposits in `currency` created since `since_us`
+  // (with `open`: and those still created or pending).
+  int64_t deposited(int64_t player_id, const std::string& currency, int64_t since_us,
+                    bool open = false);
 
 private:
   db::connection& conn_;

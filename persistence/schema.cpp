@@ -26,7 +26,7 @@ struct migration {
 };
 
 // Append only: never edit a migration that has shipped.
-const std::array<migration, 10> migrations = {{
+const std::array<migration, 11> migrations = {{
     // 1: balances, the hash-chained ledger (a player's chain head is its last row),
     // rollback markers and rounds.
     R"sql(
@@ -255,6 +255,20 @@ ALTER TABLE accounts ADD COLUMN kyc_status INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE accounts ADD COLUMN kyc_level INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE accounts ADD COLUMN kyc_reason TEXT NOT NULL DEFAULT '';
 ALTER TABLE accounts ADD COLUMN kyc_updated_us INTEGER NOT NULL DEFAULT 0;
+)sql"},
+    // 11: responsible gaming: limits per player (persistence/limit_store.hpp), each
+    // with its pending loosening; an exclusion's end (cool-off, self-exclusion).
+    {R"sql(
+CREATE TABLE rg_limits(
+  player_id       INTEGER NOT NULL,
+  kind            INTEGER NOT NULL,
+  amount          INTEGER NOT NULL,
+  pending         INTEGER NOT NULL,
+  pending_from_us INTEGER NOT NULL,
+  updated_us      INTEGER NOT NULL,
+  PRIMARY KEY (player_id, kind)
+) WITHOUT ROWID;
+ALTER TABLE accounts ADD COLUMN excluded_until_us INTEGER NOT NULL DEFAULT 0;
 )sql"},
 }};
 

@@ -20,10 +20,11 @@
 // Protocol:
 //   (deposit_atom, payment_request) -> payment_view (status pending, or declined or
 //       failed at once); errors: cashier_errc
-//   (withdraw_atom, payment_request) -> payment_view (approved, review or sent);
+//   (withdraw_atom, payment_request) -> payment_view (approved or review; requested
+//       after a retryable wallet error, taken on by the sweep);
 //       errors: cashier_errc, wallet_errc (insufficient_funds, account_blocked)
 //   (cancel_atom, player, payment_id) -> payment_view (cancelled)
-//   (review_atom, withdrawal_review) -> payment_view (approved, sent or rejected)
+//   (review_atom, withdrawal_review) -> payment_view (approved or rejected)
 //   (withdrawals_atom, status, before_us, limit) -> payment_page (status 0: any)
 //   (callback_atom, payment_callback_in) -> callback_outcome (docs/cashier.md)
 //   (payments_atom, player, before_us, limit) -> payment_page, newest first

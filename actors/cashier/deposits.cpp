@@ -5,6 +5,7 @@
 #include "actors/core/wallet_errc.hpp"
 #include "common/clock.hpp"
 #include "common/log.hpp"
+#include "persistence/limit_store.hpp"
 
 namespace agg::cashier_detail {
 
@@ -104,6 +105,17 @@ caf::result<payment_view> deposit(cashier_ptr self, const payment_request& r) {
         account->kyc != static_cast<uint8_t>(kyc_status::verified) &&
         st.payments->deposited(r.player_id, account->currency, 0) + r.amount > t->second)
       return make_error(cashier_errc::kyc_required);
+    // Deposit limits: what was deposited in the period, open intents included.
+    auto limits = limit_store{st.conn}.of_player(r.player_id);
+    auto now = now_us();
+    for (int p = 0; p < limit_period_count; ++p) {
+      auto max = limits[static_cast<int>(limit_kind::deposit_day) - 1 + p].at(now);
+      if (max < 0) continue;
+      auto since = period_start_us(static_cast<limit_period>(p), now);
+      if (st.payments->deposited(r.player_id, account->currency, since, true) + r.amount >
+          max)
+        return make_error(cashier_errc::deposit_limit_reached);
+    }
     // A provider whose calls keep failing is not asked (nor is an intent recorded).
     if (!handle->second.breaker.allow())
       return make_error(cashier_errc::provider_unavailable);
@@ -124,6 +136,7 @@ caf::result<payment_view> deposit(cashier_ptr self, const payment_request& r) {
     }
   } catch (const db::error& e) {
     log::error("cashier", "payment not recorded", {{"error", e.what()}});
+    handle->second.breaker.abandon();
     return make_error(cashier_errc::storage_error);
   }
   auto rp = self->make_response_promise<payment_view>();
@@ -145,10 +158,21 @@ caf::result<payment_view> deposit(cashier_ptr self, const payment_request& r) {
                 rp.deliver(std::move(v));
               };
               if (s == payment_status::confirmed) {
-                // Confirmed at once: credited like a confirming callback.
+                // Confirmed at once: pending with the provider's id (so that a later
+                // callback can still confirm it), then credited like a callback.
+                try {
+                  self->state.payments->advance(p.payment_id, payment_pending,
+                                                answer.provider_tx_id, answer.fingerprint,
+                                                "", now_us());
+                } catch (const db::error&) {
+                }
                 return credit(self, p, answer.provider_tx_id, answer.fingerprint, address,
                               [self, id = p.payment_id, reply](callback_outcome) {
-                                auto now = self->state.payments->by_id(id);
+                                std::optional<payment_record> now;
+                                try {
+                                  now = self->state.payments->by_id(id);
+                                } catch (const db::error&) {
+                                }
                                 reply(now ? view_of(*now) : payment_view{});
                               });
               }

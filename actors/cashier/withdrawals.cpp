@@ -434,9 +434,9 @@ void payout_callback(cashier_ptr self, const payment_record& p, payment_view cb,
     return;
   }
   if (current != payment_status::sent) {
-    rp.deliver(
-        callback_outcome{409, "payment_final",
-                         std::string{"the payout is "} + payments::to_string(current)});
+    auto code = payments::final_status(current) ? "payment_final" : "payout_not_sent";
+    rp.deliver(callback_outcome{
+        409, code, std::string{"the payout is "} + payments::to_string(current)});
     return;
   }
   if (ok)
@@ -453,7 +453,7 @@ void payout_callback(cashier_ptr self, const payment_record& p, payment_view cb,
 void resume_withdrawals(cashier_ptr self, bool at_start, int64_t stale_us) {
   std::vector<payment_record> open;
   try {
-    open = self->state.payments->withdrawals_in_progress(1'000);
+    open = self->state.payments->withdrawals_in_progress(1'000, at_start);
   } catch (const db::error& e) {
     log::warn("cashier", "withdrawals not read", {{"error", e.what()}});
     return;

@@ -34,6 +34,8 @@ const char* to_string(cashier_errc x) {
       return "not_cancellable";
     case cashier_errc::not_reviewable:
       return "not_reviewable";
+    case cashier_errc::deposit_limit_reached:
+      return "deposit_limit_reached";
   }
   return "unknown";
 }

@@ -348,6 +348,21 @@ struct payment_request {
   std::string address; // the client's, for the activity record
 };
 
+// A responsible-gaming limit asked for by the player or an operator.
+struct limit_change {
+  int64_t player_id = 0;
+  uint8_t kind = 0;    // limit_kind
+  int64_t amount = -1; // minor units or minutes; -1: no limit
+  std::string by;      // the client's address, or "operator:<key name>"
+};
+
+// A player's limits, by limit_kind - 1, each with its pending loosening.
+struct limits_view {
+  int64_t player_id = 0;
+  std::string currency;
+  std::vector<limit_value> values;
+};
+
 // An operator's decision on a withdrawal held for review.
 struct withdrawal_review {
   std::string payment_id;
@@ -403,6 +418,8 @@ enum class client_op : uint8_t {
   withdraw,
   cancel_withdrawal,
   kyc,
+  limits,
+  set_limit,
 };
 
 struct client_request {
@@ -425,12 +442,14 @@ struct client_request {
   std::string lang; // launch: the game's language, country and lobby link
   std::string country;
   std::string lobby_url;
-  device_info device;     // register, login, resume
-  int64_t amount = 0;     // deposit
-  std::string provider;   // deposit
-  std::string instrument; // deposit
-  int64_t before_us = 0;  // payments: created before this (0: the newest)
-  std::string payment_id; // cancel_withdrawal
+  device_info device;        // register, login, resume
+  int64_t amount = 0;        // deposit
+  std::string provider;      // deposit
+  std::string instrument;    // deposit
+  int64_t before_us = 0;     // payments: created before this (0: the newest)
+  std::string payment_id;    // cancel_withdrawal
+  std::string limit_name;    // set_limit: the limit's name
+  int64_t limit_amount = -1; // set_limit: minor units or minutes; -1 (absent): none
 };
 
 // -- inspect ------------------------------------------------------------------
@@ -501,7 +520,33 @@ typename Inspector::result_type inspect(Inspector& f, currency_balance& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, wallet_snapshot& x) {
   return f(caf::meta::type_name("agg.wallet_snapshot"), x.player_id, x.last_seq,
-           x.last_hash, x.balances, x.account_status);
+           x.last_hash, x.balances, x.account_status, x.limits, x.totals);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, limit_value& x) {
+  return f(caf::meta::type_name("agg.limit_value"), x.amount, x.pending,
+           x.pending_from_us);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, limit_change& x) {
+  return f(caf::meta::type_name("agg.limit_change"), x.player_id, x.kind, x.amount, x.by);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, limits_view& x) {
+  return f(caf::meta::type_name("agg.limits_view"), x.player_id, x.currency, x.values);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, play_limits& x) {
+  return f(caf::meta::type_name("agg.play_limits"), x.currency, x.wager, x.loss);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, play_totals& x) {
+  return f(caf::meta::type_name("agg.play_totals"), x.start_us, x.wagered, x.lost);
 }
 
 template <class Inspector>
@@ -802,6 +847,10 @@ CAF_ADD_TYPE_ID(agg, (agg::payment_callback_in))
 CAF_ADD_TYPE_ID(agg, (agg::kyc_change))
 CAF_ADD_TYPE_ID(agg, (agg::withdrawal_review))
 CAF_ADD_TYPE_ID(agg, (agg::gate_decision))
+CAF_ADD_TYPE_ID(agg, (agg::play_limits))
+CAF_ADD_TYPE_ID(agg, (agg::limit_change))
+CAF_ADD_TYPE_ID(agg, (agg::limits_view))
+CAF_ADD_TYPE_ID(agg, (std::vector<agg::limit_value>))
 CAF_ADD_TYPE_ID(agg, (agg::callback_outcome))
 CAF_ADD_ATOM(agg, agg, wallet_atom, "wallet")
 CAF_ADD_ATOM(agg, agg, load_atom, "load")
@@ -863,4 +912,5 @@ CAF_ADD_ATOM(agg, agg, review_atom, "review")
 CAF_ADD_ATOM(agg, agg, withdrawals_atom, "withdrawal")
 CAF_ADD_ATOM(agg, agg, gate_atom, "gate")
 CAF_ADD_ATOM(agg, agg, kyc_atom, "kyc")
+CAF_ADD_ATOM(agg, agg, limits_atom, "limits")
 CAF_END_TYPE_ID_BLOCK(agg)

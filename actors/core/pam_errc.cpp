@@ -37,6 +37,8 @@ const char* to_string(pam_errc x) {
       return "rate_limited";
     case pam_errc::invalid_kyc:
       return "invalid_kyc";
+    case pam_errc::invalid_limit:
+      return "invalid_limit";
   }
   return "unknown";
 }

@@ -27,7 +27,8 @@ enum class pam_errc : uint8_t {
   address_blocked,    // too many failed logins from the client's address
   account_locked_out, // too many failed logins for the account
   rate_limited,       // the login queue (in all, for the address or the account) is full
-  invalid_kyc, // not a KYC status (unverified, pending, verified, rejected, expired)
+  invalid_kyc,   // not a KYC status (unverified, pending, verified, rejected, expired)
+  invalid_limit, // an unknown limit, or an amount out of its range
 };
 
 const char* to_string(pam_errc x);

@@ -32,6 +32,10 @@ const char* to_string(wallet_errc x) {
       return "balance_overflow";
     case wallet_errc::account_blocked:
       return "account_blocked";
+    case wallet_errc::wager_limit_reached:
+      return "wager_limit_reached";
+    case wallet_errc::loss_limit_reached:
+      return "loss_limit_reached";
     case wallet_errc::storage_error:
       return "storage_error";
     case wallet_errc::unavailable:

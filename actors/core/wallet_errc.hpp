@@ -26,7 +26,9 @@ enum class wallet_errc : uint8_t {
   balance_overflow,        // the balance would exceed amount_minor_max
   account_blocked,         // money going out of a locked or self-excluded account
   storage_error,           // retryable: the commit failed, nothing was applied
-  unavailable, // retryable: the wallet is restarting, overloaded or shutting down
+  unavailable,         // retryable: the wallet is restarting, overloaded or shutting down
+  wager_limit_reached, // the bet would take the player over a wager limit
+  loss_limit_reached,  // the bet, lost, would take the player over a loss limit
 };
 
 const char* to_string(wallet_errc x);

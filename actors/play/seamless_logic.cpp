@@ -88,6 +88,9 @@ seamless_status status_of(wallet_errc e) {
     // and a final status stops the studio retrying forever (see the adapter's docs).
     case wallet_errc::round_settled:
       return seamless_status::transaction_not_found;
+    case wallet_errc::wager_limit_reached:
+    case wallet_errc::loss_limit_reached:
+      return seamless_status::bet_limit_exceeded; // the player's own limits
     case wallet_errc::account_blocked:
       return seamless_status::user_disabled;
     case wallet_errc::invalid_amount:

@@ -98,6 +98,9 @@ private:
         return authenticated(r) ? do_cancel_withdrawal(r) : void();
       case client_op::kyc:
         return authenticated(r) ? do_kyc(r) : void();
+      case client_op::limits:
+      case client_op::set_limit:
+        return authenticated(r) ? do_limits(r) : void();
     }
     fail(r.id, "unknown_type", "unknown request type");
   }
@@ -412,6 +415,31 @@ private:
             [self = self_, id = r.id](caf::error& e) {
               session_logic{self}.fail(id, e);
             });
+  }
+
+  // Reads the limits or, with set_limit, asks for one (stricter at once, looser later).
+  void do_limits(const client_request& r) {
+    auto service = st_.deps.limits ? st_.deps.limits() : caf::actor{};
+    if (!service) return fail(r.id, "unavailable", "limits are unavailable");
+    auto ok = [self = self_, id = r.id](limits_view& v) {
+      self->state.sink->deliver(out_limits{id, std::move(v)});
+    };
+    auto err = [self = self_, id = r.id](caf::error& e) {
+      session_logic{self}.fail(id, e);
+    };
+    if (r.op == static_cast<uint8_t>(client_op::limits)) {
+      self_
+          ->request(service, st_.deps.request_timeout, limits_atom_v, st_.auth->player_id)
+          .then(ok, err);
+      return;
+    }
+    limit_kind kind;
+    if (!limit_kind_from_string(r.limit_name, kind))
+      return fail(r.id, "invalid_limit", "no such limit");
+    limit_change c{st_.auth->player_id, static_cast<uint8_t>(kind), r.limit_amount,
+                   st_.sink->peer_address()};
+    self_->request(service, st_.deps.request_timeout, limits_atom_v, std::move(c))
+        .then(ok, err);
   }
 
   // A deposit or a withdrawal: the cashier answers with the payment.

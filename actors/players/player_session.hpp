@@ -30,6 +30,8 @@ struct session_deps {
   std::function<caf::actor()> vendors;
   // The cashier (deposits, payments).
   std::function<caf::actor()> cashier;
+  // Responsible-gaming limits (limits_service.hpp).
+  std::function<caf::actor()> limits;
   // The wallet registry serving now (it changes when the storage tree restarts).
   std::function<registry_actor()> wallets;
   std::chrono::milliseconds request_timeout{15'000};

@@ -114,11 +114,17 @@ struct out_kyc {
   account_view account;
 };
 
+// The reply to limits and set_limit: the player's limits.
+struct out_limits {
+  std::string id;
+  limits_view limits;
+};
+
 using server_message =
     std::variant<out_error, out_pong, out_session, out_ack, out_balance, out_balance_push,
                  out_history, out_games, out_round, out_rounds, out_seeds,
                  out_seeds_rotated, out_verified, out_vendor_status, out_launch,
-                 out_payment, out_payments, out_kyc>;
+                 out_payment, out_payments, out_kyc, out_limits>;
 
 // Where a session's messages go: the gateway's connection. Thread-safe. A sink must
 // not keep its connection alive: a connection ends when its socket does.

@@ -282,6 +282,24 @@ wallet_actor::behavior_type wallet_impl(wallet_pointer self, int64_t player_id,
         self->state.pending_status = status;
         return true;
       },
+      [self](limits_atom, const play_limits& limits) {
+        auto& st = self->state;
+        if (st.core && st.core->limits().any()) {
+          // Its totals are kept since it started: only the limits change.
+          auto totals = st.core->totals();
+          st.core->set_limits(limits, totals);
+          return true;
+        }
+        // The first limits: what was wagered and lost comes from the ledger.
+        self->request(st.deps.reader, st.deps.limits.storage_timeout, load_atom_v,
+                      st.player_id)
+            .then(
+                [self](wallet_snapshot& s) {
+                  if (self->state.core) self->state.core->set_limits(s.limits, s.totals);
+                },
+                [](caf::error&) {});
+        return true;
+      },
       [self](tick_atom) { wallet_logic{self}.on_tick(); },
       [self](stop_atom) { wallet_logic{self}.on_stop(); },
   };

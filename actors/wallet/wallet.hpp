@@ -22,6 +22,8 @@ using wallet_actor =
     caf::typed_actor<caf::replies_to<wallet_atom, wallet_request>::with<wallet_receipt>,
                      // The account's status changed (account_status).
                      caf::replies_to<status_atom, uint8_t>::with<bool>,
+                     // The player's wager and loss limits changed (read them again).
+                     caf::replies_to<limits_atom, play_limits>::with<bool>,
                      caf::reacts_to<committed_atom, commit_result>,
                      caf::reacts_to<tick_atom>, caf::reacts_to<stop_atom>>;
 

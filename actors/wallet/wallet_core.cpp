@@ -60,9 +60,29 @@ wallet_core::wallet_core(const wallet_snapshot& s, size_t cache_entries_max,
                          id_filter* ids)
     : player_id_(s.player_id), account_status_(s.account_status),
       cache_max_(cache_entries_max), ids_(ids), last_seq_(s.last_seq),
-      last_hash_(s.last_hash) {
+      last_hash_(s.last_hash), limits_(s.limits), totals_(s.totals) {
   for (const auto& b : s.balances)
     balances_[b.currency] = b.balance;
+}
+
+void wallet_core::set_limits(const play_limits& limits, const play_totals& totals) {
+  limits_ = limits;
+  totals_ = totals;
+}
+
+wallet_errc wallet_core::over_limit(const std::string& currency, int64_t stake,
+                                    int64_t now_us) {
+  if (currency != limits_.currency || !limits_.any()) return wallet_errc::none;
+  totals_.roll(now_us);
+  for (int p = 0; p < limit_period_count; ++p) {
+    auto wager = limits_.wager[p].at(now_us);
+    if (wager >= 0 && totals_.wagered[p] + stake > wager)
+      return wallet_errc::wager_limit_reached;
+    auto loss = limits_.loss[p].at(now_us);
+    if (loss >= 0 && totals_.lost[p] + stake > loss)
+      return wallet_errc::loss_limit_reached;
+  }
+  return wallet_errc::none;
 }
 
 int64_t wallet_core::balance(const std::string& currency) const {
@@ -302,6 +322,9 @@ apply_outcome wallet_core::apply_debit(const wallet_request& req, int64_t now_us
     }
   }
   if (balance(req.currency) < req.amount) return refuse(wallet_errc::insufficient_funds);
+  if (auto limit = over_limit(req.currency, req.amount, now_us);
+      limit != wallet_errc::none)
+    return refuse(limit);
   if (round) {
     round->bet_count += 1;
     round->open_bet_count += 1;
@@ -431,6 +454,12 @@ apply_outcome wallet_core::write_entry(const wallet_request& req, entry_kind kin
   last_seq_ = e.seq;
   last_hash_ = e.hash;
   balances_[currency] = e.balance_after;
+  if (currency == limits_.currency && limits_.any()) {
+    totals_.roll(now_us);
+    totals_.add(kind == entry_kind::bet ? -amount : 0,
+                kind == entry_kind::win ? amount : 0,
+                kind == entry_kind::rollback ? amount : 0);
+  }
   // Remember every id before it can reach storage (see id_filter).
   auto remember = [&](auto& cache, id_kind kind, const std::string& id, auto fact) {
     auto key = id_key(kind, e.source, id);

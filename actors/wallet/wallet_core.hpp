@@ -75,6 +75,12 @@ public:
     return account_status_ == static_cast<uint8_t>(agg::account_status::active);
   }
 
+  // Bets over a wager or loss limit are refused before the debit (wager_limit_reached,
+  // loss_limit_reached); `totals` is what was wagered and lost in the limits' periods.
+  void set_limits(const play_limits& limits, const play_totals& totals);
+  const play_limits& limits() const { return limits_; }
+  const play_totals& totals() const { return totals_; }
+
 private:
   // What the wallet remembers of one transaction id.
   struct tx_fact {
@@ -112,6 +118,8 @@ private:
   apply_outcome apply_credit(const wallet_request& req, int64_t now_us);
   apply_outcome apply_rollback(const wallet_request& req, int64_t now_us);
   apply_outcome apply_transfer(const wallet_request& req, int64_t now_us);
+  // The limit a stake would break, or none.
+  wallet_errc over_limit(const std::string& currency, int64_t stake, int64_t now_us);
   // Appends a new entry moving `amount` (signed), with the round's new state and the
   // rollback mark it carries, and returns its outcome.
   apply_outcome write_entry(const wallet_request& req, entry_kind kind, int64_t amount,
@@ -127,6 +135,8 @@ private:
   int64_t last_seq_;
   hash256 last_hash_;
   std::map<std::string, int64_t> balances_;
+  play_limits limits_;
+  play_totals totals_;
   std::vector<std::string> absent_txs_, absent_marks_, absent_rounds_;
   recent_map<std::optional<tx_fact>> txs_;
   recent_map<std::optional<mark_fact>> marks_;

@@ -127,6 +127,13 @@ registry_actor::behavior_type registry_impl(registry_pointer self, registry_deps
         if (i == st.live.end()) return true;
         return self->delegate(i->second, status_atom_v, status);
       },
+      [self](limits_atom, int64_t player,
+             const play_limits& limits) -> caf::result<bool> {
+        auto& st = self->state;
+        auto i = st.live.find(player);
+        if (i == st.live.end()) return true;
+        return self->delegate(i->second, limits_atom_v, limits);
+      },
       [self](idle_atom, int64_t player) {
         auto& st = self->state;
         auto i = st.live.find(player);

@@ -26,6 +26,8 @@ using registry_actor = caf::typed_actor<
     // Tells the player's live wallet (if any) that its account status changed; a
     // wallet loaded later reads the status from the database.
     caf::replies_to<status_atom, int64_t, uint8_t>::with<bool>,
+    // A player's limits changed: its live wallet reads them again.
+    caf::replies_to<limits_atom, int64_t, play_limits>::with<bool>,
     // Stop taking requests, let every wallet finish its commits; replies when all are
     // gone.
     caf::replies_to<drain_atom>::with<int64_t>,

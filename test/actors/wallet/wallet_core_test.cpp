@@ -266,3 +266,30 @@ TEST_CASE("a lookup answer never overwrites what the wallet wrote since",
   auto replay = h.run(req);
   CHECK(replay.receipt.replayed);
 }
+
+TEST_CASE("bets over a wager or loss limit are refused before the debit",
+          "[wallet_core][limits]") {
+  harness h;
+  h.ok(deposit(p1, "d1", 10'000));
+  play_limits limits;
+  limits.currency = "EUR";
+  limits.wager[static_cast<int>(limit_period::day)].amount = 1'000;
+  limits.loss[static_cast<int>(limit_period::week)].amount = 500;
+  h.core.set_limits(limits, play_totals{});
+  h.ok(bet(p1, "b1", 400, "r1"));
+  h.ok(win(p1, "w1", 300, "r1", "b1")); // lost 100 net
+  h.ok(bet(p1, "b2", 400, "r2"));       // wagered 800, lost 500
+  // The loss limit: any stake now would exceed it.
+  CHECK(h.err(bet(p1, "b3", 1, "r3")) == wallet_errc::loss_limit_reached);
+  h.ok(win(p1, "w2", 400, "r2", "b2")); // lost 100 net
+  CHECK(h.err(bet(p1, "b4", 300, "r4")) == wallet_errc::wager_limit_reached);
+  CHECK(h.core.balance("EUR") == 9'900);
+  h.ok(bet(p1, "b5", 200, "r5")); // wagered exactly 1,000
+  // A refunded bet gives back both.
+  h.ok(rollback(p1, "rb5", "b5", "r5"));
+  h.ok(bet(p1, "b6", 200, "r6"));
+  // Another currency is not limited.
+  CHECK(h.err(bet(p1, "b7", 5'000, "r7")) == wallet_errc::wager_limit_reached);
+  h.ok(deposit(p1, "d2", 100, "USD"));
+  h.ok(make_req(wallet_op::debit, p1, "b8", 100, "r8", {}, "USD"));
+}

@@ -1,0 +1,123 @@
+// Responsible-gaming limits end to end: a player (WebSocket) or an operator (HTTP)
+// sets them; a stricter one holds at once, a looser one only after the delay, and
+// either way the player sees it; bets over a wager or loss limit and deposits over a
+// deposit limit are refused before any money moves.
+
+#include "support/cashier_support.hpp"
+
+using namespace agg;
+using namespace agg::test;
+using json = nlohmann::json;
+
+namespace {
+
+json set_limit(ws_client& c, const std::string& limit, std::optional<int64_t> amount) {
+  json r{{"type", "set_limit"}, {"limit", limit}};
+  if (amount) r["amount"] = *amount;
+  return c.request(r);
+}
+
+json spin(ws_client& c, int64_t stake) {
+  return c.request({{"type", "play"}, {"game", "slot-5x3"}, {"stake", stake}});
+}
+
+} // namespace
+
+TEST_CASE("a player lowers a limit at once, raises it only after the delay",
+          "[limits][ws]") {
+  server_fixture f{[](server_options& o) { o.limit_increase_delay_h = 24; }};
+  auto [c, reg] = f.register_player("lena");
+  auto player = std::to_string(reg["player_id"].get<int64_t>());
+  f.deposit(reg["player_id"], 10'000, "fund");
+  auto r = set_limit(*c, "wager_day", 300);
+  REQUIRE(r["type"] == "limits");
+  CHECK(r["limits"]["wager_day"]["amount"] == 300);
+  CHECK(spin(*c, 200)["type"] == "round");
+  auto over = spin(*c, 200);
+  CHECK(over["type"] == "error");
+  CHECK(over["code"] == "wager_limit_reached");
+  // Raising waits; the pending change is visible.
+  r = set_limit(*c, "wager_day", 5'000);
+  CHECK(r["limits"]["wager_day"]["amount"] == 300);
+  CHECK(r["limits"]["wager_day"]["pending"] == 5'000);
+  CHECK(r["limits"]["wager_day"]["pending_from_us"].get<int64_t>() > now_us());
+  CHECK(spin(*c, 200)["code"] == "wager_limit_reached");
+  // Removing waits too; lowering again drops the pending change.
+  r = set_limit(*c, "wager_day", std::nullopt);
+  CHECK(r["limits"]["wager_day"]["pending"].is_null());
+  r = set_limit(*c, "wager_day", 250);
+  CHECK(r["limits"]["wager_day"]["amount"] == 250);
+  CHECK_FALSE(r["limits"]["wager_day"].contains("pending"));
+  // Read back by the player and the operator.
+  auto mine = c->request({{"type", "limits"}});
+  CHECK(mine["limits"]["wager_day"]["amount"] == 250);
+  auto theirs =
+      json::parse(f.http(reader_key).Get("/v1/players/" + player + "/limits")->body);
+  CHECK(theirs["limits"]["wager_day"]["amount"] == 250);
+  // Bad names and amounts.
+  CHECK(set_limit(*c, "luck_day", 1)["code"] == "invalid_limit");
+  CHECK(set_limit(*c, "loss_day", -5)["code"] == "invalid_field");
+  CHECK(set_limit(*c, "session_minutes", 0)["code"] == "invalid_limit");
+  // Every change is an event.
+  auto events =
+      json::parse(f.http(reader_key).Get("/v1/events?after=0&limit=1000")->body);
+  int changes = 0;
+  for (auto& e : events["events"])
+    if (e["type"] == "activity.limit_changed") ++changes;
+  CHECK(changes == 4);
+}
+
+TEST_CASE("a loss limit set before the wallet started holds from its first bet",
+          "[limits][ws]") {
+  server_fixture f;
+  auto [c, reg] = f.register_player("lars");
+  REQUIRE(set_limit(*c, "loss_week", 150)["type"] == "limits");
+  f.deposit(reg["player_id"], 1'000, "fund");
+  int64_t lost = 0;
+  // Spins of 50 until the limit refuses one; wins lower the net loss.
+  for (int i = 0; i < 200; ++i) {
+    auto r = spin(*c, 50);
+    if (r["type"] == "error") {
+      CHECK(r["code"] == "loss_limit_reached");
+      break;
+    }
+    lost += 50 - r["win"].get<int64_t>();
+  }
+  CHECK(lost + 50 > 150);
+  CHECK(lost <= 150);
+  CHECK(balance_of(*c) == 1'000 - lost);
+}
+
+TEST_CASE("operators set limits (audited) and deposits over a deposit limit are refused",
+          "[limits][http][cashier]") {
+  auto f = cashier_server();
+  auto [c, reg] = f.register_player("liv");
+  auto path = "/v1/players/" + std::to_string(reg["player_id"].get<int64_t>()) +
+              "/limits/deposit_day";
+  CHECK(f.http(reader_key).Put(path, R"({"amount":1000})", "application/json")->status ==
+        403);
+  CHECK(f.http(support_key).Put(path, R"({"amount":"x"})", "application/json")->status ==
+        400);
+  CHECK(f.http(support_key)
+            .Put("/v1/players/1/limits/nosuch", R"({"amount":1})", "application/json")
+            ->status == 404);
+  auto set = f.http(support_key).Put(path, R"({"amount":1000})", "application/json");
+  REQUIRE(set->status == 200);
+  CHECK(json::parse(set->body)["limits"]["deposit_day"]["amount"] == 1'000);
+  auto deposit = [&](int64_t amount) {
+    return c->request({{"type", "deposit"},
+                       {"amount", amount},
+                       {"provider", "sandbox"},
+                       {"instrument", "card-l"}});
+  };
+  auto first = deposit(800);
+  REQUIRE(first["type"] == "payment");
+  auto second = deposit(300); // the open intent counts
+  CHECK(second["code"] == "deposit_limit_reached");
+  CHECK(deposit(200)["type"] == "payment");
+  auto audit = json::parse(f.http(admin_key).Get("/v1/audit")->body);
+  int limits = 0;
+  for (auto& e : audit["entries"])
+    if (e["action"] == "player.limit") ++limits;
+  CHECK(limits == 1); // refused requests (role, body) change nothing and are not audited
+}
