@@ -5,6 +5,7 @@
 //   bench_wallet --players 10000 --ops 200000 --clients 256 --mode group|per_op
 //                [--events both|on|off] [--data-dir DIR] [--commit-window-us 100]
 //                [--batch-max 1024] [--seed 1] [--kafka on|off] [--kafka-broker PATH]
+//                [--limits off|both]
 //
 // Each client keeps one request in flight. The mix per client: a bet, then mostly its
 // win (some rollbacks instead), and now and then an exact replay of an earlier
@@ -17,6 +18,11 @@
 // one JSON line and a human summary (CPU per operation and the machine's steal time
 // beside the rates; with events, the feed's lag p99 and Kafka's greatest lag), then a
 // line comparing the two.
+//
+// --limits both gives every player an account and runs twice, back to back, with the
+// one --events setting (off unless given): first with deposit, wager and loss limits
+// for every day, week and month on every player (high enough never to refuse a bet,
+// so that each bet is checked against all six), then without limits.
 
 #include "actors/core/wallet_errc.hpp"
 #include "actors/events/feed_subscription.hpp"
@@ -25,6 +31,8 @@
 #include "common/clock.hpp"
 #include "cpu_time.hpp"
 #include "latency.hpp"
+#include "persistence/play_limits.hpp"
+#include "persistence/sqlite.hpp"
 #include "support/kafka_broker_process.hpp"
 
 #include <caf/all.hpp>
@@ -215,11 +223,13 @@ struct run_params {
   int64_t seed = 0;
   int64_t scheduler_threads = 2;
   bool kafka = true;        // with events: the Kafka publisher too
+  bool accounts = false;    // every player with an account (EUR)
   std::string kafka_broker; // the mock cluster's executable
 };
 
 struct run_result {
   bool events = false;
+  bool limits = false;
   double seconds = 0;
   latency lat;
   int64_t done = 0;
@@ -260,9 +270,31 @@ int64_t kafka_acked(caf::scoped_actor& self, const caf::actor& publisher) {
   return acked;
 }
 
-run_result run_once(const run_params& p, bool events) {
+// Accounts for players 1..players and, with `limits`, every money limit on each.
+void add_accounts(const std::string& db_path, int64_t players, bool limits) {
+  auto conn = db::connection::open(db_path, db::open_mode::read_write_create, db::tuning{});
+  conn.exec("BEGIN");
+  auto account = conn.prepare(
+      "INSERT INTO accounts(username, password_hash, email, currency, status, "
+      "tokens_valid_after_us, created_us, updated_us) VALUES (?, 'x', '', 'EUR', 1, 0, "
+      "0, "
+      "0)");
+  auto limit = conn.prepare("INSERT INTO rg_limits(player_id, kind, amount, pending, "
+                            "pending_from_us, updated_us) VALUES (?, ?, ?, -1, 0, 0)");
+  for (int64_t p = 1; p <= players; ++p) {
+    account.bind(1, "bench" + std::to_string(p)).run();
+    if (!limits) continue;
+    for (auto kind = static_cast<int64_t>(limit_kind::deposit_day);
+         kind <= static_cast<int64_t>(limit_kind::wager_month); ++kind)
+      limit.bind(1, p).bind(2, kind).bind(3, int64_t{1'000'000'000'000'000}).run();
+  }
+  conn.exec("COMMIT");
+}
+
+run_result run_once(const run_params& p, bool events, bool limits = false) {
   run_result out;
   out.events = events;
+  out.limits = limits;
   std::filesystem::remove_all(p.data_dir);
   server_options opts;
   opts.data_dir = p.data_dir;
@@ -311,6 +343,7 @@ run_result run_once(const run_params& p, bool events) {
           return caf::actor_cast<caf::actor>(sys.registry().get(kafka_publisher_name()));
         });
     }
+    if (p.accounts) add_accounts(opts.db_path(), p.players, limits);
     fund_players(self, n.wallets(), p.players);
     // Kafka's lag, sampled every 5 ms while the load runs.
     std::atomic<bool> sampling{events};
@@ -382,7 +415,8 @@ void print(const run_params& p, run_result& r) {
   auto cpu_per_op = r.done > 0 ? r.cpu_us / r.done : 0;
   auto per_commit = r.commits > 0 ? r.writes / r.commits : 0;
   std::cout << "{\"bench\":\"wallet\",\"mode\":\"" << p.mode << "\",\"events\":\""
-            << (r.events ? "on" : "off") << "\",\"players\":" << p.players
+            << (r.events ? "on" : "off") << "\",\"limits\":\""
+            << (r.limits ? "on" : "off") << "\",\"players\":" << p.players
             << ",\"ops\":" << r.done << ",\"clients\":" << p.clients
             << ",\"ops_per_s\":" << static_cast<int64_t>(ops_per_s)
             << ",\"p50_us\":" << r.lat.percentile(50)
@@ -398,14 +432,15 @@ void print(const run_params& p, run_result& r) {
               << ",\"kafka_drain_ms\":" << r.kafka_drain_ms
               << ",\"kafka_delivered\":" << r.kafka_delivered;
   std::cout << "}" << std::endl;
-  std::cout << "wallet " << p.mode << ", events " << (r.events ? "on" : "off") << ": "
-            << r.done << " durable ops from " << p.clients << " clients over "
-            << p.players << " players in " << r.seconds
-            << " s = " << static_cast<int64_t>(ops_per_s) << " ops/s, " << cpu_per_op
-            << " us CPU each (steal " << r.steal_us / 1000 << " ms); latency p50 "
-            << r.lat.percentile(50) << " us, p99 " << r.lat.percentile(99) << " us, max "
-            << r.lat.max() << " us; " << r.commits << " commits (" << per_commit
-            << " writes each); " << r.errors << " errors" << std::endl;
+  std::cout << "wallet " << p.mode << ", events " << (r.events ? "on" : "off")
+            << ", limits " << (r.limits ? "on" : "off") << ": " << r.done
+            << " durable ops from " << p.clients << " clients over " << p.players
+            << " players in " << r.seconds << " s = " << static_cast<int64_t>(ops_per_s)
+            << " ops/s, " << cpu_per_op << " us CPU each (steal " << r.steal_us / 1000
+            << " ms); latency p50 " << r.lat.percentile(50) << " us, p99 "
+            << r.lat.percentile(99) << " us, max " << r.lat.max() << " us; " << r.commits
+            << " commits (" << per_commit << " writes each); " << r.errors << " errors"
+            << std::endl;
   if (r.events)
     std::cout << "  feed: commit to subscriber p50 " << r.feed_lag.percentile(50)
               << " us, p99 " << r.feed_lag.percentile(99)
@@ -429,7 +464,8 @@ int main(int argc, char** argv) {
   p.batch_max = a.num("batch-max", 1024);
   p.seed = a.num("seed", 1);
   p.scheduler_threads = a.num("scheduler-threads", 2);
-  auto events = a.str("events", "both");
+  auto limits = a.str("limits", "off");
+  auto events = a.str("events", limits == "both" ? "off" : "both");
   p.kafka = a.str("kafka", "on") != "off";
   p.kafka_broker = a.str("kafka-broker", KAFKA_BROKER_PATH);
   a.reject_unknown();
@@ -437,6 +473,15 @@ int main(int argc, char** argv) {
     std::cerr << "--mode: group or per_op" << std::endl;
     return 2;
   }
+  if (limits != "off" && limits != "both") {
+    std::cerr << "--limits: off or both" << std::endl;
+    return 2;
+  }
+  if (limits == "both" && events == "both") {
+    std::cerr << "--limits both: --events on or off" << std::endl;
+    return 2;
+  }
+  p.accounts = limits == "both";
   if (events != "on" && events != "off" && events != "both") {
     std::cerr << "--events: on, off or both" << std::endl;
     return 2;
@@ -451,17 +496,29 @@ int main(int argc, char** argv) {
                   ("bench-wallet-" + std::to_string(::getpid())))
                      .string();
   std::vector<run_result> runs;
-  if (events != "off") runs.push_back(run_once(p, true));
-  if (events != "on") runs.push_back(run_once(p, false));
+  if (limits == "both") {
+    runs.push_back(run_once(p, events == "on", true));
+    runs.push_back(run_once(p, events == "on", false));
+  } else {
+    if (events != "off") runs.push_back(run_once(p, true));
+    if (events != "on") runs.push_back(run_once(p, false));
+  }
   int64_t errors = 0;
   for (auto& r : runs) {
     print(p, r);
     errors += r.errors;
   }
-  if (runs.size() == 2) {
-    auto rate = [](const run_result& r) {
-      return static_cast<double>(r.done) / r.seconds;
-    };
+  auto rate = [](const run_result& r) { return static_cast<double>(r.done) / r.seconds; };
+  if (limits == "both") {
+    auto ratio = rate(runs[0]) / rate(runs[1]);
+    std::cout << "{\"bench\":\"wallet_limits\",\"on_ops_per_s\":"
+              << static_cast<int64_t>(rate(runs[0]))
+              << ",\"off_ops_per_s\":" << static_cast<int64_t>(rate(runs[1]))
+              << ",\"on_over_off\":" << ratio << "}" << std::endl;
+    std::cout << "limits on (six money limits per player, each bet checked) ran at "
+              << static_cast<int>(ratio * 100 + 0.5) << "% of off, back to back"
+              << std::endl;
+  } else if (runs.size() == 2) {
     auto ratio = rate(runs[0]) / rate(runs[1]);
     std::cout << "{\"bench\":\"wallet_events\",\"on_ops_per_s\":"
               << static_cast<int64_t>(rate(runs[0]))
