@@ -558,6 +558,7 @@ session_deps node::session_dependencies() const {
   d.limits = [sys] {
     return caf::actor_cast<caf::actor>(sys->registry().get(limits_name()));
   };
+  if (hooks_.session_minute_us > 0) d.minute_us = hooks_.session_minute_us;
   d.before_request = hooks_.before_request;
   d.vendors = [sys] {
     return caf::actor_cast<caf::actor>(sys->registry().get(vendor_directory_name()));

@@ -35,6 +35,9 @@ struct node_hooks {
   std::function<caf::actor()> bonus_gate;
   // Crash trials: called after each durable step of a withdrawal (cashier_options).
   std::function<void(const std::string&)> cashier_after_step;
+  // Tests: a minute of the session time limit and reality checks, in microseconds
+  // (0: a real minute).
+  int64_t session_minute_us = 0;
 };
 
 // The Kafka publisher's registered name (when [events.kafka] is enabled).

@@ -99,6 +99,7 @@ int status_of(const caf::error& err) {
         return 503;
       case pam_errc::account_locked:
       case pam_errc::account_self_excluded:
+      case pam_errc::account_cooling_off:
       case pam_errc::invalid_credentials:
         return 403;
       default:

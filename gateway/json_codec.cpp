@@ -22,7 +22,7 @@ struct op_name {
   client_op op;
 };
 
-constexpr std::array<op_name, 24> ops = {{
+constexpr std::array<op_name, 25> ops = {{
     {"ping", client_op::ping},
     {"register", client_op::register_account},
     {"login", client_op::login},
@@ -47,6 +47,7 @@ constexpr std::array<op_name, 24> ops = {{
     {"kyc", client_op::kyc},
     {"limits", client_op::limits},
     {"set_limit", client_op::set_limit},
+    {"cool_off", client_op::cool_off},
 }};
 
 // Reads optional or required fields with their types checked.
@@ -169,6 +170,10 @@ bool read_fields(client_op op, fields& f, client_request& r) {
              f.str("provider", r.provider, true, 32) &&
              f.str("instrument", r.instrument, true, 64) &&
              f.currency("currency", r.currency);
+    case client_op::self_exclude:
+      return f.integer("days", r.days, 183, 36'500);
+    case client_op::cool_off:
+      return f.required_integer("hours", r.hours, 24, 1'008);
     case client_op::set_limit:
       return f.str("limit", r.limit_name, true, 32) &&
              f.integer("amount", r.limit_amount, 0, amount_minor_max);
@@ -425,6 +430,13 @@ struct encoder {
     if (!m.status.available && m.status.retry_at_us > 0)
       j["retry_at_us"] = m.status.retry_at_us;
     return j;
+  }
+  json operator()(const out_reality_check& m) const {
+    return json{{"type", "reality_check"},
+                {"elapsed_s", m.elapsed_us / 1'000'000},
+                {"stakes", m.stakes},
+                {"wins", m.wins},
+                {"net", m.wins - m.stakes}};
   }
   json operator()(const out_limits& m) const {
     json j = limits_json(m.limits);

@@ -9,7 +9,7 @@ namespace {
 constexpr const char* account_columns =
     "player_id, username, password_hash, email, currency, status, tokens_valid_after_us, "
     "created_us, updated_us, failed_logins, last_failed_login_us, locked_out_until_us, "
-    "kyc_status, kyc_level, kyc_reason, kyc_updated_us";
+    "kyc_status, kyc_level, kyc_reason, kyc_updated_us, excluded_until_us";
 
 std::string select_account(const char* where) {
   return std::string{"SELECT "} + account_columns + " FROM accounts WHERE " + where;
@@ -25,13 +25,15 @@ const char* to_string(account_status s) {
       return "locked";
     case account_status::self_excluded:
       return "self_excluded";
+    case account_status::cooling_off:
+      return "cooling_off";
   }
   return "unknown";
 }
 
 bool account_status_from_string(const std::string& name, account_status& out) {
-  for (auto s :
-       {account_status::active, account_status::locked, account_status::self_excluded})
+  for (auto s : {account_status::active, account_status::locked,
+                 account_status::self_excluded, account_status::cooling_off})
     if (name == to_string(s)) {
       out = s;
       return true;
@@ -116,10 +118,25 @@ std::optional<account> account_store::one(db::statement& st) {
     a.kyc_level = st.int64(13);
     a.kyc_reason = st.text(14);
     a.kyc_updated_us = st.int64(15);
+    a.excluded_until_us = st.int64(16);
     out = std::move(a);
   }
   st.reset();
   return out;
+}
+
+bool account_store::set_exclusion(int64_t player_id, account_status status,
+                                  int64_t until_us, int64_t now_us) {
+  auto st = conn_.prepare(
+      "UPDATE accounts SET status = ?1, excluded_until_us = ?2, updated_us = ?3, "
+      "tokens_valid_after_us = CASE WHEN ?1 = 1 THEN tokens_valid_after_us ELSE ?3 END "
+      "WHERE player_id = ?4");
+  st.bind(1, int64_t{static_cast<uint8_t>(status)})
+      .bind(2, until_us)
+      .bind(3, now_us)
+      .bind(4, player_id)
+      .run();
+  return conn_.changes() > 0;
 }
 
 bool account_store::set_kyc(int64_t player_id, kyc_status status, int64_t level,

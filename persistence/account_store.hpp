@@ -15,7 +15,8 @@ namespace agg {
 enum class account_status : uint8_t {
   active = 1,
   locked = 2,        // by an operator
-  self_excluded = 3, // by the player
+  self_excluded = 3, // by the player, until excluded_until_us (0: for good)
+  cooling_off = 4,   // by the player, a pause until excluded_until_us
 };
 
 const char* to_string(account_status s);
@@ -39,6 +40,7 @@ struct account {
   int64_t kyc_level = 0; // the operator's verification tier
   std::string kyc_reason;
   int64_t kyc_updated_us = 0;
+  int64_t excluded_until_us = 0; // self_excluded or cooling_off until then (0: for good)
 };
 
 struct audit_record {
@@ -62,6 +64,10 @@ public:
   // Sets the status; leaving `active` also voids every token issued so far.
   // Returns false for an unknown player.
   bool set_status(int64_t player_id, account_status status, int64_t now_us);
+  // Sets the status with the end of an exclusion (0: none, or for good); false for an
+  // unknown player. Leaving `active` voids every token issued so far.
+  bool set_exclusion(int64_t player_id, account_status status, int64_t until_us,
+                     int64_t now_us);
   // Sets the KYC status, level and reason; false for an unknown player.
   bool set_kyc(int64_t player_id, kyc_status status, int64_t level,
                const std::string& reason, int64_t now_us);

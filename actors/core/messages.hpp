@@ -186,7 +186,8 @@ struct balance_push {
   std::string currency;
   int64_t balance = 0;
   int64_t seq = 0;
-  uint8_t op = 0; // wallet_op that changed it
+  uint8_t op = 0;     // wallet_op that changed it
+  int64_t amount = 0; // the signed change
 };
 
 // -- vendors and rounds ---------------------------------------------------------
@@ -420,6 +421,7 @@ enum class client_op : uint8_t {
   kyc,
   limits,
   set_limit,
+  cool_off,
 };
 
 struct client_request {
@@ -450,6 +452,8 @@ struct client_request {
   std::string payment_id;    // cancel_withdrawal
   std::string limit_name;    // set_limit: the limit's name
   int64_t limit_amount = -1; // set_limit: minor units or minutes; -1 (absent): none
+  int64_t days = 0;          // self_exclude: for this long (0: for good)
+  int64_t hours = 0;         // cool_off
 };
 
 // -- inspect ------------------------------------------------------------------
@@ -657,7 +661,7 @@ typename Inspector::result_type inspect(Inspector& f, audit_page& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, balance_push& x) {
   return f(caf::meta::type_name("agg.balance_push"), x.player_id, x.currency, x.balance,
-           x.seq, x.op);
+           x.seq, x.op, x.amount);
 }
 
 template <class Inspector>

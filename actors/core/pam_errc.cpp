@@ -39,6 +39,8 @@ const char* to_string(pam_errc x) {
       return "invalid_kyc";
     case pam_errc::invalid_limit:
       return "invalid_limit";
+    case pam_errc::account_cooling_off:
+      return "account_cooling_off";
   }
   return "unknown";
 }

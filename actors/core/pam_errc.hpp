@@ -29,6 +29,7 @@ enum class pam_errc : uint8_t {
   rate_limited,       // the login queue (in all, for the address or the account) is full
   invalid_kyc,   // not a KYC status (unverified, pending, verified, rejected, expired)
   invalid_limit, // an unknown limit, or an amount out of its range
+  account_cooling_off, // the player paused the account (cool-off) until a time
 };
 
 const char* to_string(pam_errc x);

@@ -33,6 +33,8 @@ pam_errc refusal_of(uint8_t status) {
       return pam_errc::account_locked;
     case account_status::self_excluded:
       return pam_errc::account_self_excluded;
+    case account_status::cooling_off:
+      return pam_errc::account_cooling_off;
     default:
       return pam_errc::none;
   }
@@ -146,11 +148,13 @@ account_actor::behavior_type account_worker(account_pointer self, account_option
             return make_error(pam_errc::player_not_found);
           auto current = st.store->by_id(player);
           if (!current) return make_error(pam_errc::player_not_found);
-          // A self-exclusion is the player's decision: an operator's unlock (or lock)
-          // does not override it.
-          if (current->status == static_cast<uint8_t>(account_status::self_excluded) &&
+          // A self-exclusion or cool-off is the player's decision: an operator's unlock
+          // (or lock) does not override it.
+          if (auto refusal = refusal_of(current->status);
+              (refusal == pam_errc::account_self_excluded ||
+               refusal == pam_errc::account_cooling_off) &&
               s != account_status::self_excluded)
-            return make_error(pam_errc::account_self_excluded);
+            return make_error(refusal);
           auto now = now_us();
           if (!st.store->set_status(player, s, now))
             return make_error(pam_errc::player_not_found);
@@ -166,6 +170,38 @@ account_actor::behavior_type account_worker(account_pointer self, account_option
             {make_activity(
                 *kind, player, by, {},
                 {{"status", to_string(static_cast<account_status>(status))}})});
+      },
+      [self](status_atom, int64_t player, uint8_t status, const std::string& by,
+             int64_t until_us) -> caf::result<account_view> {
+        // The player's own exclusion: self_excluded (until_us 0: for good) or
+        // cooling_off, until then.
+        auto& st = self->state;
+        auto s = static_cast<account_status>(status);
+        bool done = false;
+        auto out = guarded([&]() -> caf::expected<account_view> {
+          if (s != account_status::self_excluded && s != account_status::cooling_off)
+            return make_error(pam_errc::player_not_found);
+          auto current = st.store->by_id(player);
+          if (!current) return make_error(pam_errc::player_not_found);
+          // A longer exclusion stands: a cool-off does not shorten a self-exclusion.
+          if (current->status == static_cast<uint8_t>(account_status::self_excluded) &&
+              (current->excluded_until_us == 0 ||
+               (until_us != 0 && until_us < current->excluded_until_us)))
+            return make_error(pam_errc::account_self_excluded);
+          auto now = now_us();
+          if (!st.store->set_exclusion(player, s, until_us, now))
+            return make_error(pam_errc::player_not_found);
+          st.tokens->revoke_player(player, now);
+          done = true;
+          return view_of(*st.store->by_id(player));
+        });
+        if (!done) return answer_after(self, std::move(out), {});
+        auto kind = s == account_status::cooling_off ? activity_kind::cooling_off
+                                                     : activity_kind::self_excluded;
+        return answer_after(
+            self, std::move(out),
+            {make_activity(kind, player, by, {},
+                           {{"status", to_string(s)}, {"until_us", until_us}})});
       },
       [self](kyc_atom, const kyc_change& c) -> caf::result<account_view> {
         auto& st = self->state;
@@ -275,6 +311,16 @@ caf::expected<login_grant> do_login(worker_state& st, const login_request& r,
       return make_error(pam_errc::invalid_credentials);
     }
     if (!match) return failed_login(st, r, *a, now, records);
+    // A cool-off or a self-exclusion for a time ends at its end.
+    bool excluded = a->status == static_cast<uint8_t>(account_status::self_excluded) ||
+                    a->status == static_cast<uint8_t>(account_status::cooling_off);
+    if (excluded && a->excluded_until_us > 0 && now >= a->excluded_until_us) {
+      st.store->set_exclusion(a->player_id, account_status::active, 0, now);
+      records.push_back(
+          make_activity(activity_kind::unlocked, a->player_id, "system", {},
+                        {{"status", "active"}, {"reason", "exclusion_ended"}}));
+      a->status = static_cast<uint8_t>(account_status::active);
+    }
     if (auto refusal = refusal_of(a->status); refusal != pam_errc::none) {
       records.push_back(login_failed(r, a->player_id, refusal));
       return make_error(refusal);

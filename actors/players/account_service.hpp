@@ -26,6 +26,10 @@ using account_actor = caf::typed_actor<
     // "operator:<key name>"), recorded as an activity; leaving active voids the
     // player's tokens.
     caf::replies_to<status_atom, int64_t, uint8_t, std::string>::with<account_view>,
+    // The player's own exclusion (self_excluded or cooling_off) until a time (0: for
+    // good); a longer one already standing is kept (account_self_excluded).
+    caf::replies_to<status_atom, int64_t, uint8_t, std::string,
+                    int64_t>::with<account_view>,
     // Sets the KYC status, level and reason, recorded as an activity (kyc_changed).
     caf::replies_to<kyc_atom, kyc_change>::with<account_view>,
     caf::replies_to<audit_atom, audit_record>::with<bool>,

@@ -22,6 +22,12 @@ struct session_state {
   bool auth_in_flight = false; // register, login, resume, logout, self_exclude
   device_info device;          // what the client said of its device at its last login
   std::deque<client_request> waiting; // requests behind that operation
+  // The logged-in session's play, for its time limit and reality checks.
+  int64_t session_epoch = 0; // a new one at each login: older timers are void
+  int64_t session_started_us = 0;
+  int64_t stakes = 0;
+  int64_t wins = 0;
+  int64_t reality_check_us = 0;
   static inline const char* name = "player_session";
 };
 
@@ -43,8 +49,25 @@ public:
   }
 
   void on_push(const balance_push& p) {
-    if (st_.auth && p.player_id == st_.auth->player_id)
-      st_.sink->deliver(out_balance_push{p});
+    if (!st_.auth || p.player_id != st_.auth->player_id) return;
+    auto op = static_cast<wallet_op>(p.op);
+    if (op == wallet_op::debit) st_.stakes -= p.amount;
+    if (op == wallet_op::credit || op == wallet_op::rollback) st_.wins += p.amount;
+    st_.sink->deliver(out_balance_push{p});
+  }
+
+  // A session timer: kind session_minutes ends the session, reality_check_minutes
+  // reminds the player (and comes again).
+  void on_session_timer(int64_t kind, int64_t epoch) {
+    if (!st_.auth || epoch != st_.session_epoch) return;
+    if (kind == static_cast<int64_t>(limit_kind::session_minutes)) {
+      st_.sink->deliver(out_ack{"", "session_limit_reached"});
+      drop_auth();
+      return;
+    }
+    st_.sink->deliver(
+        out_reality_check{now_us() - st_.session_started_us, st_.stakes, st_.wins});
+    arm(kind, st_.reality_check_us);
   }
 
   void on_disconnect() {
@@ -98,6 +121,8 @@ private:
         return authenticated(r) ? do_cancel_withdrawal(r) : void();
       case client_op::kyc:
         return authenticated(r) ? do_kyc(r) : void();
+      case client_op::cool_off:
+        return authenticated(r) ? do_self_exclude(r) : void();
       case client_op::limits:
       case client_op::set_limit:
         return authenticated(r) ? do_limits(r) : void();
@@ -147,11 +172,46 @@ private:
     }
   }
 
+  void arm(int64_t kind, int64_t after_us) {
+    self_->delayed_send(self_, std::chrono::microseconds{after_us}, limits_atom_v, kind,
+                        st_.session_epoch);
+  }
+
+  // Reads the player's time limits and arms their timers.
+  void start_session_timers() {
+    ++st_.session_epoch;
+    st_.session_started_us = now_us();
+    st_.stakes = st_.wins = 0;
+    auto service = st_.deps.limits ? st_.deps.limits() : caf::actor{};
+    if (!service) return;
+    self_->request(service, st_.deps.request_timeout, limits_atom_v, st_.auth->player_id)
+        .then(
+            [self = self_, epoch = st_.session_epoch](limits_view& v) {
+              auto& st = self->state;
+              if (epoch != st.session_epoch) return;
+              auto at = [&](limit_kind k) {
+                auto i = static_cast<size_t>(k) - 1;
+                return i < v.values.size() ? v.values[i].at(now_us()) : -1;
+              };
+              auto minute_us = st.deps.minute_us;
+              session_logic s{self};
+              if (auto m = at(limit_kind::session_minutes); m > 0)
+                s.arm(static_cast<int64_t>(limit_kind::session_minutes), m * minute_us);
+              if (auto m = at(limit_kind::reality_check_minutes); m > 0) {
+                st.reality_check_us = m * minute_us;
+                s.arm(static_cast<int64_t>(limit_kind::reality_check_minutes),
+                      st.reality_check_us);
+              }
+            },
+            [](caf::error&) {});
+  }
+
   void logged_in(const std::string& id, std::string type, login_grant g) {
     st_.claims = token_claims{g.player_id, g.session_id, now_us(), g.expires_us};
     // The token's own issue time is what revocation compares against.
     st_.deps.tokens->verify(g.token, now_us(), st_.claims);
     st_.auth = g;
+    start_session_timers();
     self_->send(st_.deps.presence, join_atom_v, g.player_id, caf::actor{self_});
     out_session msg{id, std::move(type), std::move(g), {}};
     auto wallets = st_.deps.wallets();
@@ -223,9 +283,12 @@ private:
             [self = self_, id = r.id, token = r.token, claims](account_view& a) {
               session_logic s{self};
               if (a.status != static_cast<uint8_t>(account_status::active)) {
-                auto code = a.status == static_cast<uint8_t>(account_status::locked)
-                                ? pam_errc::account_locked
-                                : pam_errc::account_self_excluded;
+                auto code =
+                    a.status == static_cast<uint8_t>(account_status::locked)
+                        ? pam_errc::account_locked
+                    : a.status == static_cast<uint8_t>(account_status::cooling_off)
+                        ? pam_errc::account_cooling_off
+                        : pam_errc::account_self_excluded;
                 return s.auth_failed(id, make_error(code));
               }
               login_grant g{a.player_id,       a.username, a.currency,       a.status,
@@ -311,12 +374,18 @@ private:
   void do_self_exclude(const client_request& r) {
     begin_auth();
     auto player = st_.auth->player_id;
-    auto status = static_cast<uint8_t>(account_status::self_excluded);
+    bool cool = r.op == static_cast<uint8_t>(client_op::cool_off);
+    auto status = static_cast<uint8_t>(cool ? account_status::cooling_off
+                                            : account_status::self_excluded);
+    int64_t until = cool         ? now_us() + r.hours * 3'600'000'000
+                    : r.days > 0 ? now_us() + r.days * 86'400'000'000
+                                 : 0;
+    auto ack = cool ? "cooling_off" : "self_excluded";
     self_
         ->request(st_.deps.accounts, st_.deps.request_timeout, status_atom_v, player,
-                  status, st_.sink->peer_address())
+                  status, st_.sink->peer_address(), until)
         .then(
-            [self = self_, id = r.id, player, status](account_view&) {
+            [self = self_, id = r.id, player, status, ack](account_view&) {
               auto& st = self->state;
               // The live wallet refuses money going out from now on.
               self->request(st.deps.wallets(), st.deps.request_timeout, status_atom_v,
@@ -324,7 +393,7 @@ private:
                   .then([](bool) {}, [](caf::error&) {});
               session_logic s{self};
               s.drop_auth();
-              st.sink->deliver(out_ack{id, "self_excluded"});
+              st.sink->deliver(out_ack{id, ack});
               s.end_auth();
             },
             [self = self_, id = r.id](caf::error& e) {
@@ -575,6 +644,9 @@ caf::behavior session_impl(session_pointer self, std::shared_ptr<client_sink> si
   return {
       [self](client_request& r) { session_logic{self}.on_request(r); },
       [self](push_atom, const balance_push& p) { session_logic{self}.on_push(p); },
+      [self](limits_atom, int64_t kind, int64_t epoch) {
+        session_logic{self}.on_session_timer(kind, epoch);
+      },
       [self](push_atom, const round_result& r) {
         // The connection that played it has its reply; the others get a push.
         auto& st = self->state;

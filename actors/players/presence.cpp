@@ -47,7 +47,7 @@ void push_balances(presence_pointer self, const event_batch& b) {
   for (const auto& ev : b.events) {
     if (!ev.is_money || !st.sessions.count(ev.money.player_id)) continue;
     const auto& e = ev.money;
-    balance_push p{e.player_id, e.currency, e.balance_after, e.seq, e.kind};
+    balance_push p{e.player_id, e.currency, e.balance_after, e.seq, e.kind, e.amount};
     auto same = std::find_if(pushes.begin(), pushes.end(), [&](const balance_push& q) {
       return q.player_id == p.player_id && q.currency == p.currency;
     });

@@ -114,6 +114,13 @@ struct out_kyc {
   account_view account;
 };
 
+// A reality check: how long this session has lasted and what was played in it.
+struct out_reality_check {
+  int64_t elapsed_us = 0;
+  int64_t stakes = 0;
+  int64_t wins = 0; // wins and refunds
+};
+
 // The reply to limits and set_limit: the player's limits.
 struct out_limits {
   std::string id;
@@ -124,7 +131,7 @@ using server_message =
     std::variant<out_error, out_pong, out_session, out_ack, out_balance, out_balance_push,
                  out_history, out_games, out_round, out_rounds, out_seeds,
                  out_seeds_rotated, out_verified, out_vendor_status, out_launch,
-                 out_payment, out_payments, out_kyc, out_limits>;
+                 out_payment, out_payments, out_kyc, out_limits, out_reality_check>;
 
 // Where a session's messages go: the gateway's connection. Thread-safe. A sink must
 // not keep its connection alive: a connection ends when its socket does.

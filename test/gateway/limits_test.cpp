@@ -121,3 +121,68 @@ TEST_CASE("operators set limits (audited) and deposits over a deposit limit are 
     if (e["action"] == "player.limit") ++limits;
   CHECK(limits == 1); // refused requests (role, body) change nothing and are not audited
 }
+
+TEST_CASE("a session ends at its time limit and reality checks tell its time and play",
+          "[limits][ws][session]") {
+  node_hooks hooks;
+  hooks.session_minute_us = 300'000; // a "minute" of 0.3 s
+  server_fixture f{{}, hooks};
+  auto [c, reg] = f.register_player("sam");
+  f.deposit(reg["player_id"], 10'000, "fund");
+  REQUIRE(set_limit(*c, "reality_check_minutes", 1)["type"] == "limits");
+  REQUIRE(set_limit(*c, "session_minutes", 3)["type"] == "limits");
+  // The timers start with the next login.
+  auto again = f.connect();
+  auto login = again->request(
+      {{"type", "login"}, {"username", "sam"}, {"password", "correct horse battery"}});
+  REQUIRE(login["type"] == "logged_in");
+  auto r = again->request({{"type", "play"}, {"game", "slot-5x3"}, {"stake", 100}});
+  REQUIRE(r["type"] == "round");
+  auto check = again->next_of("reality_check", std::chrono::seconds{5});
+  REQUIRE(check);
+  CHECK((*check)["stakes"] == 100);
+  CHECK((*check)["wins"] == r["win"]);
+  CHECK((*check)["net"] == r["win"].get<int64_t>() - 100);
+  auto ended = again->next_of("session_limit_reached", std::chrono::seconds{5});
+  REQUIRE(ended);
+  auto after = again->request({{"type", "balance"}});
+  CHECK(after["code"] == "not_authenticated");
+}
+
+TEST_CASE(
+    "a cool-off refuses logins and money out until it ends; a self-exclusion stands",
+    "[limits][ws][exclusion]") {
+  server_fixture f;
+  auto [c, reg] = f.register_player("cora");
+  CHECK(c->request({{"type", "cool_off"}, {"hours", 2}})["code"] == "invalid_field");
+  auto ack = c->request({{"type", "cool_off"}, {"hours", 24}});
+  CHECK(ack["type"] == "cooling_off");
+  auto again = f.connect();
+  auto login = again->request(
+      {{"type", "login"}, {"username", "cora"}, {"password", "correct horse battery"}});
+  CHECK(login["code"] == "account_cooling_off");
+  // An operator does not lift it.
+  auto unlock = f.http(support_key)
+                    .Post("/v1/players/" +
+                              std::to_string(reg["player_id"].get<int64_t>()) + "/unlock",
+                          "{}", "application/json");
+  CHECK(unlock->status == 403);
+  // Its end passed (set back in the database): the next login lifts it.
+  {
+    auto conn = db::connection::open(f.options().db_path(),
+                                     db::open_mode::read_write_create, db::tuning{});
+    conn.exec("UPDATE accounts SET excluded_until_us = 1 WHERE username = 'cora'");
+  }
+  auto later = f.connect();
+  CHECK(later->request({{"type", "login"},
+                        {"username", "cora"},
+                        {"password", "correct horse battery"}})["type"] == "logged_in");
+  auto [d, reg2] = f.register_player("dora");
+  CHECK(d->request({{"type", "self_exclude"}, {"days", 10}})["code"] == "invalid_field");
+  CHECK(d->request({{"type", "self_exclude"}, {"days", 200}})["type"] == "self_excluded");
+  auto third = f.connect();
+  CHECK(third->request({{"type", "login"},
+                        {"username", "dora"},
+                        {"password", "correct horse battery"}})["code"] ==
+        "account_self_excluded");
+}
