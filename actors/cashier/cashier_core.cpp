@@ -99,6 +99,29 @@ bool valid_instrument(const std::string& s) {
   return true;
 }
 
+cashier_errc check_request(const cashier_state& st, const payment_request& r) {
+  if (st.providers.count(r.provider) == 0) return cashier_errc::unknown_provider;
+  if (r.amount < 1 || r.amount > st.opts.amount_max) return cashier_errc::invalid_amount;
+  if (!valid_instrument(r.instrument)) return cashier_errc::invalid_instrument;
+  return cashier_errc::none;
+}
+
+payment_record new_record(cashier_state& st, payment_kind kind, payment_status status,
+                          const payment_request& r, const std::string& currency) {
+  payment_record p;
+  p.payment_id = new_payment_id(kind);
+  p.kind = static_cast<uint8_t>(kind);
+  p.status = static_cast<uint8_t>(status);
+  p.player_id = r.player_id;
+  p.provider = r.provider;
+  p.instrument = r.instrument;
+  p.currency = currency;
+  p.amount = r.amount;
+  p.created_us = next_created_us(st);
+  p.updated_us = p.created_us;
+  return p;
+}
+
 void announce(cashier_ptr self, const payment_record& p, const std::string& address,
               std::function<void(bool)> done) {
   auto kind = static_cast<payment_kind>(p.kind);

@@ -5,6 +5,7 @@
 // (durable first), then the push to the player.
 
 #include "actors/cashier/cashier.hpp"
+#include "actors/core/cashier_errc.hpp"
 #include "actors/core/circuit_breaker.hpp"
 #include "payments/provider.hpp"
 #include "persistence/account_store.hpp"
@@ -42,6 +43,16 @@ std::string new_payment_id(payments::payment_kind kind);
 // A creation time after every earlier one (pages split on it).
 int64_t next_created_us(cashier_state& st);
 bool valid_instrument(const std::string& s);
+
+// The checks every payment request passes first: a configured provider, an amount in
+// 1..amount_max, a valid instrument. none when they pass.
+cashier_errc check_request(const cashier_state& st, const payment_request& r);
+
+// A new payment of `kind` in `status` for request `r`, in the account's `currency`,
+// created now (not yet stored).
+payment_record new_record(cashier_state& st, payments::payment_kind kind,
+                          payments::payment_status status, const payment_request& r,
+                          const std::string& currency);
 
 // Records the payment's change as an activity event, counts it, pushes the view to
 // the player, then calls `done` (with whether the event is durable).

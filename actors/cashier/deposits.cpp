@@ -87,12 +87,9 @@ void credit(cashier_ptr self, const payment_record& p, const std::string& tx,
 
 caf::result<payment_view> deposit(cashier_ptr self, const payment_request& r) {
   auto& st = self->state;
+  if (auto refused = check_request(st, r); refused != cashier_errc::none)
+    return make_error(refused);
   auto handle = st.providers.find(r.provider);
-  if (handle == st.providers.end()) return make_error(cashier_errc::unknown_provider);
-  if (r.amount < 1 || r.amount > st.opts.amount_max)
-    return make_error(cashier_errc::invalid_amount);
-  if (!valid_instrument(r.instrument))
-    return make_error(cashier_errc::invalid_instrument);
   payment_record p;
   try {
     auto account = st.accounts->by_id(r.player_id);
@@ -119,16 +116,8 @@ caf::result<payment_view> deposit(cashier_ptr self, const payment_request& r) {
     // A provider whose calls keep failing is not asked (nor is an intent recorded).
     if (!handle->second.breaker.allow())
       return make_error(cashier_errc::provider_unavailable);
-    p.payment_id = new_payment_id(payment_kind::deposit);
-    p.kind = static_cast<uint8_t>(payment_kind::deposit);
-    p.status = static_cast<uint8_t>(payment_status::created);
-    p.player_id = r.player_id;
-    p.provider = r.provider;
-    p.instrument = r.instrument;
-    p.currency = account->currency;
-    p.amount = r.amount;
-    p.created_us = next_created_us(st);
-    p.updated_us = p.created_us;
+    p = new_record(st, payment_kind::deposit, payment_status::created, r,
+                   account->currency);
     p.expires_us = p.created_us + st.opts.intent_ttl.count() * 1'000;
     if (!st.payments->insert(p)) {
       handle->second.breaker.abandon();

@@ -324,12 +324,9 @@ void resume(cashier_ptr self, const payment_record& p, bool at_start) {
 
 caf::result<payment_view> withdraw(cashier_ptr self, const payment_request& r) {
   auto& st = self->state;
+  if (auto refused = check_request(st, r); refused != cashier_errc::none)
+    return make_error(refused);
   auto handle = st.providers.find(r.provider);
-  if (handle == st.providers.end()) return make_error(cashier_errc::unknown_provider);
-  if (r.amount < 1 || r.amount > st.opts.amount_max)
-    return make_error(cashier_errc::invalid_amount);
-  if (!valid_instrument(r.instrument))
-    return make_error(cashier_errc::invalid_instrument);
   if (!handle->second.breaker.allow())
     return make_error(cashier_errc::provider_unavailable);
   handle->second.breaker.abandon(); // the provider is asked only once it is approved
@@ -339,16 +336,8 @@ caf::result<payment_view> withdraw(cashier_ptr self, const payment_request& r) {
     if (!account) return make_error(cashier_errc::player_not_found);
     if (!r.currency.empty() && r.currency != account->currency)
       return make_error(cashier_errc::invalid_currency);
-    p.payment_id = new_payment_id(payment_kind::payout);
-    p.kind = static_cast<uint8_t>(payment_kind::payout);
-    p.status = code(payment_status::requested);
-    p.player_id = r.player_id;
-    p.provider = r.provider;
-    p.instrument = r.instrument;
-    p.currency = account->currency;
-    p.amount = r.amount;
-    p.created_us = next_created_us(st);
-    p.updated_us = p.created_us;
+    p = new_record(st, payment_kind::payout, payment_status::requested, r,
+                   account->currency);
     if (!st.payments->insert(p)) return make_error(cashier_errc::storage_error);
   } catch (const db::error& e) {
     log::error("cashier", "withdrawal not recorded", {{"error", e.what()}});

@@ -272,7 +272,8 @@ int64_t kafka_acked(caf::scoped_actor& self, const caf::actor& publisher) {
 
 // Accounts for players 1..players and, with `limits`, every money limit on each.
 void add_accounts(const std::string& db_path, int64_t players, bool limits) {
-  auto conn = db::connection::open(db_path, db::open_mode::read_write_create, db::tuning{});
+  auto conn =
+      db::connection::open(db_path, db::open_mode::read_write_create, db::tuning{});
   conn.exec("BEGIN");
   auto account = conn.prepare(
       "INSERT INTO accounts(username, password_hash, email, currency, status, "
