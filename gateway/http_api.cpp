@@ -319,6 +319,8 @@ struct http_api::impl {
     srv.Post(R"(/v1/withdrawals/(pay_[0-9a-f]{24})/reject)",
              guarded(2, [this](call& c) { review(c, false); }));
     srv.Get(R"(/v1/players/(\d+)/ledger)", guarded(1, [this](call& c) { ledger(c); }));
+    srv.Get(R"(/v1/players/(\d+)/timeline)",
+            guarded(1, [this](call& c) { timeline(c); }));
     srv.Get("/v1/audit", guarded(3, [this](call& c) { audit_trail(c); }));
     srv.Get(R"(/v1/vendors/([A-Za-z0-9_.\-]+)/reconciliation)",
             guarded(1, [this](call& c) { reconciliation(c); }));
@@ -624,6 +626,87 @@ struct http_api::impl {
     json j{{"player_id", *player}, {"entries", std::move(entries)}};
     if (static_cast<int64_t>(page.entries.size()) == *limit)
       j["next_before_seq"] = page.entries.back().seq;
+    c.reply(200, j);
+  }
+
+  // One page of everything that happened to a player, newest first: money (ledger
+  // entries) and activity in their events.md form, and payments as the cashier shows
+  // them, merged by time. A page never splits one microsecond, so paging by
+  // next_before_us neither skips nor repeats an item.
+  void timeline(call& c) {
+    auto player = player_of(c);
+    if (!player || !account_of(c, *player)) return;
+    auto before = int_param(c, "before_us", INT64_MAX, 1, INT64_MAX);
+    auto limit = before ? int_param(c, "limit", 50, 1, 500) : std::nullopt;
+    if (!limit) return;
+    struct item {
+      int64_t at_us;
+      int64_t order; // within one microsecond: events by gseq, payments after them
+      json body;
+    };
+    std::vector<item> items;
+    bool more = false;
+    for (int64_t fetch = *limit + 1;; fetch *= 4) {
+      auto events =
+          ask<event_batch>(n.wallets(), timeline_atom_v, *player, *before, fetch);
+      if (auto* err = std::get_if<caf::error>(&events)) return fail(c, *err);
+      auto pays =
+          ask<payment_page>(n.cashier(), payments_atom_v, *player, *before, fetch);
+      if (auto* err = std::get_if<caf::error>(&pays)) return fail(c, *err);
+      const auto& evs = std::get<event_batch>(events).events;
+      const auto& ps = std::get<payment_page>(pays).payments;
+      // What each source left out is no newer than the oldest item it gave: only the
+      // items newer than every full answer's oldest are known to be complete.
+      int64_t bound = INT64_MIN;
+      if (static_cast<int64_t>(evs.size()) == fetch)
+        bound = std::max(bound, evs.back().created_us());
+      if (static_cast<int64_t>(ps.size()) == fetch)
+        bound = std::max(bound, ps.back().created_us);
+      items.clear();
+      for (const auto& ev : evs)
+        items.push_back({ev.created_us(), ev.gseq(),
+                         json{{"at_us", ev.created_us()},
+                              {"kind", ev.is_money ? "money" : "activity"},
+                              {"event", parse_json(to_json(ev)).doc}}});
+      for (const auto& p : ps)
+        items.push_back({p.created_us, INT64_MAX,
+                         json{{"at_us", p.created_us},
+                              {"kind", "payment"},
+                              {"payment", payment_json(p)}}});
+      std::stable_sort(items.begin(), items.end(), [](const item& a, const item& b) {
+        return a.at_us != b.at_us ? a.at_us > b.at_us : a.order > b.order;
+      });
+      more = bound != INT64_MIN;
+      size_t complete = 0;
+      while (complete < items.size() && items[complete].at_us > bound)
+        ++complete;
+      auto cut = static_cast<size_t>(*limit);
+      if (complete > cut) {
+        // The page's last microsecond moves whole to the next page, unless the page
+        // is one microsecond: then it is served whole, longer than limit.
+        size_t keep = cut;
+        while (keep > 0 && items[keep - 1].at_us == items[cut].at_us)
+          --keep;
+        if (keep == 0)
+          while (keep < complete && items[keep].at_us == items[0].at_us)
+            ++keep;
+        items.resize(keep);
+        more = true;
+        break;
+      }
+      if (complete > 0 || !more || fetch >= 10'000) {
+        if (complete == 0) // 10,000 items in one microsecond: served as they came
+          while (complete < items.size() && items[complete].at_us == items[0].at_us)
+            ++complete;
+        items.resize(complete);
+        break;
+      }
+    }
+    auto list = json::array();
+    for (auto& i : items)
+      list.push_back(std::move(i.body));
+    json j{{"player_id", *player}, {"items", std::move(list)}};
+    if (more && !items.empty()) j["next_before_us"] = items.back().at_us;
     c.reply(200, j);
   }
 

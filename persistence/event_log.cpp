@@ -32,6 +32,13 @@ event_log::event_log(db::connection& conn)
                            " FROM ledger WHERE gseq > ? ORDER BY gseq LIMIT ?")),
       activity_(conn.prepare("SELECT "s + db::activity_columns +
                              " FROM activity WHERE gseq > ? ORDER BY gseq LIMIT ?")),
+      player_ledger_(conn.prepare("SELECT "s + db::entry_columns +
+                                  " FROM ledger WHERE player_id = ? AND created_us < ?"
+                                  " ORDER BY seq DESC LIMIT ?")),
+      player_activity_(
+          conn.prepare("SELECT "s + db::activity_columns +
+                       " FROM activity WHERE player_id = ? AND created_us < ?"
+                       " ORDER BY gseq DESC LIMIT ?")),
       cursor_(conn.prepare("SELECT gseq FROM feed_cursors WHERE name = ?")),
       head_ledger_(conn.prepare("SELECT coalesce(max(gseq), 0) FROM ledger")),
       head_activity_(conn.prepare("SELECT coalesce(max(gseq), 0) FROM activity")) {}
@@ -69,6 +76,36 @@ std::vector<feed_event> event_log::after(int64_t after, int64_t limit) {
     ++expect;
   }
   out.resize(keep);
+  return out;
+}
+
+std::vector<feed_event> event_log::of_player(int64_t player, int64_t before_us,
+                                             int64_t limit) {
+  std::vector<feed_event> out;
+  if (limit <= 0) return out;
+  player_ledger_.reset();
+  player_ledger_.bind(1, player).bind(2, before_us).bind(3, limit);
+  while (player_ledger_.step()) {
+    feed_event ev;
+    ev.money = db::read_entry(player_ledger_);
+    out.push_back(std::move(ev));
+  }
+  player_ledger_.reset();
+  player_activity_.reset();
+  player_activity_.bind(1, player).bind(2, before_us).bind(3, limit);
+  while (player_activity_.step()) {
+    feed_event ev;
+    ev.is_money = false;
+    ev.activity = db::read_activity(player_activity_);
+    out.push_back(std::move(ev));
+  }
+  player_activity_.reset();
+  // Newest first: by time, and within one microsecond by the global order.
+  std::sort(out.begin(), out.end(), [](const feed_event& a, const feed_event& b) {
+    if (a.created_us() != b.created_us()) return a.created_us() > b.created_us();
+    return a.gseq() > b.gseq();
+  });
+  if (out.size() > static_cast<size_t>(limit)) out.resize(static_cast<size_t>(limit));
   return out;
 }
 

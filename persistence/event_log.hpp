@@ -44,6 +44,9 @@ public:
 
   // The events with gseq > after, in order, at most `limit`.
   std::vector<feed_event> after(int64_t after, int64_t limit);
+  // One player's events (money and activity) created before before_us, newest
+  // first, at most `limit`: the money and activity part of the player's timeline.
+  std::vector<feed_event> of_player(int64_t player, int64_t before_us, int64_t limit);
   // The last committed gseq (0 when there is none).
   int64_t head();
   // A subscriber's stored cursor: the gseq through which it has taken every event.
@@ -52,6 +55,8 @@ public:
 private:
   db::statement ledger_;
   db::statement activity_;
+  db::statement player_ledger_;
+  db::statement player_activity_;
   db::statement cursor_;
   db::statement head_ledger_;
   db::statement head_activity_;

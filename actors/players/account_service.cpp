@@ -18,8 +18,14 @@ namespace agg {
 namespace {
 
 account_view view_of(const account& a) {
-  account_view v{a.player_id, a.username,   a.email,     a.currency,
-                 a.status,    a.created_us, a.updated_us};
+  account_view v;
+  v.player_id = a.player_id;
+  v.username = a.username;
+  v.email = a.email;
+  v.currency = a.currency;
+  v.status = a.status;
+  v.created_us = a.created_us;
+  v.updated_us = a.updated_us;
   v.kyc_status = a.kyc;
   v.kyc_level = a.kyc_level;
   v.kyc_reason = a.kyc_reason;

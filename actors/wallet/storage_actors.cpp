@@ -70,6 +70,11 @@ reader_actor::behavior_type ledger_reader_impl(reader_pointer self, reader_optio
           return history_page{self->state.store->history(player, before_seq, limit)};
         });
       },
+      [=](timeline_atom, int64_t player, int64_t before_us, int64_t limit) {
+        return guarded([&] {
+          return event_batch{self->state.events->of_player(player, before_us, limit), 0};
+        });
+      },
       [=](unsettled_atom, const std::string& source, int64_t before_us, int64_t limit) {
         return guarded([&] {
           return round_page{

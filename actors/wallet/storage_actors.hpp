@@ -23,6 +23,9 @@ using reader_actor = caf::typed_actor<
     caf::replies_to<load_atom, int64_t>::with<wallet_snapshot>,
     caf::replies_to<lookup_atom, lookup_request>::with<lookup_result>,
     caf::replies_to<history_atom, int64_t, int64_t, int64_t>::with<history_page>,
+    // A player's events (money and activity) created before a time (us), newest
+    // first: (player, before_us, limit).
+    caf::replies_to<timeline_atom, int64_t, int64_t, int64_t>::with<event_batch>,
     // Rounds of a vendor (source) opened before a time (us) and never settled.
     caf::replies_to<unsettled_atom, std::string, int64_t, int64_t>::with<round_page>,
     // The rounds of a player's newest ledger entries (before_seq, limit).

@@ -99,6 +99,12 @@ registry_actor::behavior_type registry_impl(registry_pointer self, registry_deps
         return self->delegate(reader_for(self->state, player), history_atom_v, player,
                               before_seq, limit);
       },
+      [self](timeline_atom, int64_t player, int64_t before_us,
+             int64_t limit) -> caf::result<event_batch> {
+        if (player <= 0 || limit <= 0) return make_error(wallet_errc::invalid_request);
+        return self->delegate(reader_for(self->state, player), timeline_atom_v, player,
+                              before_us, limit);
+      },
       [self](unsettled_atom, std::string& source, int64_t before_us,
              int64_t limit) -> caf::result<round_page> {
         if (limit <= 0) return make_error(wallet_errc::invalid_request);

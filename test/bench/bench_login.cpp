@@ -14,10 +14,9 @@
 // what the per-address fair queue alone does. Prints one JSON line per run and a summary,
 // with the process's CPU time and the hypervisor's steal during the run.
 
-#include "actors/node.hpp"
 #include "bench_args.hpp"
+#include "bench_server.hpp"
 #include "cpu_time.hpp"
-#include "gateway/edge_options.hpp"
 #include "latency.hpp"
 #include "support/temp_dir.hpp"
 #include "support/ws_client.hpp"
@@ -66,22 +65,8 @@ outcome run(const scenario& s, const std::string& data_dir, int64_t seconds_run,
   opts.http_port = 0;
   if (!s.bans) opts.login_address_ban_ms = 0;
   if (auto problem = opts.validate()) throw std::runtime_error(*problem);
-  caf::actor_system_config cfg;
-  apply_scheduler_defaults(cfg);
-  cfg.set("logger.file-verbosity", caf::atom("quiet"));
-  cfg.set("logger.console-verbosity", caf::atom("quiet"));
-  cfg.add_message_types<caf::id_block::agg>();
-  caf::actor_system sys{cfg};
-  node n{sys, opts};
-  auto ws = gateway::ws_options_of(opts);
-  gateway::ws_server players{ws,
-                             [&sys, &n](std::shared_ptr<client_sink> sink) {
-                               return spawn_player_session(sys, n.sessions(),
-                                                           std::move(sink),
-                                                           n.session_dependencies());
-                             },
-                             n.stats()};
-  auto port = players.start();
+  bench::bench_server server{opts, false};
+  auto port = server.ws_port;
   {
     test::ws_client c{port, "/v1", "127.0.0.3"};
     c.next();
@@ -142,8 +127,6 @@ outcome run(const scenario& s, const std::string& data_dir, int64_t seconds_run,
   stop = true;
   for (auto& t : flood)
     t.join();
-  players.stop(milliseconds{2'000});
-  n.shutdown(seconds{10});
   return out;
 }
 

@@ -200,3 +200,68 @@ TEST_CASE("a provider whose calls keep failing is not asked until its cool-down 
   CHECK(accepted);
   CHECK(deposit("card-2")["status"] == "pending");
 }
+
+TEST_CASE("a player's timeline merges money, activity and payments, newest first, and "
+          "pages without gaps",
+          "[cashier][timeline]") {
+  auto f = cashier_server();
+  auto [c, reg] = f.register_player("tina");
+  auto player = reg["player_id"].get<int64_t>();
+  for (int i = 0; i < 3; ++i) {
+    auto r = c->request({{"type", "deposit"},
+                         {"amount", 1'000 + i},
+                         {"provider", "sandbox"},
+                         {"instrument", "card-77"}});
+    REQUIRE(payment_push(*c, r["payment_id"], "confirmed"));
+  }
+  auto path = "/v1/players/" + std::to_string(player) + "/timeline";
+  auto whole = f.http(reader_key).Get(path + "?limit=500");
+  REQUIRE(whole);
+  REQUIRE(whole->status == 200);
+  auto all = json::parse(whole->body);
+  CHECK_FALSE(all.contains("next_before_us"));
+  auto& items = all["items"];
+  // Registered, then per deposit: created, pending, the credit, confirmed (events),
+  // and the payment itself.
+  REQUIRE(items.size() == 1 + 3 * 5);
+  std::map<std::string, int> kinds;
+  for (size_t i = 0; i < items.size(); ++i) {
+    kinds[items[i]["kind"]]++;
+    if (i > 0)
+      CHECK(items[i - 1]["at_us"].get<int64_t>() >= items[i]["at_us"].get<int64_t>());
+  }
+  CHECK(kinds["money"] == 3);
+  CHECK(kinds["payment"] == 3);
+  CHECK(kinds["activity"] == 10);
+  CHECK(items.back()["event"]["type"] == "activity.registered");
+  for (auto& i : items)
+    if (i["kind"] == "money") {
+      CHECK(i["event"]["type"] == "wallet.deposit");
+      CHECK(i["event"]["player_id"] == player);
+    } else if (i["kind"] == "payment") {
+      CHECK(i["payment"]["status"] == "confirmed");
+      CHECK(i["payment"]["kind"] == "deposit");
+    }
+
+  // Pages of two, followed by next_before_us, give back the same items in order.
+  json paged = json::array();
+  std::string before;
+  for (int guard = 0; guard < 40; ++guard) {
+    auto page = f.http(reader_key).Get(path + "?limit=2" + before);
+    REQUIRE(page);
+    REQUIRE(page->status == 200);
+    auto j = json::parse(page->body);
+    CHECK(!j["items"].empty());
+    for (auto& i : j["items"])
+      paged.push_back(i);
+    if (!j.contains("next_before_us")) break;
+    before = "&before_us=" + std::to_string(j["next_before_us"].get<int64_t>());
+  }
+  CHECK(paged == items);
+
+  // Bad paging and unknown players.
+  CHECK(f.http(reader_key).Get(path + "?limit=0")->status == 400);
+  CHECK(f.http(reader_key).Get(path + "?before_us=x")->status == 400);
+  CHECK(f.http(reader_key).Get("/v1/players/999999/timeline")->status == 404);
+  CHECK(f.http("").Get(path)->status == 401);
+}

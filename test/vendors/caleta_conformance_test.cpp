@@ -342,6 +342,41 @@ TEST_CASE("refusals: insufficient funds, wrong currency, invalid token and game,
   CHECK(w.f.verify().ok);
 }
 
+TEST_CASE("a bet over the player's own loss or wager limit is refused with "
+          "RS_ERROR_BET_LIMIT_EXCEEDED before any money moves") {
+  caleta_world w;
+  auto p = w.launch("limited", 10'000); // 100.00 EUR
+  auto limit = [&](const char* name, int64_t amount) {
+    auto r = p.ws->request({{"type", "set_limit"}, {"limit", name}, {"amount", amount}});
+    REQUIRE(r["type"] == "limits");
+  };
+  limit("loss_day", 300); // minor units: 3.00 EUR
+  CHECK(w.call("bet", w.bet_body(p, "lim-1", 2 * unit, "lim-round-1"))["status"] ==
+        "RS_OK");
+  // 2.00 lost so far (the round has no win yet): 2.00 more would lose 4.00 > 3.00.
+  auto r = w.call("bet", w.bet_body(p, "lim-2", 2 * unit, "lim-round-2"));
+  CHECK(r["status"] == "RS_ERROR_BET_LIMIT_EXCEEDED");
+  CHECK(w.balance(p)["balance"] == 98 * unit);
+  // The refused bet left nothing behind: its rollback moves nothing.
+  r = w.call("rollback", w.rollback_body(p, "lim-rb", "lim-2", "lim-round-2"));
+  CHECK(r["status"] == "RS_OK");
+  CHECK(r["balance"] == 98 * unit);
+  // A win brings the day's loss down, and a bet within the limit is taken again.
+  CHECK(w.call("win", w.win_body(p, "lim-w1", "lim-1", 2 * unit,
+                                 "lim-round-1"))["status"] == "RS_OK");
+  CHECK(w.call("bet", w.bet_body(p, "lim-3", 1 * unit, "lim-round-3"))["status"] ==
+        "RS_OK");
+  // A wager limit counts stakes whatever they win.
+  limit("wager_day", 400);
+  r = w.call("bet", w.bet_body(p, "lim-4", 2 * unit, "lim-round-4"));
+  CHECK(r["status"] == "RS_ERROR_BET_LIMIT_EXCEEDED");
+  CHECK(w.balance(p)["balance"] == 99 * unit);
+  // The player's built-in games are held to the same limits.
+  auto spin = p.ws->request({{"type", "play"}, {"game", "slot-5x3"}, {"stake", 200}});
+  CHECK(spin["code"] == "wager_limit_reached");
+  CHECK(w.f.verify().ok);
+}
+
 TEST_CASE("check swaps the token: the old one is expired for bets, still good for wins") {
   caleta_world w;
   auto p = w.launch("checker", 10'000);

@@ -15,8 +15,14 @@ namespace {
 
 constexpr int64_t p1 = 1;
 
+wallet_snapshot snapshot_of(int64_t player) {
+  wallet_snapshot s;
+  s.player_id = player;
+  return s;
+}
+
 struct harness {
-  wallet_core core{wallet_snapshot{p1, 0, {}, {}}, 4096};
+  wallet_core core{snapshot_of(p1), 4096};
   int64_t clock_us = 1'000'000;
 
   apply_outcome run(const wallet_request& r) {
