@@ -15,7 +15,8 @@ using namespace std::string_literals;
 // -- ledger_reader -------------------------------------------------------------
 
 ledger_reader::ledger_reader(db::connection& conn)
-    : conn_(conn), begin_(conn.prepare("BEGIN")), end_(conn.prepare("COMMIT")),
+    : conn_(conn), limits_(conn), begin_(conn.prepare("BEGIN")),
+      end_(conn.prepare("COMMIT")),
       head_(conn.prepare(
           "SELECT seq, hash FROM ledger WHERE player_id = ? ORDER BY seq DESC LIMIT 1")),
       balances_(conn.prepare("SELECT currency, balance FROM balances WHERE player_id = ? "
@@ -60,17 +61,18 @@ wallet_snapshot ledger_reader::load_wallet(int64_t player_id) {
 }
 
 void ledger_reader::load_play(wallet_snapshot& s, const std::string& currency) {
-  limit_store limits{conn_};
-  s.limits = play_limits_of(limits.of_player(s.player_id), currency);
+  s.limits = play_limits_of(limits_.of_player(s.player_id), currency);
   if (!s.limits.any()) return;
   // What was wagered and lost since the oldest period's start, newest entries first.
   auto now = now_us();
   s.totals.roll(now);
   auto oldest =
       std::min({s.totals.start_us[0], s.totals.start_us[1], s.totals.start_us[2]});
-  auto st =
-      conn_.prepare("SELECT kind, amount, created_us FROM ledger WHERE player_id = ? "
-                    "AND currency = ? ORDER BY seq DESC");
+  if (!play_)
+    play_ = conn_.prepare("SELECT kind, amount, created_us FROM ledger WHERE player_id = "
+                          "? AND currency = ? ORDER BY seq DESC");
+  auto& st = *play_;
+  st.reset();
   st.bind(1, s.player_id).bind(2, currency);
   while (st.step()) {
     auto created = st.int64(2);
@@ -86,6 +88,7 @@ void ledger_reader::load_play(wallet_snapshot& s, const std::string& currency) {
         s.totals.lost[p] += stake - win - refund;
       }
   }
+  st.reset();
 }
 
 std::optional<ledger_entry> ledger_reader::find_entry(std::string_view source,

@@ -7,6 +7,7 @@
 #include "persistence/activity.hpp"
 #include "persistence/global_chain.hpp"
 #include "persistence/ledger_types.hpp"
+#include "persistence/limit_store.hpp"
 #include "persistence/sqlite.hpp"
 
 #include <functional>
@@ -56,6 +57,8 @@ private:
   void load_play(wallet_snapshot& s, const std::string& currency);
 
   db::connection& conn_;
+  limit_store limits_;
+  std::optional<db::statement> play_; // prepared on first use
   db::statement begin_;
   db::statement end_;
   db::statement head_;

@@ -7,6 +7,7 @@
 #include "persistence/sqlite.hpp"
 
 #include <array>
+#include <optional>
 
 namespace agg {
 
@@ -23,6 +24,8 @@ public:
 
 private:
   db::connection& conn_;
+  std::optional<db::statement> of_player_; // prepared on first use
+  std::optional<db::statement> upsert_;
 };
 
 // The wager and loss limits of a set, in `currency`.

@@ -65,6 +65,8 @@ limit_value change_limit(const limit_value& current, int64_t wanted, int64_t now
 }
 
 void play_totals::roll(int64_t now_us) {
+  // Every period starts at a day's start: within the current day nothing rolls.
+  if (start_us[0] != 0 && now_us >= start_us[0] && now_us - start_us[0] < day_us) return;
   for (int p = 0; p < limit_period_count; ++p) {
     auto start = period_start_us(static_cast<limit_period>(p), now_us);
     if (start != start_us[p]) {
