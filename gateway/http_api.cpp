@@ -70,8 +70,11 @@ int status_of(const caf::error& err) {
       case wallet_errc::account_blocked:
       case wallet_errc::wager_limit_reached:
       case wallet_errc::loss_limit_reached:
+      case wallet_errc::bonus_stake_too_high:
       case wallet_errc::balance_overflow:
         return 422;
+      case wallet_errc::bonus_not_found:
+        return 404;
       case wallet_errc::storage_error:
       case wallet_errc::unavailable:
         return 503;
@@ -134,17 +137,19 @@ json receipt_json(const wallet_receipt& r) {
 
 json entry_json(const ledger_entry& e) {
   entry_kind kind;
-  return json{{"seq", e.seq},
-              {"kind", entry_kind_from_int(e.kind, kind) ? to_string(kind) : "unknown"},
-              {"source", e.source},
-              {"tx_id", e.tx_id},
-              {"ref_tx_id", e.ref_tx_id},
-              {"round_id", e.round_id},
-              {"currency", e.currency},
-              {"amount", e.amount},
-              {"balance_after", e.balance_after},
-              {"created_at_us", e.created_us},
-              {"hash", to_hex(e.hash)}};
+  auto j = json{{"seq", e.seq},
+                {"kind", entry_kind_from_int(e.kind, kind) ? to_string(kind) : "unknown"},
+                {"source", e.source},
+                {"tx_id", e.tx_id},
+                {"ref_tx_id", e.ref_tx_id},
+                {"round_id", e.round_id},
+                {"currency", e.currency},
+                {"amount", e.amount},
+                {"balance_after", e.balance_after},
+                {"created_at_us", e.created_us},
+                {"hash", to_hex(e.hash)}};
+  if (auto parts = bonus_parts_json(e.bonus); !parts.is_null()) j["bonus"] = parts;
+  return j;
 }
 
 // One request's context: who calls and how to answer.

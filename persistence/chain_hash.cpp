@@ -28,12 +28,20 @@ const char* to_string(entry_kind k) {
       return "win";
     case entry_kind::rollback:
       return "rollback";
+    case entry_kind::bonus_grant:
+      return "bonus_grant";
+    case entry_kind::bonus_conversion:
+      return "bonus_conversion";
+    case entry_kind::bonus_forfeit:
+      return "bonus_forfeit";
+    case entry_kind::bonus_expiry:
+      return "bonus_expiry";
   }
   return "unknown";
 }
 
 bool entry_kind_from_int(int64_t code, entry_kind& out) {
-  if (code < 1 || code > 5) return false;
+  if (code < 1 || code > 9) return false;
   out = static_cast<entry_kind>(code);
   return true;
 }
@@ -53,6 +61,12 @@ std::string canonical_encoding(const ledger_entry& e) {
   put_u64(out, static_cast<uint64_t>(e.amount));
   put_u64(out, static_cast<uint64_t>(e.balance_after));
   put_u64(out, static_cast<uint64_t>(e.created_us));
+  // Entries that moved bonus money also commit to their parts; cash-only entries
+  // encode as they always did.
+  if (!e.bonus.empty()) {
+    out.append("bonus");
+    put_str(out, e.bonus);
+  }
   return out;
 }
 

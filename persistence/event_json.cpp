@@ -2,6 +2,7 @@
 
 #include "common/crypto.hpp"
 #include "common/json_parse.hpp"
+#include "persistence/bonus_parts.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -45,6 +46,7 @@ void field(std::string& out, const char* key, int64_t v) {
 // them (sorted): the same text, without building a document first.
 std::optional<std::string> money_json(const feed_event& ev) {
   const auto& e = ev.money;
+  if (!e.bonus.empty()) return std::nullopt; // its parts: the general path
   auto type = event_type(ev);
   for (std::string_view s : {std::string_view{e.source}, std::string_view{e.tx_id},
                              std::string_view{e.ref_tx_id}, std::string_view{e.round_id},
@@ -79,6 +81,18 @@ std::string to_json(const feed_event& ev) {
   return to_json_document(ev);
 }
 
+nlohmann::json bonus_parts_json(const std::string& bonus) {
+  std::vector<bonus_part> parts;
+  if (bonus.empty() || !parse_parts(bonus, parts)) return nullptr;
+  auto list = nlohmann::json::array();
+  for (const auto& p : parts) {
+    nlohmann::json part{{"grant_id", p.grant_id}, {"amount", p.amount}};
+    if (p.lapsed) part["lapsed"] = true;
+    list.push_back(std::move(part));
+  }
+  return list;
+}
+
 std::string to_json_document(const feed_event& ev) {
   nlohmann::json j;
   j["v"] = event_json_version;
@@ -98,6 +112,7 @@ std::string to_json_document(const feed_event& ev) {
     j["balance_after"] = e.balance_after;
     j["hash"] = to_hex(e.hash);
     j["ghash"] = to_hex(e.ghash);
+    if (auto parts = bonus_parts_json(e.bonus); !parts.is_null()) j["bonus"] = parts;
   } else {
     const auto& a = ev.activity;
     j["address"] = a.address;

@@ -5,6 +5,8 @@
 
 #include "persistence/event_log.hpp"
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <string>
 
 namespace agg {
@@ -19,5 +21,9 @@ std::string to_json(const feed_event& ev);
 // The same, always built as a document first (to_json writes plain money events
 // directly; a test holds the two to the same text).
 std::string to_json_document(const feed_event& ev);
+
+// An entry's bonus parts (bonus_parts.hpp) as the events show them: an array of
+// {grant_id, amount[, lapsed]}; null when it has none.
+nlohmann::json bonus_parts_json(const std::string& bonus);
 
 } // namespace agg

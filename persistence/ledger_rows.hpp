@@ -11,7 +11,7 @@ namespace agg::db {
 
 inline constexpr const char* entry_columns =
     "player_id, seq, kind, source, tx_id, ref_tx_id, round_id, currency, amount, "
-    "balance_after, created_us, prev_hash, hash, gseq, ghash";
+    "balance_after, created_us, prev_hash, hash, gseq, ghash, bonus";
 
 inline void copy_hash(const std::vector<uint8_t>& bytes, hash256& out) {
   out.fill(0);
@@ -36,6 +36,7 @@ inline ledger_entry read_entry(const statement& st, int first = 0) {
   copy_hash(st.blob(first + 12), e.hash);
   e.gseq = st.int64(first + 13);
   copy_hash(st.blob(first + 14), e.ghash);
+  e.bonus = st.text(first + 15);
   return e;
 }
 

@@ -1,6 +1,8 @@
 #include "persistence/ledger_store.hpp"
 
 #include "common/clock.hpp"
+#include "persistence/bonus_parts.hpp"
+#include "persistence/grant_rows.hpp"
 #include "persistence/ledger_rows.hpp"
 #include "persistence/limit_store.hpp"
 
@@ -56,8 +58,25 @@ wallet_snapshot ledger_reader::load_wallet(int64_t player_id) {
     }
     status_.reset();
     load_play(s, currency);
+    load_grants(s);
     return s;
   });
+}
+
+// Grants ended this long ago no longer matter to a late win.
+constexpr int64_t grant_memory_us = 7LL * 86'400'000'000;
+
+void ledger_reader::load_grants(wallet_snapshot& s) {
+  if (!grants_)
+    grants_ = conn_.prepare("SELECT "s + db::grant_columns +
+                            " FROM bonus_grants WHERE player_id = ? AND (status = 1 OR "
+                            "updated_us >= ?) ORDER BY created_us, grant_id");
+  auto& st = *grants_;
+  st.reset();
+  st.bind(1, s.player_id).bind(2, now_us() - grant_memory_us);
+  while (st.step())
+    s.grants.push_back(db::read_grant(st));
+  st.reset();
 }
 
 void ledger_reader::load_play(wallet_snapshot& s, const std::string& currency) {
@@ -172,8 +191,9 @@ ledger_appender::ledger_appender(db::connection& conn)
           "SELECT seq, hash FROM ledger WHERE player_id = ? ORDER BY seq DESC LIMIT 1")),
       insert_entry_(conn.prepare(
           "INSERT INTO ledger(player_id, seq, kind, source, tx_id, ref_tx_id, round_id, "
-          "currency, amount, balance_after, created_us, prev_hash, hash, gseq, ghash) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+          "currency, amount, balance_after, created_us, prev_hash, hash, gseq, ghash, "
+          "bonus, bonus_amount) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+          "?) "
           "ON CONFLICT(source, tx_id) DO NOTHING")),
       insert_mark_(conn.prepare("INSERT INTO rollback_marks(source, tx_id, player_id) "
                                 "VALUES (?, ?, ?) ON CONFLICT DO NOTHING")),
@@ -195,6 +215,16 @@ ledger_appender::ledger_appender(db::connection& conn)
       upsert_balance_(conn.prepare(
           "INSERT INTO balances(player_id, currency, balance) VALUES (?, ?, ?) "
           "ON CONFLICT(player_id, currency) DO UPDATE SET balance = excluded.balance")),
+      upsert_grant_(conn.prepare(
+          "INSERT INTO bonus_grants(grant_id, player_id, campaign_id, currency, status, "
+          "amount, balance, wagering_required, wagered, max_stake, max_conversion, "
+          "default_weight, weights, expires_us, created_us, updated_us, converted, "
+          "forfeited) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+          "ON CONFLICT(grant_id) DO UPDATE SET status = excluded.status, "
+          "balance = excluded.balance, wagered = excluded.wagered, "
+          "updated_us = excluded.updated_us, converted = excluded.converted, "
+          "forfeited = excluded.forfeited WHERE bonus_grants.player_id = "
+          "excluded.player_id")),
       insert_activity_(conn.prepare(
           "INSERT INTO activity(gseq, kind, player_id, created_us, address, device_id, "
           "device_user_agent, device_platform, device_screen, device_timezone, "
@@ -219,6 +249,21 @@ ledger_appender::head ledger_appender::load_head(int64_t player_id) {
   return h;
 }
 
+namespace {
+
+// The bonus side of an entry as its vendor sees it: every part, lapsed shares too.
+int64_t moved_by_vendor(const std::string& bonus) {
+  if (bonus.empty()) return 0;
+  std::vector<bonus_part> parts;
+  if (!parse_parts(bonus, parts)) return 0;
+  int64_t sum = 0;
+  for (const auto& p : parts)
+    sum += p.amount;
+  return sum;
+}
+
+} // namespace
+
 bool ledger_appender::write_one(const ledger_write& w, int64_t gseq,
                                 const hash256& ghash) {
   const auto& e = w.entry;
@@ -237,8 +282,32 @@ bool ledger_appender::write_one(const ledger_write& w, int64_t gseq,
       .bind_blob(13, e.hash)
       .bind(14, gseq)
       .bind_blob(15, ghash)
+      .bind(16, e.bonus)
+      .bind(17, moved_by_vendor(e.bonus))
       .run();
   if (conn_.changes() == 0) return false;
+  for (const auto& g : w.grants) {
+    upsert_grant_.bind(1, g.grant_id)
+        .bind(2, g.player_id)
+        .bind(3, g.campaign_id)
+        .bind(4, g.currency)
+        .bind(5, int64_t{g.status})
+        .bind(6, g.amount)
+        .bind(7, g.balance)
+        .bind(8, g.wagering_required)
+        .bind(9, g.wagered)
+        .bind(10, g.max_stake)
+        .bind(11, g.max_conversion)
+        .bind(12, g.default_weight)
+        .bind(13, g.weights)
+        .bind(14, g.expires_us)
+        .bind(15, g.created_us)
+        .bind(16, g.updated_us)
+        .bind(17, g.converted)
+        .bind(18, g.forfeited)
+        .run();
+    if (conn_.changes() == 0) return false;
+  }
   if (w.mark_rollback) {
     insert_mark_.bind(1, e.source).bind(2, e.ref_tx_id).bind(3, e.player_id).run();
     if (conn_.changes() == 0) return false;

@@ -55,10 +55,13 @@ public:
 private:
   // The snapshot's play limits and, when it has any, its totals in their periods.
   void load_play(wallet_snapshot& s, const std::string& currency);
+  // The snapshot's active grants and those ended lately, oldest first.
+  void load_grants(wallet_snapshot& s);
 
   db::connection& conn_;
   limit_store limits_;
   std::optional<db::statement> play_; // prepared on first use
+  std::optional<db::statement> grants_;
   db::statement begin_;
   db::statement end_;
   db::statement head_;
@@ -135,6 +138,7 @@ private:
   db::statement insert_mark_;
   db::statement upsert_round_;
   db::statement upsert_balance_;
+  db::statement upsert_grant_;
   db::statement insert_activity_;
   db::statement upsert_cursor_;
   std::unordered_map<int64_t, head> heads_;

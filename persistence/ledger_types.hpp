@@ -20,6 +20,12 @@ enum class entry_kind : uint8_t {
   bet = 3,
   win = 4,
   rollback = 5,
+  // Bonus money (docs/bonus.md): a grant puts money in its pocket; conversion turns
+  // it into cash (at most the grant's maximum), forfeit and expiry take it away.
+  bonus_grant = 6,
+  bonus_conversion = 7,
+  bonus_forfeit = 8,
+  bonus_expiry = 9,
 };
 
 const char* to_string(entry_kind k);
@@ -42,6 +48,9 @@ struct ledger_entry {
   int64_t amount = 0; // signed delta applied to the balance
   int64_t balance_after = 0;
   int64_t created_us = 0; // unix time, microseconds
+  // The bonus pockets this entry moved (bonus_parts.hpp), empty for cash alone;
+  // `amount` and `balance_after` are always the cash.
+  std::string bonus;
   hash256 prev_hash{};
   hash256 hash{};
   int64_t gseq = 0; // 0 until committed
@@ -86,6 +95,40 @@ struct currency_balance {
   int64_t balance = 0;
 };
 
+enum class grant_status : uint8_t {
+  active = 1,
+  converted = 2,
+  forfeited = 3,
+  expired = 4,
+};
+
+const char* to_string(grant_status s);
+bool grant_status_from_int(int64_t code, grant_status& out);
+
+// One bonus grant: a copy of its campaign's terms when it was given, and its state.
+// The wallet keeps a player's active grants; every entry that changes one carries its
+// new state to storage in the same commit.
+struct bonus_grant {
+  std::string grant_id; // "bon_" and 24 hex digits
+  int64_t player_id = 0;
+  std::string campaign_id;
+  std::string currency;
+  uint8_t status = 1;  // grant_status
+  int64_t amount = 0;  // granted
+  int64_t balance = 0; // the pocket now
+  int64_t wagering_required = 0;
+  int64_t wagered = 0;          // stakes times their weight, so far
+  int64_t max_stake = 0;        // the largest bet while it is active; 0: none
+  int64_t max_conversion = 0;   // the most it can turn into cash; 0: no cap
+  int64_t default_weight = 100; // percent of a stake that counts, 0 to 100
+  std::string weights;          // "game:<id>=<pct>;vendor:<id>=<pct>", exceptions
+  int64_t expires_us = 0;
+  int64_t created_us = 0;
+  int64_t updated_us = 0;
+  int64_t converted = 0; // cash it became
+  int64_t forfeited = 0; // what was taken away at its end
+};
+
 // What a wallet needs to start serving a player.
 struct wallet_snapshot {
   int64_t player_id = 0;
@@ -98,6 +141,9 @@ struct wallet_snapshot {
   // from the ledger only when the player has such limits).
   play_limits limits;
   play_totals totals;
+  // Active bonus grants, oldest first, and those ended recently (what a late win of a
+  // bet they paid for needs to know).
+  std::vector<bonus_grant> grants;
 };
 
 // One entry to append plus the side effects it carries, in the order the wallet
@@ -106,7 +152,8 @@ struct ledger_write {
   ledger_entry entry;
   bool mark_rollback = false; // insert rollback_mark(entry.source, entry.ref_tx_id)
   bool has_round = false;
-  round_record round; // the round's full state after this entry
+  round_record round;              // the round's full state after this entry
+  std::vector<bonus_grant> grants; // the full state of each grant it changed
 };
 
 // Largest amount accepted in one operation: keeps every sum far from overflow.

@@ -30,7 +30,9 @@ std::vector<vendor_day_totals> vendor_totals(db::connection& conn,
                                              const std::string& vendor, int64_t from_us,
                                              int64_t to_us) {
   auto st = conn.prepare(
-      "SELECT currency, kind, COUNT(*), COALESCE(SUM(amount), 0) FROM ledger "
+      // Bonus money counts as the vendor counted it: stakes and wins whole.
+      "SELECT currency, kind, COUNT(*), COALESCE(SUM(amount + bonus_amount), 0) FROM "
+      "ledger "
       "WHERE source = ? AND created_us >= ? AND created_us < ? "
       "GROUP BY currency, kind ORDER BY currency");
   st.bind(1, vendor).bind(2, from_us).bind(3, to_us);

@@ -26,7 +26,7 @@ struct migration {
 };
 
 // Append only: never edit a migration that has shipped.
-const std::array<migration, 11> migrations = {{
+const std::array<migration, 12> migrations = {{
     // 1: balances, the hash-chained ledger (a player's chain head is its last row),
     // rollback markers and rounds.
     R"sql(
@@ -270,12 +270,46 @@ CREATE TABLE rg_limits(
 ) WITHOUT ROWID;
 ALTER TABLE accounts ADD COLUMN excluded_until_us INTEGER NOT NULL DEFAULT 0;
 )sql"},
+    // 12: bonus money (docs/bonus.md): the pockets an entry moved (and their sum,
+    // lapsed shares included, for the vendors' reports), and each grant
+    // with the terms copied from its campaign and its state, written with the entry
+    // that changed it.
+    {R"sql(
+ALTER TABLE ledger ADD COLUMN bonus TEXT NOT NULL DEFAULT '';
+ALTER TABLE ledger ADD COLUMN bonus_amount INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE bonus_grants(
+  grant_id          TEXT    PRIMARY KEY,
+  player_id         INTEGER NOT NULL,
+  campaign_id       TEXT    NOT NULL,
+  currency          TEXT    NOT NULL,
+  status            INTEGER NOT NULL,
+  amount            INTEGER NOT NULL,
+  balance           INTEGER NOT NULL CHECK (balance >= 0),
+  wagering_required INTEGER NOT NULL,
+  wagered           INTEGER NOT NULL,
+  max_stake         INTEGER NOT NULL,
+  max_conversion    INTEGER NOT NULL,
+  default_weight    INTEGER NOT NULL,
+  weights           TEXT    NOT NULL,
+  expires_us        INTEGER NOT NULL,
+  created_us        INTEGER NOT NULL,
+  updated_us        INTEGER NOT NULL,
+  converted         INTEGER NOT NULL,
+  forfeited         INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX bonus_grants_player ON bonus_grants(player_id, created_us);
+CREATE INDEX bonus_grants_expiring ON bonus_grants(expires_us) WHERE status = 1;
+CREATE INDEX bonus_grants_campaign ON bonus_grants(campaign_id, status);
+)sql"},
 }};
 
 void number_ledger(connection& conn) {
   global_head head;
   {
-    auto rows = conn.prepare("SELECT "s + entry_columns +
+    // Before migration 12 the ledger has no bonus column (entry_columns' last).
+    std::string columns = entry_columns;
+    columns.replace(columns.rfind("bonus"), 5, "''");
+    auto rows = conn.prepare("SELECT "s + columns +
                              " FROM ledger ORDER BY created_us, player_id, seq");
     auto set = conn.prepare("UPDATE ledger SET gseq = ?, ghash = ? WHERE player_id = ? "
                             "AND seq = ?");

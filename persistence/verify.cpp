@@ -1,11 +1,13 @@
 #include "persistence/verify.hpp"
 
+#include "persistence/bonus_parts.hpp"
 #include "persistence/chain_hash.hpp"
 #include "persistence/event_log.hpp"
 #include "persistence/ledger_rows.hpp"
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 
 namespace agg {
@@ -18,7 +20,59 @@ struct player_totals {
   int64_t last_seq = 0;
   hash256 last_hash{};
   std::map<std::string, int64_t> balances;
+  std::map<std::string, int64_t> pockets; // bonus money by grant id
+  std::set<std::string> ended;            // grants converted, forfeited or expired
 };
+
+// Checks an entry's bonus parts against the player's pockets and applies them to
+// `t`; returns the problem, or nothing.
+std::optional<std::string> apply_parts(const ledger_entry& e, entry_kind kind,
+                                       player_totals& t) {
+  bool ends = kind == entry_kind::bonus_conversion || kind == entry_kind::bonus_forfeit ||
+              kind == entry_kind::bonus_expiry;
+  bool opens = kind == entry_kind::bonus_grant;
+  if (e.bonus.empty()) {
+    if (opens || ends) return "a "s + to_string(kind) + " without its grant";
+    return std::nullopt;
+  }
+  std::vector<bonus_part> parts;
+  if (!parse_parts(e.bonus, parts) || parts.empty()) return "unreadable bonus parts"s;
+  if ((opens || ends) && parts.size() != 1)
+    return "a "s + to_string(kind) + " moves exactly one grant";
+  if ((opens || ends) && e.amount != 0 && kind != entry_kind::bonus_conversion)
+    return "a "s + to_string(kind) + " moves no cash";
+  for (const auto& p : parts) {
+    if (p.lapsed) {
+      if (kind != entry_kind::win && kind != entry_kind::rollback)
+        return "a lapsed share outside a win or rollback"s;
+      if (!t.ended.count(p.grant_id)) return "a lapsed share of a grant not ended"s;
+      continue;
+    }
+    bool exists = t.pockets.count(p.grant_id) > 0;
+    if (opens) {
+      if (exists || t.ended.count(p.grant_id))
+        return "grant " + p.grant_id + " given twice";
+      if (p.amount <= 0) return "a grant of nothing"s;
+    } else if (!exists) {
+      return "grant " + p.grant_id + " is not active";
+    }
+    bool out = kind == entry_kind::bet || ends;
+    if (out ? p.amount > 0 : p.amount < 0)
+      return "bonus part has the wrong sign for a "s + to_string(kind);
+    int64_t after = 0;
+    if (__builtin_add_overflow(t.pockets[p.grant_id], p.amount, &after) || after < 0)
+      return "grant " + p.grant_id + " below zero";
+    t.pockets[p.grant_id] = after;
+    if (ends) {
+      if (after != 0) return "grant " + p.grant_id + " ended with money left";
+      if (kind == entry_kind::bonus_conversion && e.amount > -p.amount)
+        return "a conversion of more than the pocket"s;
+      t.pockets.erase(p.grant_id);
+      t.ended.insert(p.grant_id);
+    }
+  }
+  return std::nullopt;
+}
 
 // Checks one entry against its predecessor; returns the problem, or nothing.
 std::optional<std::string> check_entry(const ledger_entry& e, const player_totals& t) {
@@ -31,7 +85,8 @@ std::optional<std::string> check_entry(const ledger_entry& e, const player_total
     return "prev_hash does not match the previous entry's hash"s;
   if (chain_hash(e.prev_hash, e) != e.hash)
     return "hash mismatch: the entry's content does not match its hash"s;
-  bool money_out = kind == entry_kind::bet || kind == entry_kind::withdrawal;
+  bool money_out = kind == entry_kind::bet || kind == entry_kind::withdrawal ||
+                   kind == entry_kind::bonus_forfeit || kind == entry_kind::bonus_expiry;
   if (money_out ? e.amount > 0 : e.amount < 0)
     return "amount has the wrong sign for a "s + to_string(kind);
   auto i = t.balances.find(e.currency);
@@ -72,7 +127,9 @@ public:
         totals = player_totals{};
         ++report_.players;
       }
-      if (auto problem = check_entry(e, totals)) {
+      auto problem = check_entry(e, totals);
+      if (!problem) problem = apply_parts(e, static_cast<entry_kind>(e.kind), totals);
+      if (problem) {
         fail(e.player_id, e.seq, *problem);
         break;
       }
@@ -117,6 +174,28 @@ private:
     }
     if (seen != t.balances.size()) {
       fail(player, t.last_seq, "a currency in the ledger has no stored balance");
+      return false;
+    }
+    // Each grant's stored pocket is what the chain adds up to (0 once ended).
+    auto grants = conn_.prepare(
+        "SELECT grant_id, balance, status FROM bonus_grants WHERE player_id = ?");
+    grants.bind(1, player);
+    size_t active = 0;
+    while (grants.step()) {
+      auto id = grants.text(0);
+      auto i = t.pockets.find(id);
+      int64_t expected = i == t.pockets.end() ? 0 : i->second;
+      bool live = grants.int64(2) == static_cast<int64_t>(grant_status::active);
+      if (live) ++active;
+      if (grants.int64(1) != expected || live != (i != t.pockets.end())) {
+        fail(player, t.last_seq,
+             "stored grant " + id + " (" + std::to_string(grants.int64(1)) +
+                 ") differs from the ledger (" + std::to_string(expected) + ")");
+        return false;
+      }
+    }
+    if (active != t.pockets.size()) {
+      fail(player, t.last_seq, "a grant in the ledger is not stored");
       return false;
     }
     return true;

@@ -27,6 +27,12 @@ enum class wallet_op : uint8_t {
   debit = 3,
   credit = 4,
   rollback = 5,
+  // Bonus money (docs/bonus.md), source "bonus": a grant (its terms in `grant`,
+  // tx_id its grant id); a forfeit or an expiry of the grant `grant_id` (tx_id
+  // "<grant id>:end", which a conversion also takes, so a grant ends once).
+  grant_bonus = 6,
+  forfeit_bonus = 7,
+  expire_bonus = 8,
 };
 
 static_assert(static_cast<int>(wallet_op::deposit) ==
@@ -53,6 +59,8 @@ struct wallet_request {
   bool close_round = false; // debit or credit: the round ends with this entry
   std::string game_id;      // debit: the game of a new round (kept with the round)
   std::string round_detail; // credit: the round's outcome (JSON), kept with the round
+  std::vector<bonus_grant> grant; // grant_bonus: the grant, its terms and amount
+  std::string grant_id;           // forfeit_bonus, expire_bonus
 };
 
 // The durable result of a wallet request. An exact replay gets the original receipt
@@ -66,6 +74,8 @@ struct wallet_receipt {
   int64_t seq = 0;     // the ledger entry; 0 for balance reads
   int64_t created_us = 0;
   bool replayed = false;
+  int64_t bonus_amount = 0;  // signed delta applied to the bonus pockets
+  int64_t bonus_balance = 0; // the currency's bonus money after this operation
 };
 
 struct tx_key {
@@ -462,7 +472,15 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ledger_entry& x) {
   return f(caf::meta::type_name("agg.ledger_entry"), x.player_id, x.seq, x.kind, x.source,
            x.tx_id, x.ref_tx_id, x.round_id, x.currency, x.amount, x.balance_after,
-           x.created_us, x.prev_hash, x.hash, x.gseq, x.ghash);
+           x.created_us, x.bonus, x.prev_hash, x.hash, x.gseq, x.ghash);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, bonus_grant& x) {
+  return f(caf::meta::type_name("agg.bonus_grant"), x.grant_id, x.player_id,
+           x.campaign_id, x.currency, x.status, x.amount, x.balance, x.wagering_required,
+           x.wagered, x.max_stake, x.max_conversion, x.default_weight, x.weights,
+           x.expires_us, x.created_us, x.updated_us, x.converted, x.forfeited);
 }
 
 template <class Inspector>
@@ -524,7 +542,7 @@ typename Inspector::result_type inspect(Inspector& f, currency_balance& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, wallet_snapshot& x) {
   return f(caf::meta::type_name("agg.wallet_snapshot"), x.player_id, x.last_seq,
-           x.last_hash, x.balances, x.account_status, x.limits, x.totals);
+           x.last_hash, x.balances, x.account_status, x.limits, x.totals, x.grants);
 }
 
 template <class Inspector>
@@ -556,20 +574,21 @@ typename Inspector::result_type inspect(Inspector& f, play_totals& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ledger_write& x) {
   return f(caf::meta::type_name("agg.ledger_write"), x.entry, x.mark_rollback,
-           x.has_round, x.round);
+           x.has_round, x.round, x.grants);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, wallet_request& x) {
   return f(caf::meta::type_name("agg.wallet_request"), x.player_id, x.op, x.source,
            x.tx_id, x.ref_tx_id, x.round_id, x.currency, x.amount, x.close_round,
-           x.game_id, x.round_detail);
+           x.game_id, x.round_detail, x.grant, x.grant_id);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, wallet_receipt& x) {
   return f(caf::meta::type_name("agg.wallet_receipt"), x.player_id, x.op, x.currency,
-           x.amount, x.balance, x.seq, x.created_us, x.replayed);
+           x.amount, x.balance, x.seq, x.created_us, x.replayed, x.bonus_amount,
+           x.bonus_balance);
 }
 
 template <class Inspector>
@@ -856,6 +875,8 @@ CAF_ADD_TYPE_ID(agg, (agg::limit_change))
 CAF_ADD_TYPE_ID(agg, (agg::limits_view))
 CAF_ADD_TYPE_ID(agg, (std::vector<agg::limit_value>))
 CAF_ADD_TYPE_ID(agg, (agg::callback_outcome))
+CAF_ADD_TYPE_ID(agg, (agg::bonus_grant))
+CAF_ADD_TYPE_ID(agg, (std::vector<agg::bonus_grant>))
 CAF_ADD_ATOM(agg, agg, wallet_atom, "wallet")
 CAF_ADD_ATOM(agg, agg, load_atom, "load")
 CAF_ADD_ATOM(agg, agg, lookup_atom, "lookup")

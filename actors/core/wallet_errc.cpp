@@ -36,6 +36,12 @@ const char* to_string(wallet_errc x) {
       return "wager_limit_reached";
     case wallet_errc::loss_limit_reached:
       return "loss_limit_reached";
+    case wallet_errc::bonus_stake_too_high:
+      return "bonus_stake_too_high";
+    case wallet_errc::bonus_not_found:
+      return "bonus_not_found";
+    case wallet_errc::bonus_not_active:
+      return "bonus_not_active";
     case wallet_errc::storage_error:
       return "storage_error";
     case wallet_errc::unavailable:

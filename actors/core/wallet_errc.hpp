@@ -29,6 +29,9 @@ enum class wallet_errc : uint8_t {
   unavailable,         // retryable: the wallet is restarting, overloaded or shutting down
   wager_limit_reached, // the bet would take the player over a wager limit
   loss_limit_reached,  // the bet, lost, would take the player over a loss limit
+  bonus_stake_too_high, // a bet above the maximum stake of a bonus being wagered
+  bonus_not_found,      // the grant does not exist (for this player)
+  bonus_not_active,     // the grant has ended (converted, forfeited or expired)
 };
 
 const char* to_string(wallet_errc x);

@@ -90,7 +90,8 @@ seamless_status status_of(wallet_errc e) {
       return seamless_status::transaction_not_found;
     case wallet_errc::wager_limit_reached:
     case wallet_errc::loss_limit_reached:
-      return seamless_status::bet_limit_exceeded; // the player's own limits
+    case wallet_errc::bonus_stake_too_high:
+      return seamless_status::bet_limit_exceeded; // the player's own limits, a bonus's
     case wallet_errc::account_blocked:
       return seamless_status::user_disabled;
     case wallet_errc::invalid_amount:

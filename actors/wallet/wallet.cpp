@@ -166,6 +166,10 @@ private:
         st_.outbox.push_back(std::move(*outcome.write));
         outcome.write.reset();
       }
+      if (outcome.then) {
+        st_.outbox.push_back(std::move(*outcome.then));
+        outcome.then.reset();
+      }
       st_.replies.push_back(
           {std::move(q.promise), std::move(outcome), core.last_seq(), q.req.op});
     }

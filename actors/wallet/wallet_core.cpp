@@ -3,7 +3,9 @@
 #include "common/currency.hpp"
 #include "persistence/chain_hash.hpp"
 
+#include <algorithm>
 #include <cassert>
+#include <cctype>
 
 namespace agg {
 
@@ -20,6 +22,35 @@ bool printable(const std::string& s, size_t len_max) {
   for (unsigned char c : s)
     if (c < 0x20 || c > 0x7e) return false;
   return true;
+}
+
+// Grant ids go into the parts text: letters, digits, '_' and '-' only.
+bool valid_grant_id(const std::string& s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (unsigned char c : s)
+    if (!std::isalnum(c) && c != '_' && c != '-') return false;
+  return true;
+}
+
+__extension__ using wide = __int128;
+
+// a * b / c without overflow, rounded toward zero (c > 0, the result fits).
+int64_t mul_div(int64_t a, int64_t b, int64_t c) {
+  return static_cast<int64_t>(static_cast<wide>(a) * b / c);
+}
+
+int64_t percent_of(int64_t a, int64_t pct) {
+  return mul_div(a, pct, 100);
+}
+
+// A grant past its expiry is not spent, not wagered and not converted: its expiry
+// is due.
+bool live(const bonus_grant& g, int64_t now_us) {
+  return g.expires_us == 0 || now_us < g.expires_us;
+}
+
+std::string end_tx(const std::string& grant_id) {
+  return grant_id + ":end";
 }
 
 } // namespace
@@ -52,6 +83,12 @@ const char* to_string(wallet_op op) {
       return "credit";
     case wallet_op::rollback:
       return "rollback";
+    case wallet_op::grant_bonus:
+      return "grant_bonus";
+    case wallet_op::forfeit_bonus:
+      return "forfeit_bonus";
+    case wallet_op::expire_bonus:
+      return "expire_bonus";
   }
   return "unknown";
 }
@@ -63,6 +100,24 @@ wallet_core::wallet_core(const wallet_snapshot& s, size_t cache_entries_max,
       last_hash_(s.last_hash), limits_(s.limits), totals_(s.totals) {
   for (const auto& b : s.balances)
     balances_[b.currency] = b.balance;
+  for (const auto& g : s.grants)
+    if (g.status == static_cast<uint8_t>(grant_status::active))
+      active_.push_back(g);
+    else
+      ended_[g.grant_id] = g.status;
+}
+
+int64_t wallet_core::bonus_balance(const std::string& currency) const {
+  int64_t sum = 0;
+  for (const auto& g : active_)
+    if (g.currency == currency) sum += g.balance;
+  return sum;
+}
+
+bonus_grant* wallet_core::active_grant(const std::string& grant_id) {
+  for (auto& g : active_)
+    if (g.grant_id == grant_id) return &g;
+  return nullptr;
 }
 
 void wallet_core::set_limits(const play_limits& limits, const play_totals& totals) {
@@ -91,9 +146,29 @@ int64_t wallet_core::balance(const std::string& currency) const {
 }
 
 wallet_errc wallet_core::validate(const wallet_request& req) {
-  if (req.player_id <= 0 || req.op > static_cast<uint8_t>(wallet_op::rollback))
+  if (req.player_id <= 0 || req.op > static_cast<uint8_t>(wallet_op::expire_bonus))
     return wallet_errc::invalid_request;
   auto op = static_cast<wallet_op>(req.op);
+  if (op == wallet_op::grant_bonus) {
+    if (req.source != bonus_source || req.grant.size() != 1)
+      return wallet_errc::invalid_request;
+    const auto& g = req.grant.front();
+    if (!valid_grant_id(g.grant_id) || req.tx_id != g.grant_id ||
+        g.player_id != req.player_id || !valid_currency(req.currency) ||
+        g.currency != req.currency || !printable(g.campaign_id, id_len_max) ||
+        g.wagering_required < 0 || g.max_stake < 0 || g.max_conversion < 0 ||
+        g.default_weight < 0 || g.default_weight > 100 || !valid_weights(g.weights) ||
+        g.expires_us < 0 || g.wagering_required > amount_minor_max * 100)
+      return wallet_errc::invalid_request;
+    if (req.amount < 1 || req.amount > amount_minor_max || g.amount != req.amount)
+      return wallet_errc::invalid_amount;
+    return wallet_errc::none;
+  }
+  if (op == wallet_op::forfeit_bonus || op == wallet_op::expire_bonus)
+    return req.source == bonus_source && valid_grant_id(req.grant_id) &&
+                   req.tx_id == end_tx(req.grant_id)
+               ? wallet_errc::none
+               : wallet_errc::invalid_request;
   if (op == wallet_op::balance)
     return valid_currency(req.currency) ? wallet_errc::none
                                         : wallet_errc::invalid_request;
@@ -192,10 +267,14 @@ void wallet_core::forget_absent() {
 }
 
 void wallet_core::learn(const lookup_request& asked, const lookup_result& found) {
-  for (const auto& e : found.entries)
+  for (const auto& e : found.entries) {
+    std::vector<bonus_part> parts;
+    if (!e.bonus.empty()) parse_parts(e.bonus, parts);
     txs_.put_if_absent(id_key(id_kind::tx, e.source, e.tx_id),
                        tx_fact{e.player_id, e.kind, e.currency, e.round_id, e.ref_tx_id,
-                               e.amount, e.balance_after, e.seq, e.created_us});
+                               e.amount, e.balance_after, e.seq, e.created_us, e.bonus,
+                               parts_total(parts)});
+  }
   for (const auto& m : found.marks)
     marks_.put_if_absent(id_key(id_kind::mark, m.source, m.tx_id),
                          mark_fact{m.player_id, 0});
@@ -233,9 +312,13 @@ apply_outcome wallet_core::apply(const wallet_request& req, int64_t now_us) {
     out.receipt.op = req.op;
     out.receipt.currency = req.currency;
     out.receipt.balance = balance(req.currency);
+    out.receipt.bonus_balance = bonus_balance(req.currency);
     out.receipt.created_us = now_us;
     return out;
   }
+  if (op == wallet_op::grant_bonus) return apply_grant(req, now_us);
+  if (op == wallet_op::forfeit_bonus || op == wallet_op::expire_bonus)
+    return apply_end(req, now_us);
   auto* own = known_tx(req.source, req.tx_id);
   if (own == nullptr) // apply() before learn(): a caller bug, answered as retryable
     return refuse(wallet_errc::unavailable);
@@ -266,7 +349,7 @@ apply_outcome wallet_core::replay_or_duplicate(const wallet_request& req,
   bool out_going = op == wallet_op::debit || op == wallet_op::withdraw;
   if (op != wallet_op::rollback)
     same = same && f.currency == req.currency &&
-           f.amount == (out_going ? -req.amount : req.amount);
+           f.amount + f.bonus_total == (out_going ? -req.amount : req.amount);
   if (op == wallet_op::debit) same = same && f.round_id == req.round_id;
   if (op == wallet_op::credit || op == wallet_op::rollback)
     same = same && f.ref_tx_id == req.ref_tx_id &&
@@ -275,6 +358,8 @@ apply_outcome wallet_core::replay_or_duplicate(const wallet_request& req,
   apply_outcome out;
   out.receipt = wallet_receipt{f.player_id,     f.kind, f.currency,   f.amount,
                                f.balance_after, f.seq,  f.created_us, true};
+  out.receipt.bonus_amount = f.bonus_total;
+  out.receipt.bonus_balance = bonus_balance(f.currency); // now
   return out;
 }
 
@@ -321,7 +406,15 @@ apply_outcome wallet_core::apply_debit(const wallet_request& req, int64_t now_us
       round->opened_us = now_us;
     }
   }
-  if (balance(req.currency) < req.amount) return refuse(wallet_errc::insufficient_funds);
+  int64_t cash = balance(req.currency);
+  int64_t bonus = 0;
+  for (const auto& g : active_)
+    if (g.currency == req.currency && live(g, now_us)) {
+      bonus += g.balance;
+      if (g.max_stake > 0 && req.amount > g.max_stake)
+        return refuse(wallet_errc::bonus_stake_too_high);
+    }
+  if (cash + bonus < req.amount) return refuse(wallet_errc::insufficient_funds);
   if (auto limit = over_limit(req.currency, req.amount, now_us);
       limit != wallet_errc::none)
     return refuse(limit);
@@ -333,8 +426,55 @@ apply_outcome wallet_core::apply_debit(const wallet_request& req, int64_t now_us
     round->updated_us = now_us;
     if (round->game_id.empty()) round->game_id = req.game_id;
   }
-  return write_entry(req, entry_kind::bet, -req.amount, req.currency, req.round_id, round,
-                     false, now_us);
+  // Cash first, then the grants' money, oldest first. The oldest grant is the one
+  // being wagered: the stake, weighed by the game, counts toward it, and it is the
+  // entry's first part (with 0 when the bet took none of its money).
+  std::vector<bonus_part> parts;
+  std::vector<bonus_grant> changed;
+  int64_t from_cash = std::min(req.amount, cash);
+  int64_t rest = req.amount - from_cash;
+  const auto& game = round ? round->game_id : req.game_id;
+  for (auto& g : active_) {
+    if (g.currency != req.currency || !live(g, now_us)) continue;
+    bool wagering = parts.empty();
+    int64_t take = std::min(rest, g.balance);
+    if (!wagering && take == 0) continue;
+    if (wagering) {
+      auto counted = percent_of(req.amount, stake_weight(g, req.source, game));
+      g.wagered = g.wagered > INT64_MAX - counted ? INT64_MAX : g.wagered + counted;
+    }
+    g.balance -= take;
+    rest -= take;
+    g.updated_us = now_us;
+    parts.push_back({g.grant_id, -take, false});
+    changed.push_back(g);
+    if (rest == 0 && !wagering) break;
+  }
+  auto out = write_entry(req, entry_kind::bet, -from_cash, req.currency, req.round_id,
+                         round, false, now_us, parts, std::move(changed));
+  out.then = convert_if_due(req.currency, now_us);
+  return out;
+}
+
+void wallet_core::return_share(const std::string& grant_id, int64_t amount,
+                               std::vector<bonus_part>& parts,
+                               std::vector<bonus_grant>& changed, int64_t& to_cash,
+                               int64_t now_us) {
+  if (amount <= 0) return;
+  if (auto* g = active_grant(grant_id)) {
+    g->balance += amount;
+    g->updated_us = now_us;
+    parts.push_back({grant_id, amount, false});
+    changed.push_back(*g);
+    return;
+  }
+  auto ended = ended_.find(grant_id);
+  if (ended != ended_.end() &&
+      ended->second == static_cast<uint8_t>(grant_status::converted)) {
+    to_cash += amount; // the grant became cash: so does its share
+    return;
+  }
+  parts.push_back({grant_id, amount, true}); // forfeited or expired: paid to no one
 }
 
 apply_outcome wallet_core::apply_credit(const wallet_request& req, int64_t now_us) {
@@ -372,10 +512,27 @@ apply_outcome wallet_core::apply_credit(const wallet_request& req, int64_t now_u
     round->updated_us = now_us;
     if (!req.round_detail.empty()) round->detail = req.round_detail;
   }
-  if (balance(req.currency) > amount_minor_max - req.amount)
+  // A win splits like its bet's stake: each grant's share goes back to it.
+  std::vector<bonus_part> parts;
+  std::vector<bonus_grant> changed;
+  int64_t to_cash = req.amount;
+  if (!req.ref_tx_id.empty()) {
+    const auto& bet = **known_tx(req.source, req.ref_tx_id);
+    std::vector<bonus_part> bet_parts;
+    int64_t stake = -(bet.amount + bet.bonus_total);
+    if (!bet.bonus.empty() && stake > 0 && parse_parts(bet.bonus, bet_parts))
+      for (const auto& p : bet_parts) {
+        if (p.lapsed || p.amount >= 0) continue;
+        auto share = mul_div(req.amount, -p.amount, stake);
+        to_cash -= share;
+        return_share(p.grant_id, share, parts, changed, to_cash, now_us);
+      }
+  }
+  if (balance(req.currency) > amount_minor_max - to_cash ||
+      bonus_balance(req.currency) > amount_minor_max)
     return refuse(wallet_errc::balance_overflow);
-  return write_entry(req, entry_kind::win, req.amount, req.currency, round_id, round,
-                     false, now_us);
+  return write_entry(req, entry_kind::win, to_cash, req.currency, round_id, round, false,
+                     now_us, parts, std::move(changed));
 }
 
 apply_outcome wallet_core::apply_rollback(const wallet_request& req, int64_t now_us) {
@@ -424,17 +581,138 @@ apply_outcome wallet_core::apply_rollback(const wallet_request& req, int64_t now
     round->updated_us = now_us;
   }
   if (already) refund = 0;
+  // The bet's parts go back to their grants, and its stake no longer counts toward
+  // the wagering of the grant it counted for (its first part).
+  std::vector<bonus_part> parts;
+  std::vector<bonus_grant> changed;
+  if (*ref && !already && !(*ref)->bonus.empty()) {
+    const auto& bet = **ref;
+    std::vector<bonus_part> bet_parts;
+    if (parse_parts(bet.bonus, bet_parts) && !bet_parts.empty()) {
+      if (auto* g = active_grant(bet_parts.front().grant_id)) {
+        auto game = known_r != nullptr ? known_r->game_id : std::string{};
+        auto counted = percent_of(-(bet.amount + bet.bonus_total),
+                                  stake_weight(*g, req.source, game));
+        g->wagered = std::max<int64_t>(0, g->wagered - counted);
+        g->updated_us = now_us;
+      }
+      for (const auto& p : bet_parts)
+        if (!p.lapsed)
+          return_share(p.grant_id, -p.amount, parts, changed, refund, now_us);
+      if (auto* g = active_grant(bet_parts.front().grant_id)) {
+        bool listed = false;
+        for (const auto& c : changed)
+          listed = listed || c.grant_id == g->grant_id;
+        if (!listed) changed.push_back(*g);
+      }
+    }
+  }
   if (balance(currency) > amount_minor_max - refund)
     return refuse(wallet_errc::balance_overflow);
   return write_entry(req, entry_kind::rollback, refund, currency, round_id, round,
-                     !already, now_us);
+                     !already, now_us, parts, std::move(changed));
+}
+
+apply_outcome wallet_core::apply_grant(const wallet_request& req, int64_t now_us) {
+  auto* own = known_tx(req.source, req.tx_id);
+  if (own == nullptr) return refuse(wallet_errc::unavailable);
+  const auto& g = req.grant.front();
+  if (*own) {
+    const auto& f = **own;
+    if (f.player_id != player_id_ ||
+        f.kind != static_cast<uint8_t>(entry_kind::bonus_grant) ||
+        f.bonus_total != req.amount || f.currency != req.currency)
+      return refuse(wallet_errc::duplicate_transaction);
+    return replay_or_duplicate(req, f);
+  }
+  if (bonus_balance(req.currency) > amount_minor_max - req.amount)
+    return refuse(wallet_errc::balance_overflow);
+  bonus_grant fresh = g;
+  fresh.status = static_cast<uint8_t>(grant_status::active);
+  fresh.balance = req.amount;
+  fresh.wagered = 0;
+  fresh.converted = 0;
+  fresh.forfeited = 0;
+  fresh.created_us = now_us;
+  fresh.updated_us = now_us;
+  active_.push_back(fresh);
+  auto out = write_entry(req, entry_kind::bonus_grant, 0, req.currency, {}, std::nullopt,
+                         false, now_us, {{fresh.grant_id, req.amount, false}}, {fresh});
+  out.then = convert_if_due(req.currency, now_us);
+  return out;
+}
+
+apply_outcome wallet_core::apply_end(const wallet_request& req, int64_t now_us) {
+  auto* own = known_tx(req.source, req.tx_id);
+  if (own == nullptr) return refuse(wallet_errc::unavailable);
+  auto kind = static_cast<wallet_op>(req.op) == wallet_op::forfeit_bonus
+                  ? entry_kind::bonus_forfeit
+                  : entry_kind::bonus_expiry;
+  if (*own) { // the grant has ended: the same end again is a replay
+    const auto& f = **own;
+    if (f.player_id != player_id_) return refuse(wallet_errc::bonus_not_found);
+    if (f.kind != static_cast<uint8_t>(kind))
+      return refuse(wallet_errc::bonus_not_active);
+    apply_outcome out;
+    out.receipt = wallet_receipt{f.player_id,     req.op, f.currency,   f.amount,
+                                 f.balance_after, f.seq,  f.created_us, true};
+    out.receipt.bonus_amount = f.bonus_total;
+    out.receipt.bonus_balance = bonus_balance(f.currency);
+    return out;
+  }
+  auto* g = active_grant(req.grant_id);
+  if (g == nullptr)
+    return refuse(ended_.count(req.grant_id) ? wallet_errc::bonus_not_active
+                                             : wallet_errc::bonus_not_found);
+  auto left = g->balance;
+  g->status =
+      static_cast<uint8_t>(kind == entry_kind::bonus_forfeit ? grant_status::forfeited
+                                                             : grant_status::expired);
+  g->forfeited = left;
+  g->balance = 0;
+  g->updated_us = now_us;
+  auto ended = *g;
+  ended_[ended.grant_id] = ended.status;
+  std::erase_if(active_,
+                [&](const bonus_grant& x) { return x.grant_id == ended.grant_id; });
+  return write_entry(req, kind, 0, ended.currency, {}, std::nullopt, false, now_us,
+                     {{ended.grant_id, -left, false}}, {ended});
+}
+
+std::optional<ledger_write> wallet_core::convert_if_due(const std::string& currency,
+                                                        int64_t now_us) {
+  auto it = std::find_if(active_.begin(), active_.end(), [&](const bonus_grant& g) {
+    return g.currency == currency && live(g, now_us);
+  });
+  if (it == active_.end() || it->wagered < it->wagering_required) return std::nullopt;
+  auto left = it->balance;
+  auto cash = it->max_conversion > 0 ? std::min(left, it->max_conversion) : left;
+  if (balance(currency) > amount_minor_max - cash) return std::nullopt;
+  it->status = static_cast<uint8_t>(grant_status::converted);
+  it->converted = cash;
+  it->forfeited = left - cash;
+  it->balance = 0;
+  it->updated_us = now_us;
+  auto done = *it;
+  ended_[done.grant_id] = done.status;
+  active_.erase(it);
+  wallet_request req;
+  req.player_id = player_id_;
+  req.source = bonus_source;
+  req.tx_id = end_tx(done.grant_id);
+  auto out =
+      write_entry(req, entry_kind::bonus_conversion, cash, currency, {}, std::nullopt,
+                  false, now_us, {{done.grant_id, -left, false}}, {done});
+  return std::move(out.write);
 }
 
 apply_outcome wallet_core::write_entry(const wallet_request& req, entry_kind kind,
                                        int64_t amount, const std::string& currency,
                                        const std::string& round_id,
                                        const std::optional<round_record>& round,
-                                       bool mark_rollback, int64_t now_us) {
+                                       bool mark_rollback, int64_t now_us,
+                                       const std::vector<bonus_part>& parts,
+                                       std::vector<bonus_grant> changed) {
   ledger_write w;
   auto& e = w.entry;
   e.player_id = player_id_;
@@ -449,16 +727,19 @@ apply_outcome wallet_core::write_entry(const wallet_request& req, entry_kind kin
   e.balance_after = balance(currency) + amount;
   assert(e.balance_after >= 0);
   e.created_us = now_us;
+  e.bonus = format_parts(parts);
   e.prev_hash = last_hash_;
   e.hash = chain_hash(e.prev_hash, e);
   last_seq_ = e.seq;
   last_hash_ = e.hash;
   balances_[currency] = e.balance_after;
+  auto bonus_moved = parts_total(parts);
   if (currency == limits_.currency && limits_.any()) {
+    // Stakes, wins and refunds count whole, bonus money included.
+    auto whole = amount + bonus_moved;
     totals_.roll(now_us);
-    totals_.add(kind == entry_kind::bet ? -amount : 0,
-                kind == entry_kind::win ? amount : 0,
-                kind == entry_kind::rollback ? amount : 0);
+    totals_.add(kind == entry_kind::bet ? -whole : 0, kind == entry_kind::win ? whole : 0,
+                kind == entry_kind::rollback ? whole : 0);
   }
   // Remember every id before it can reach storage (see id_filter).
   auto remember = [&](auto& cache, id_kind kind, const std::string& id, auto fact) {
@@ -468,7 +749,7 @@ apply_outcome wallet_core::write_entry(const wallet_request& req, entry_kind kin
   };
   remember(txs_, id_kind::tx, e.tx_id,
            tx_fact{player_id_, e.kind, e.currency, e.round_id, e.ref_tx_id, e.amount,
-                   e.balance_after, e.seq, e.created_us});
+                   e.balance_after, e.seq, e.created_us, e.bonus, bonus_moved});
   if (mark_rollback) {
     w.mark_rollback = true;
     remember(marks_, id_kind::mark, e.ref_tx_id, mark_fact{player_id_, e.seq});
@@ -478,9 +759,12 @@ apply_outcome wallet_core::write_entry(const wallet_request& req, entry_kind kin
     w.round = *round;
     remember(rounds_, id_kind::round, round->round_id, round_fact{*round, e.seq});
   }
+  w.grants = std::move(changed);
   apply_outcome out;
   out.receipt = wallet_receipt{player_id_,      req.op, e.currency,   e.amount,
                                e.balance_after, e.seq,  e.created_us, false};
+  out.receipt.bonus_amount = bonus_moved;
+  out.receipt.bonus_balance = bonus_balance(currency);
   out.write = std::move(w);
   return out;
 }

@@ -13,6 +13,7 @@
 #include "actors/core/wallet_errc.hpp"
 #include "actors/wallet/id_filter.hpp"
 #include "actors/wallet/recent_map.hpp"
+#include "persistence/bonus_parts.hpp"
 
 #include <map>
 #include <optional>
@@ -23,7 +24,11 @@ struct apply_outcome {
   wallet_errc error = wallet_errc::none;
   wallet_receipt receipt;            // valid when error is none
   std::optional<ledger_write> write; // a new entry to commit; none for reads, replays
+  std::optional<ledger_write> then;  // an entry it set off (a bonus's conversion)
 };
+
+// The source of the wallet's bonus entries (grants and their ends).
+inline constexpr const char* bonus_source = "bonus";
 
 class wallet_core {
 public:
@@ -60,6 +65,10 @@ public:
   const hash256& last_hash() const { return last_hash_; }
   int64_t balance(const std::string& currency) const;
   const std::map<std::string, int64_t>& balances() const { return balances_; }
+  // The bonus money of the active grants in `currency`.
+  int64_t bonus_balance(const std::string& currency) const;
+  // The active grants, oldest first.
+  const std::vector<bonus_grant>& grants() const { return active_; }
 
   // Validates the fields of a request (ids, currency, amount) without any state.
   static wallet_errc validate(const wallet_request& req);
@@ -93,6 +102,8 @@ private:
     int64_t balance_after = 0;
     int64_t seq = 0;
     int64_t created_us = 0;
+    std::string bonus;       // its bonus parts (bonus_parts.hpp)
+    int64_t bonus_total = 0; // their sum
   };
   struct mark_fact {
     int64_t player_id = 0;
@@ -118,6 +129,16 @@ private:
   apply_outcome apply_credit(const wallet_request& req, int64_t now_us);
   apply_outcome apply_rollback(const wallet_request& req, int64_t now_us);
   apply_outcome apply_transfer(const wallet_request& req, int64_t now_us);
+  apply_outcome apply_grant(const wallet_request& req, int64_t now_us);
+  apply_outcome apply_end(const wallet_request& req, int64_t now_us);
+  // The conversion of the oldest active grant in `currency` once its wagering is done.
+  std::optional<ledger_write> convert_if_due(const std::string& currency, int64_t now_us);
+  bonus_grant* active_grant(const std::string& grant_id);
+  // Gives `amount` of a bet's part back to its grant: into the pocket while the grant
+  // is active, as cash once it converted, to no one (lapsed) otherwise.
+  void return_share(const std::string& grant_id, int64_t amount,
+                    std::vector<bonus_part>& parts, std::vector<bonus_grant>& changed,
+                    int64_t& to_cash, int64_t now_us);
   // The limit a stake would break, or none.
   wallet_errc over_limit(const std::string& currency, int64_t stake, int64_t now_us);
   // Appends a new entry moving `amount` (signed), with the round's new state and the
@@ -125,7 +146,8 @@ private:
   apply_outcome write_entry(const wallet_request& req, entry_kind kind, int64_t amount,
                             const std::string& currency, const std::string& round_id,
                             const std::optional<round_record>& round, bool mark_rollback,
-                            int64_t now_us);
+                            int64_t now_us, const std::vector<bonus_part>& parts = {},
+                            std::vector<bonus_grant> changed = {});
 
   int64_t player_id_;
   uint8_t account_status_;
@@ -137,6 +159,8 @@ private:
   std::map<std::string, int64_t> balances_;
   play_limits limits_;
   play_totals totals_;
+  std::vector<bonus_grant> active_;      // oldest first
+  std::map<std::string, uint8_t> ended_; // grant id -> grant_status, lately ended
   std::vector<std::string> absent_txs_, absent_marks_, absent_rounds_;
   recent_map<std::optional<tx_fact>> txs_;
   recent_map<std::optional<mark_fact>> marks_;

@@ -59,6 +59,34 @@ inline wallet_request rollback(int64_t player, std::string tx, std::string ref,
   return r;
 }
 
+// A bonus grant of `amount` with the given terms (grant_id, wagering, weights...);
+// the request's own fields are filled from them.
+inline wallet_request grant(int64_t player, bonus_grant terms) {
+  terms.player_id = player;
+  if (terms.currency.empty()) terms.currency = "EUR";
+  auto r = make_req(wallet_op::grant_bonus, player, terms.grant_id, terms.amount, {}, {},
+                    terms.currency, "bonus");
+  r.grant.push_back(std::move(terms));
+  return r;
+}
+
+inline bonus_grant terms(std::string id, int64_t amount, int64_t wagering = 0) {
+  bonus_grant g;
+  g.grant_id = std::move(id);
+  g.campaign_id = "camp";
+  g.amount = amount;
+  g.wagering_required = wagering;
+  return g;
+}
+
+// Ends a grant: forfeit_bonus or expire_bonus.
+inline wallet_request end_grant(int64_t player, const std::string& grant_id,
+                                wallet_op op = wallet_op::forfeit_bonus) {
+  auto r = make_req(op, player, grant_id + ":end", 0, {}, {}, "EUR", "bonus");
+  r.grant_id = grant_id;
+  return r;
+}
+
 inline wallet_request balance(int64_t player, std::string currency = "EUR") {
   auto r = make_req(wallet_op::balance, player, {}, 0, {}, {}, std::move(currency));
   r.source.clear();
