@@ -1,5 +1,6 @@
 #include "actors/node.hpp"
 
+#include "actors/bonus/bonus_service.hpp"
 #include "actors/cashier/cashier.hpp"
 #include "actors/events/event_feed.hpp"
 #include "actors/events/kafka_producer.hpp"
@@ -391,6 +392,22 @@ std::vector<child_spec> root_children(const server_options& opts, const node_hoo
                     }};
   limits.registered_name = limits_name();
   out.push_back(std::move(limits));
+  bonus_options b;
+  b.db_path = opts.db_path();
+  b.tuning = db_tuning_of(opts);
+  b.request_timeout = std::chrono::milliseconds{opts.request_timeout_ms};
+  b.expiry_sweep = std::chrono::milliseconds{opts.bonus_expiry_sweep_ms};
+  child_spec bonus{"bonus", [b](caf::actor_system& sys, const child_handles&) {
+                     auto mine = b;
+                     auto* s = &sys;
+                     mine.wallets = [s] {
+                       return caf::actor_cast<registry_actor>(
+                           s->registry().get(wallet_registry_name()));
+                     };
+                     return spawn_bonus_service(sys, std::move(mine));
+                   }};
+  bonus.registered_name = bonus_name();
+  out.push_back(std::move(bonus));
   child_spec cashier{
       "cashier", [c = cashier_options_of(opts, stats, std::move(operator_url)),
                   hooks](caf::actor_system& sys, const child_handles&) {
@@ -516,6 +533,10 @@ caf::actor node::limits() const {
   return named(limits_name());
 }
 
+caf::actor node::bonus() const {
+  return named(bonus_name());
+}
+
 caf::actor node::presence() const {
   return named(presence_name);
 }
@@ -558,6 +579,9 @@ session_deps node::session_dependencies() const {
   d.limits = [sys] {
     return caf::actor_cast<caf::actor>(sys->registry().get(limits_name()));
   };
+  d.bonus = [sys] {
+    return caf::actor_cast<caf::actor>(sys->registry().get(bonus_name()));
+  };
   if (hooks_.session_minute_us > 0) d.minute_us = hooks_.session_minute_us;
   d.before_request = hooks_.before_request;
   d.vendors = [sys] {
@@ -581,10 +605,10 @@ bool node::shutdown(std::chrono::milliseconds timeout) {
   self->monitor(root_);
   self->send_exit(root_, caf::exit_reason::user_shutdown);
   self->receive([](const caf::down_msg&) {});
-  for (auto name :
-       {wallet_registry_name(), ledger_writer_name(), feed_name(), presence_name,
-        accounts_name, logins_name, sessions_name, vendor_directory_name(),
-        session_store_name(), cashier_name(), kafka_publisher_name(), limits_name()})
+  for (auto name : {wallet_registry_name(), ledger_writer_name(), feed_name(),
+                    presence_name, accounts_name, logins_name, sessions_name,
+                    vendor_directory_name(), session_store_name(), cashier_name(),
+                    kafka_publisher_name(), limits_name(), bonus_name()})
     sys_.registry().erase(name);
   return drained;
 }

@@ -63,6 +63,8 @@ public:
   caf::actor cashier() const;
   // Responsible-gaming limits (limits_service.hpp).
   caf::actor limits() const;
+  // Bonuses (bonus_service.hpp).
+  caf::actor bonus() const;
   // The operator API's base URL (http://host:port) as payment providers reach it, for
   // their callbacks; the edge sets it once the port listens, unless configured.
   void set_operator_url(std::string url);

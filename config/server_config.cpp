@@ -134,6 +134,7 @@ std::optional<std::string> server_options::validate() const {
       in_range("payment_intent_ttl_ms", payment_intent_ttl_ms, 1'000, 30 * 24 * hour_ms),
       in_range("payment_timeout_ms", payment_timeout_ms, 10, hour_ms),
       in_range("limit_increase_delay_h", limit_increase_delay_h, 0, 24 * 90),
+      in_range("bonus_expiry_sweep_ms", bonus_expiry_sweep_ms, 10, 3'600'000),
   };
   for (const auto& c : checks)
     if (c) return c;
@@ -320,7 +321,9 @@ server_config::server_config() {
       .add(opts.kyc_deposit_threshold, "kyc_deposit_threshold",
            "CUR:amount lifetime deposits above which KYC is needed")
       .add(opts.limit_increase_delay_h, "limit_increase_delay_h",
-           "hours before a looser responsible-gaming limit takes effect");
+           "hours before a looser responsible-gaming limit takes effect")
+      .add(opts.bonus_expiry_sweep_ms, "bonus_expiry_sweep_ms",
+           "how often bonus grants past their expiry are expired");
   // Declared for --help and the command line; read_sections() takes the section from
   // the parsed content, where the config file's [events.kafka] lands too.
   opt_group{custom_options_, "events.kafka"}

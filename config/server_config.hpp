@@ -147,6 +147,8 @@ struct server_options {
   std::vector<std::string> kyc_deposit_threshold;
   // Responsible gaming: a looser limit (higher, or removed) takes effect after this
   int64_t limit_increase_delay_h = 24;
+  // Bonuses: how often grants past their expiry are expired
+  int64_t bonus_expiry_sweep_ms = 60'000;
 
   std::string db_path() const;
   std::string token_key_path() const;

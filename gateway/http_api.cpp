@@ -6,6 +6,7 @@
 #include "gateway/json_codec.hpp"
 #include "gateway/operator_bodies.hpp"
 
+#include "actors/bonus/bonus_service.hpp"
 #include "actors/core/cashier_errc.hpp"
 #include "actors/core/pam_errc.hpp"
 #include "actors/core/vendor_errc.hpp"
@@ -324,6 +325,11 @@ struct http_api::impl {
     srv.Post(R"(/v1/withdrawals/(pay_[0-9a-f]{24})/reject)",
              guarded(2, [this](call& c) { review(c, false); }));
     srv.Get(R"(/v1/players/(\d+)/ledger)", guarded(1, [this](call& c) { ledger(c); }));
+    srv.Get(R"(/v1/players/(\d+)/bonuses)", guarded(1, [this](call& c) { bonuses(c); }));
+    srv.Post(R"(/v1/players/(\d+)/bonuses)",
+             guarded(3, [this](call& c) { grant_bonus(c); }));
+    srv.Post(R"(/v1/players/(\d+)/bonuses/([A-Za-z0-9_\-]{1,64})/revoke)",
+             guarded(2, [this](call& c) { revoke_bonus(c); }));
     srv.Get(R"(/v1/players/(\d+)/timeline)",
             guarded(1, [this](call& c) { timeline(c); }));
     srv.Get("/v1/audit", guarded(3, [this](call& c) { audit_trail(c); }));
@@ -632,6 +638,50 @@ struct http_api::impl {
     if (static_cast<int64_t>(page.entries.size()) == *limit)
       j["next_before_seq"] = page.entries.back().seq;
     c.reply(200, j);
+  }
+
+  void bonuses(call& c) {
+    auto player = player_of(c);
+    if (!player) return;
+    auto out = ask<bonus_page>(n.bonus(), bonuses_atom_v, *player);
+    if (auto* err = std::get_if<caf::error>(&out)) return fail(c, *err);
+    auto list = json::array();
+    for (const auto& g : std::get<bonus_page>(out).grants)
+      list.push_back(bonus_json(g));
+    c.reply(200, json{{"player_id", *player}, {"bonuses", std::move(list)}});
+  }
+
+  void grant_bonus(call& c) {
+    auto player = player_of(c);
+    if (!player) return;
+    auto decoded = decode_manual_grant(c.req.body, now_us());
+    if (auto* e = std::get_if<api_error>(&decoded)) return c.fail(*e);
+    auto& m = std::get<manual_grant>(decoded);
+    m.terms.player_id = *player;
+    m.terms.grant_id = new_grant_id();
+    json detail{{"grant_id", m.terms.grant_id},
+                {"amount", m.terms.amount},
+                {"wagering_required", m.terms.wagering_required},
+                {"reason", m.reason}};
+    auto out = ask<bonus_grant>(n.bonus(), grant_atom_v, m.terms);
+    if (auto* err = std::get_if<caf::error>(&out)) detail["error"] = error_code_of(*err);
+    audit(c, "bonus.grant", "player:" + std::to_string(*player), detail);
+    if (auto* err = std::get_if<caf::error>(&out)) return fail(c, *err);
+    c.reply(201, bonus_json(std::get<bonus_grant>(out)));
+  }
+
+  void revoke_bonus(call& c) {
+    auto player = player_of(c);
+    if (!player) return;
+    auto decoded = decode_required_reason(c.req.body);
+    if (auto* e = std::get_if<api_error>(&decoded)) return c.fail(*e);
+    auto grant_id = c.req.matches[2].str();
+    json detail{{"grant_id", grant_id}, {"reason", std::get<std::string>(decoded)}};
+    auto out = ask<bonus_grant>(n.bonus(), forfeit_atom_v, *player, grant_id);
+    if (auto* err = std::get_if<caf::error>(&out)) detail["error"] = error_code_of(*err);
+    audit(c, "bonus.revoke", "player:" + std::to_string(*player), detail);
+    if (auto* err = std::get_if<caf::error>(&out)) return fail(c, *err);
+    c.reply(200, bonus_json(std::get<bonus_grant>(out)));
   }
 
   // One page of everything that happened to a player, newest first: money (ledger

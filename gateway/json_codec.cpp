@@ -22,7 +22,7 @@ struct op_name {
   client_op op;
 };
 
-constexpr std::array<op_name, 25> ops = {{
+constexpr std::array<op_name, 27> ops = {{
     {"ping", client_op::ping},
     {"register", client_op::register_account},
     {"login", client_op::login},
@@ -48,6 +48,8 @@ constexpr std::array<op_name, 25> ops = {{
     {"limits", client_op::limits},
     {"set_limit", client_op::set_limit},
     {"cool_off", client_op::cool_off},
+    {"bonuses", client_op::bonuses},
+    {"cancel_bonus", client_op::cancel_bonus},
 }};
 
 // Reads optional or required fields with their types checked.
@@ -179,6 +181,8 @@ bool read_fields(client_op op, fields& f, client_request& r) {
              f.integer("amount", r.limit_amount, 0, amount_minor_max);
     case client_op::cancel_withdrawal:
       return f.str("payment_id", r.payment_id, true, 64);
+    case client_op::cancel_bonus:
+      return f.str("grant_id", r.grant_id, true, 64);
     case client_op::payments:
       return f.integer("before_us", r.before_us, 0, INT64_MAX) &&
              f.integer("limit", r.limit, 1, 10'000);
@@ -225,6 +229,32 @@ json limits_json(const limits_view& v) {
   return json{{"player_id", v.player_id}, {"currency", v.currency}, {"limits", limits}};
 }
 
+json bonus_json(const bonus_grant& g) {
+  grant_status status;
+  json j{
+      {"grant_id", g.grant_id},
+      {"player_id", g.player_id},
+      {"campaign_id", g.campaign_id},
+      {"currency", g.currency},
+      {"status", grant_status_from_int(g.status, status) ? to_string(status) : "unknown"},
+      {"amount", g.amount},
+      {"balance", g.balance},
+      {"wagering_required", g.wagering_required},
+      {"wagered", g.wagered},
+      {"max_stake", g.max_stake},
+      {"max_conversion", g.max_conversion},
+      {"default_weight", g.default_weight},
+      {"weights", g.weights},
+      {"expires_us", g.expires_us},
+      {"created_us", g.created_us},
+      {"updated_us", g.updated_us}};
+  if (g.status == static_cast<uint8_t>(grant_status::converted))
+    j["converted"] = g.converted;
+  if (g.status != static_cast<uint8_t>(grant_status::active))
+    j["forfeited"] = g.forfeited;
+  return j;
+}
+
 json kyc_json(const account_view& a) {
   json j{{"status", to_string(static_cast<kyc_status>(a.kyc_status))},
          {"level", a.kyc_level},
@@ -253,7 +283,7 @@ json grant_json(const login_grant& g) {
 json balances_json(const std::vector<currency_balance>& bs) {
   auto out = json::array();
   for (const auto& b : bs)
-    out.push_back({{"currency", b.currency}, {"balance", b.balance}});
+    out.push_back({{"currency", b.currency}, {"balance", b.balance}, {"bonus", b.bonus}});
   return out;
 }
 
@@ -437,6 +467,20 @@ struct encoder {
                 {"stakes", m.stakes},
                 {"wins", m.wins},
                 {"net", m.wins - m.stakes}};
+  }
+  json operator()(const out_bonuses& m) const {
+    auto list = json::array();
+    for (const auto& g : m.page.grants)
+      list.push_back(bonus_json(g));
+    json j{{"type", "bonuses"}, {"bonuses", std::move(list)}};
+    put_id(j, m.id);
+    return j;
+  }
+  json operator()(const out_bonus& m) const {
+    json j = bonus_json(m.grant);
+    j["type"] = "bonus";
+    put_id(j, m.id);
+    return j;
   }
   json operator()(const out_limits& m) const {
     json j = limits_json(m.limits);

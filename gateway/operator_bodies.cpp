@@ -1,6 +1,7 @@
 #include "gateway/operator_bodies.hpp"
 
 #include "common/json_parse.hpp"
+#include "persistence/bonus_parts.hpp"
 #include "persistence/kyc.hpp"
 
 namespace agg::gateway {
@@ -127,6 +128,66 @@ std::variant<std::string, api_error> decode_required_reason(std::string_view bod
       reason->get_ref<const std::string&>().size() > 512)
     return invalid_field("'reason' must be a string of 1 to 512 bytes");
   return reason->get<std::string>();
+}
+
+namespace {
+
+// An optional integer field from lo to hi; `out` keeps its value when it is absent.
+std::optional<api_error> int_field(const json& obj, const char* name, int64_t lo,
+                                   int64_t hi, int64_t& out) {
+  auto i = obj.find(name);
+  if (i == obj.end() || i->is_null()) return std::nullopt;
+  if (!i->is_number_integer() ||
+      (i->is_number_unsigned() && i->get<uint64_t>() > static_cast<uint64_t>(hi)) ||
+      i->get<int64_t>() < lo || i->get<int64_t>() > hi)
+    return invalid_field(std::string{"'"} + name + "' must be an integer from " +
+                         std::to_string(lo) + " to " + std::to_string(hi));
+  out = i->get<int64_t>();
+  return std::nullopt;
+}
+
+} // namespace
+
+std::variant<manual_grant, api_error> decode_manual_grant(std::string_view body,
+                                                          int64_t now_us) {
+  auto doc = decode_object(body);
+  if (auto* err = std::get_if<api_error>(&doc)) return *err;
+  const auto& obj = std::get<json>(doc);
+  manual_grant m;
+  auto& t = m.terms;
+  t.campaign_id = "manual";
+  int64_t multiplier = 0, days = 30;
+  if (obj.find("amount") == obj.end())
+    return invalid_field("'amount' is required: an integer from 1 to 1e15");
+  for (auto problem :
+       {int_field(obj, "amount", 1, amount_minor_max, t.amount),
+        int_field(obj, "wagering_multiplier", 0, 200, multiplier),
+        int_field(obj, "max_stake", 0, amount_minor_max, t.max_stake),
+        int_field(obj, "max_conversion", 0, amount_minor_max, t.max_conversion),
+        int_field(obj, "default_weight", 0, 100, t.default_weight),
+        int_field(obj, "expires_in_days", 1, 3'650, days)})
+    if (problem) return *problem;
+  t.wagering_required = t.amount * multiplier;
+  t.expires_us = now_us + days * 86'400'000'000;
+  if (auto w = obj.find("weights"); w != obj.end() && !w->is_null()) {
+    if (!w->is_object() || w->size() > 256)
+      return invalid_field("'weights' must be an object of at most 256 entries");
+    for (const auto& [key, pct] : w->items()) {
+      if (!pct.is_number_integer() || pct.get<int64_t>() < 0 || pct.get<int64_t>() > 100)
+        return invalid_field("every weight must be an integer from 0 to 100");
+      if (!t.weights.empty()) t.weights += ';';
+      t.weights += key + "=" + std::to_string(pct.get<int64_t>());
+    }
+    if (!valid_weights(t.weights) || t.weights.size() > 8'192)
+      return invalid_field("'weights' keys must be \"game:<id>\" or \"vendor:<id>\"");
+  }
+  auto reason = obj.find("reason");
+  if (reason == obj.end() || !reason->is_string() ||
+      reason->get_ref<const std::string&>().empty() ||
+      reason->get_ref<const std::string&>().size() > 512)
+    return invalid_field("'reason' must be a string of 1 to 512 bytes");
+  m.reason = reason->get<std::string>();
+  return m;
 }
 
 std::optional<std::string> decode_reason(std::string_view body) {

@@ -47,6 +47,16 @@ std::variant<int64_t, api_error> decode_limit(std::string_view body);
 // A withdrawal's approval or rejection: reason, 1 to 512 bytes.
 std::variant<std::string, api_error> decode_required_reason(std::string_view body);
 
+// POST /v1/players/{id}/bonuses: a grant by hand (docs/openapi.yaml). Its terms
+// (amount, wagering as a multiple of the amount, maximum stake and conversion, expiry
+// in days from now, weights) and the operator's reason.
+struct manual_grant {
+  bonus_grant terms; // player, grant id and currency are filled in later
+  std::string reason;
+};
+std::variant<manual_grant, api_error> decode_manual_grant(std::string_view body,
+                                                          int64_t now_us);
+
 // The optional reason of a lock or unlock: a string field of an optional object body;
 // anything else is ignored (the body is optional and only annotates the audit).
 std::optional<std::string> decode_reason(std::string_view body);

@@ -92,7 +92,8 @@ struct rollback_mark {
 
 struct currency_balance {
   std::string currency;
-  int64_t balance = 0;
+  int64_t balance = 0; // cash
+  int64_t bonus = 0;   // the active grants' money (a wallet's answer; 0 in storage)
 };
 
 enum class grant_status : uint8_t {

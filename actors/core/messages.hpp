@@ -349,6 +349,14 @@ struct payment_page {
   int64_t reserved = 0; // a player's page: the amount its withdrawals hold reserved
 };
 
+// -- bonus ------------------------------------------------------------------------
+
+// A player's grants (docs/bonus.md), active ones first.
+struct bonus_page {
+  int64_t player_id = 0;
+  std::vector<bonus_grant> grants;
+};
+
 // A player's deposit or withdrawal through a provider.
 struct payment_request {
   int64_t player_id = 0;
@@ -432,6 +440,8 @@ enum class client_op : uint8_t {
   limits,
   set_limit,
   cool_off,
+  bonuses,
+  cancel_bonus,
 };
 
 struct client_request {
@@ -464,6 +474,7 @@ struct client_request {
   int64_t limit_amount = -1; // set_limit: minor units or minutes; -1 (absent): none
   int64_t days = 0;          // self_exclude: for this long (0: for good)
   int64_t hours = 0;         // cool_off
+  std::string grant_id;      // cancel_bonus
 };
 
 // -- inspect ------------------------------------------------------------------
@@ -481,6 +492,11 @@ typename Inspector::result_type inspect(Inspector& f, bonus_grant& x) {
            x.campaign_id, x.currency, x.status, x.amount, x.balance, x.wagering_required,
            x.wagered, x.max_stake, x.max_conversion, x.default_weight, x.weights,
            x.expires_us, x.created_us, x.updated_us, x.converted, x.forfeited);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, bonus_page& x) {
+  return f(caf::meta::type_name("agg.bonus_page"), x.player_id, x.grants);
 }
 
 template <class Inspector>
@@ -536,7 +552,7 @@ typename Inspector::result_type inspect(Inspector& f, rollback_mark& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, currency_balance& x) {
-  return f(caf::meta::type_name("agg.currency_balance"), x.currency, x.balance);
+  return f(caf::meta::type_name("agg.currency_balance"), x.currency, x.balance, x.bonus);
 }
 
 template <class Inspector>
@@ -865,6 +881,7 @@ CAF_ADD_TYPE_ID(agg, (agg::vendors::seamless_call))
 CAF_ADD_TYPE_ID(agg, (agg::vendors::seamless_result))
 CAF_ADD_TYPE_ID(agg, (agg::payment_view))
 CAF_ADD_TYPE_ID(agg, (agg::payment_page))
+CAF_ADD_TYPE_ID(agg, (agg::bonus_page))
 CAF_ADD_TYPE_ID(agg, (agg::payment_request))
 CAF_ADD_TYPE_ID(agg, (agg::payment_callback_in))
 CAF_ADD_TYPE_ID(agg, (agg::kyc_change))
@@ -884,6 +901,9 @@ CAF_ADD_ATOM(agg, agg, append_atom, "append")
 CAF_ADD_ATOM(agg, agg, committed_atom, "committed")
 CAF_ADD_ATOM(agg, agg, history_atom, "history")
 CAF_ADD_ATOM(agg, agg, timeline_atom, "timeline")
+CAF_ADD_ATOM(agg, agg, bonuses_atom, "bonuses")
+CAF_ADD_ATOM(agg, agg, grant_atom, "grant")
+CAF_ADD_ATOM(agg, agg, forfeit_atom, "forfeit")
 CAF_ADD_ATOM(agg, agg, idle_atom, "idle")
 CAF_ADD_ATOM(agg, agg, stop_atom, "stop")
 CAF_ADD_ATOM(agg, agg, drain_atom, "drain")

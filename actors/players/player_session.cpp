@@ -126,6 +126,9 @@ private:
       case client_op::limits:
       case client_op::set_limit:
         return authenticated(r) ? do_limits(r) : void();
+      case client_op::bonuses:
+      case client_op::cancel_bonus:
+        return authenticated(r) ? do_bonuses(r) : void();
     }
     fail(r.id, "unknown_type", "unknown request type");
   }
@@ -222,7 +225,7 @@ private:
     self_->request(wallets, st_.deps.request_timeout, wallet_atom_v, q)
         .then(
             [self = self_, msg](wallet_receipt& rc) mutable {
-              msg.balances.push_back({rc.currency, rc.balance});
+              msg.balances.push_back({rc.currency, rc.balance, rc.bonus_balance});
               self->state.sink->deliver(std::move(msg));
               session_logic{self}.end_auth();
             },
@@ -423,7 +426,8 @@ private:
     self_->request(st_.deps.wallets(), st_.deps.request_timeout, wallet_atom_v, q)
         .then(
             [self = self_, id = r.id](wallet_receipt& rc) {
-              self->state.sink->deliver(out_balance{id, {{rc.currency, rc.balance}}});
+              self->state.sink->deliver(
+                  out_balance{id, {{rc.currency, rc.balance, rc.bonus_balance}}});
             },
             [self = self_, id = r.id](caf::error& e) {
               session_logic{self}.fail(id, e);
@@ -509,6 +513,34 @@ private:
                    st_.sink->peer_address()};
     self_->request(service, st_.deps.request_timeout, limits_atom_v, std::move(c))
         .then(ok, err);
+  }
+
+  // Reads the player's grants or, with cancel_bonus, forfeits one.
+  void do_bonuses(const client_request& r) {
+    auto service = st_.deps.bonus ? st_.deps.bonus() : caf::actor{};
+    if (!service) return fail(r.id, "unavailable", "bonuses are unavailable");
+    auto err = [self = self_, id = r.id](caf::error& e) {
+      session_logic{self}.fail(id, e);
+    };
+    if (r.op == static_cast<uint8_t>(client_op::bonuses)) {
+      self_
+          ->request(service, st_.deps.request_timeout, bonuses_atom_v,
+                    st_.auth->player_id)
+          .then(
+              [self = self_, id = r.id](bonus_page& p) {
+                self->state.sink->deliver(out_bonuses{id, std::move(p)});
+              },
+              err);
+      return;
+    }
+    self_
+        ->request(service, st_.deps.request_timeout, forfeit_atom_v, st_.auth->player_id,
+                  r.grant_id)
+        .then(
+            [self = self_, id = r.id](bonus_grant& g) {
+              self->state.sink->deliver(out_bonus{id, std::move(g)});
+            },
+            err);
   }
 
   // A deposit or a withdrawal: the cashier answers with the payment.

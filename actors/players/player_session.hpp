@@ -32,6 +32,8 @@ struct session_deps {
   std::function<caf::actor()> cashier;
   // Responsible-gaming limits (limits_service.hpp).
   std::function<caf::actor()> limits;
+  // Bonuses (bonus_service.hpp).
+  std::function<caf::actor()> bonus;
   // A minute of the time limits (tests shorten it).
   int64_t minute_us = 60'000'000;
   // The wallet registry serving now (it changes when the storage tree restarts).

@@ -127,11 +127,24 @@ struct out_limits {
   limits_view limits;
 };
 
+// The reply to bonuses: the player's grants.
+struct out_bonuses {
+  std::string id;
+  bonus_page page;
+};
+
+// The reply to cancel_bonus: the grant, forfeited.
+struct out_bonus {
+  std::string id;
+  bonus_grant grant;
+};
+
 using server_message =
     std::variant<out_error, out_pong, out_session, out_ack, out_balance, out_balance_push,
                  out_history, out_games, out_round, out_rounds, out_seeds,
                  out_seeds_rotated, out_verified, out_vendor_status, out_launch,
-                 out_payment, out_payments, out_kyc, out_limits, out_reality_check>;
+                 out_payment, out_payments, out_kyc, out_limits, out_reality_check,
+                 out_bonuses, out_bonus>;
 
 // Where a session's messages go: the gateway's connection. Thread-safe. A sink must
 // not keep its connection alive: a connection ends when its socket does.

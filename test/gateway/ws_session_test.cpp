@@ -321,9 +321,9 @@ TEST_CASE("balance answers in the currency asked for and refuses a malformed one
   auto [c, reg] = f.register_player("quentin");
   f.deposit(reg["player_id"].get<int64_t>(), 500, "q1");
   auto eur = c->request({{"type", "balance"}});
-  CHECK(eur["balances"][0] == json{{"currency", "EUR"}, {"balance", 500}});
+  CHECK(eur["balances"][0] == json{{"currency", "EUR"}, {"balance", 500}, {"bonus", 0}});
   auto usd = c->request({{"type", "balance"}, {"currency", "USD"}});
-  CHECK(usd["balances"][0] == json{{"currency", "USD"}, {"balance", 0}});
+  CHECK(usd["balances"][0] == json{{"currency", "USD"}, {"balance", 0}, {"bonus", 0}});
   for (const auto& bad : {std::string{"eur"}, std::string{"EU"}, std::string(65, 'E')}) {
     auto r = c->request({{"type", "balance"}, {"currency", bad}});
     CHECK(r["code"] == "invalid_field");
