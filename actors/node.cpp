@@ -414,6 +414,13 @@ std::vector<child_spec> root_children(const server_options& opts, const node_hoo
         auto mine = c;
         mine.risk_gate = hooks.risk_gate;
         mine.bonus_gate = hooks.bonus_gate;
+        if (!mine.bonus_gate) {
+          // The bonus rule: no withdrawal while a grant is active (bonus_service.hpp).
+          auto* s = &sys;
+          mine.bonus_gate = [s] {
+            return caf::actor_cast<caf::actor>(s->registry().get(bonus_name()));
+          };
+        }
         mine.after_step = hooks.cashier_after_step;
         auto* s = &sys;
         mine.wallets = [s] {

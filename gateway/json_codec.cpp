@@ -104,6 +104,14 @@ public:
            d.str("language", out.language, false, 35, "device.language");
   }
 
+  bool boolean(const char* name, bool& out) {
+    auto i = obj_.find(name);
+    if (i == obj_.end() || i->is_null()) return true;
+    if (!i->is_boolean()) return fail(name, "must be true or false");
+    out = i->get<bool>();
+    return true;
+  }
+
   bool required_integer(const char* name, int64_t& out, int64_t lo, int64_t hi) {
     if (!obj_.contains(name)) return fail(name, "is required");
     return integer(name, out, lo, hi);
@@ -171,7 +179,9 @@ bool read_fields(client_op op, fields& f, client_request& r) {
       return f.required_integer("amount", r.amount, 1, amount_minor_max) &&
              f.str("provider", r.provider, true, 32) &&
              f.str("instrument", r.instrument, true, 64) &&
-             f.currency("currency", r.currency);
+             f.currency("currency", r.currency) &&
+             (r.op != static_cast<uint8_t>(client_op::withdraw) ||
+              f.boolean("forfeit_bonus", r.forfeit_bonus));
     case client_op::self_exclude:
       return f.integer("days", r.days, 183, 36'500);
     case client_op::cool_off:

@@ -93,6 +93,50 @@ caf::result<bonus_grant> forfeit(bonus_ptr self, int64_t player,
                         grant_id);
 }
 
+// Forfeits every active grant of a player; answers how many once all have ended.
+caf::result<int64_t> forfeit_all(bonus_ptr self, int64_t player) {
+  auto& st = self->state;
+  std::vector<bonus_grant> active;
+  try {
+    for (auto& g : st.grants->of_player(player, bonus_list_max))
+      if (g.status == static_cast<uint8_t>(grant_status::active)) active.push_back(g);
+  } catch (const db::error&) {
+    return make_error(pam_errc::storage_error);
+  }
+  if (active.empty()) return int64_t{0};
+  auto wallets = st.opts.wallets ? st.opts.wallets() : registry_actor{};
+  if (!wallets) return make_error(wallet_errc::unavailable);
+  auto rp = self->make_response_promise<int64_t>();
+  struct progress {
+    size_t left;
+    int64_t done = 0;
+    caf::error failed;
+  };
+  auto state = std::make_shared<progress>(progress{active.size(), 0, {}});
+  auto finish = [rp, state]() mutable {
+    if (--state->left > 0) return;
+    if (state->failed)
+      rp.deliver(state->failed);
+    else
+      rp.deliver(state->done);
+  };
+  for (const auto& g : active)
+    self->request(wallets, st.opts.request_timeout, wallet_atom_v,
+                  end_request(player, g.grant_id, wallet_op::forfeit_bonus))
+        .then(
+            [state, finish](const wallet_receipt&) mutable {
+              ++state->done;
+              finish();
+            },
+            [state, finish](caf::error& err) mutable {
+              // Ended meanwhile (converted, expired): no longer active, which is enough.
+              if (wallet_error_of(err) != wallet_errc::bonus_not_active)
+                state->failed = std::move(err);
+              finish();
+            });
+  return rp;
+}
+
 // Expires what is due, a batch at a time; the next sweep goes on.
 void sweep(bonus_ptr self) {
   auto& st = self->state;
@@ -147,6 +191,18 @@ caf::behavior bonus_impl(bonus_ptr self, bonus_options opts) {
       [self](grant_atom, bonus_grant& terms) { return give(self, std::move(terms)); },
       [self](forfeit_atom, int64_t player, const std::string& grant_id) {
         return forfeit(self, player, grant_id);
+      },
+      [self](forfeit_atom, int64_t player) { return forfeit_all(self, player); },
+      [self](gate_atom, const payment_view& p) -> caf::result<gate_decision> {
+        try {
+          for (const auto& g : self->state.grants->of_player(p.player_id, bonus_list_max))
+            if (g.status == static_cast<uint8_t>(grant_status::active) &&
+                g.currency == p.currency)
+              return gate_decision{false, "bonus_active"};
+        } catch (const db::error&) {
+          return make_error(pam_errc::storage_error);
+        }
+        return gate_decision{};
       },
       [self](sweep_atom) { sweep(self); },
   };

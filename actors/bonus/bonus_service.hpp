@@ -12,6 +12,10 @@
 //       empty; wallet_errc invalid_request, ..., pam_errc player_not_found
 //   (forfeit_atom, player, grant_id) -> bonus_grant; wallet_errc bonus_not_found,
 //       bonus_not_active
+//   (forfeit_atom, player) -> int64_t: forfeits every active grant (a withdrawal the
+//       player confirmed), answers how many
+//   (gate_atom, payment_view) -> gate_decision: the cashier's bonus rule, a
+//       withdrawal is refused ("bonus_active") while a grant in its currency is active
 
 #include "actors/core/messages.hpp"
 #include "actors/wallet/wallet_registry.hpp"

@@ -464,17 +464,18 @@ struct client_request {
   std::string lang; // launch: the game's language, country and lobby link
   std::string country;
   std::string lobby_url;
-  device_info device;        // register, login, resume
-  int64_t amount = 0;        // deposit
-  std::string provider;      // deposit
-  std::string instrument;    // deposit
-  int64_t before_us = 0;     // payments: created before this (0: the newest)
-  std::string payment_id;    // cancel_withdrawal
-  std::string limit_name;    // set_limit: the limit's name
-  int64_t limit_amount = -1; // set_limit: minor units or minutes; -1 (absent): none
-  int64_t days = 0;          // self_exclude: for this long (0: for good)
-  int64_t hours = 0;         // cool_off
-  std::string grant_id;      // cancel_bonus
+  device_info device;         // register, login, resume
+  int64_t amount = 0;         // deposit
+  std::string provider;       // deposit
+  std::string instrument;     // deposit
+  int64_t before_us = 0;      // payments: created before this (0: the newest)
+  std::string payment_id;     // cancel_withdrawal
+  std::string limit_name;     // set_limit: the limit's name
+  int64_t limit_amount = -1;  // set_limit: minor units or minutes; -1 (absent): none
+  int64_t days = 0;           // self_exclude: for this long (0: for good)
+  int64_t hours = 0;          // cool_off
+  std::string grant_id;       // cancel_bonus
+  bool forfeit_bonus = false; // withdraw: the player agrees to lose active bonuses
 };
 
 // -- inspect ------------------------------------------------------------------

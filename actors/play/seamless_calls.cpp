@@ -138,7 +138,8 @@ void seamless_calls::apply_call(vendors::seamless_call c, const vendor_session& 
           seamless_calls{self}.void_bet(req, "answered too late");
           return answer(seamless_status::unknown);
         }
-        answer(seamless_status::ok, rc.currency, rc.balance);
+        // What the player can stake: cash and the active grants' bonus money.
+        answer(seamless_status::ok, rc.currency, rc.balance + rc.bonus_balance);
       },
       [self = self_, answer, req, bet](caf::error& e) mutable {
         auto status = status_of(wallet_error_of(e));

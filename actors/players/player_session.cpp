@@ -466,7 +466,37 @@ private:
 
   void do_deposit(const client_request& r) { payment(r, deposit_atom_v); }
 
-  void do_withdraw(const client_request& r) { payment(r, withdraw_atom_v); }
+  // A withdrawal while a bonus is active needs the player's word that the bonus is
+  // lost (forfeit_bonus): then every active grant is forfeited first; without it the
+  // request is refused (bonus_active) before anything is reserved.
+  void do_withdraw(const client_request& r) {
+    auto service = st_.deps.bonus ? st_.deps.bonus() : caf::actor{};
+    if (!service) return payment(r, withdraw_atom_v);
+    auto err = [self = self_, id = r.id](caf::error& e) {
+      session_logic{self}.fail(id, e);
+    };
+    auto player = st_.auth->player_id;
+    if (r.forfeit_bonus) {
+      self_->request(service, st_.deps.request_timeout, forfeit_atom_v, player)
+          .then([self = self_,
+                 r](int64_t) { session_logic{self}.payment(r, withdraw_atom_v); },
+                err);
+      return;
+    }
+    auto currency = r.currency.empty() ? st_.auth->currency : r.currency;
+    self_->request(service, st_.deps.request_timeout, bonuses_atom_v, player)
+        .then(
+            [self = self_, r, currency](bonus_page& page) {
+              for (const auto& g : page.grants)
+                if (g.status == static_cast<uint8_t>(grant_status::active) &&
+                    g.currency == currency)
+                  return session_logic{self}.fail(
+                      r.id, "bonus_active",
+                      "an active bonus would be forfeited: send forfeit_bonus true");
+              session_logic{self}.payment(r, withdraw_atom_v);
+            },
+            err);
+  }
 
   void do_cancel_withdrawal(const client_request& r) {
     ask_cashier<payment_view>(

@@ -5,7 +5,7 @@
 // grants and second ends are refused and change nothing. The ledger verifies.
 
 #include "common/clock.hpp"
-#include "support/server_fixture.hpp"
+#include "support/cashier_support.hpp"
 
 #include <thread>
 
@@ -194,4 +194,54 @@ TEST_CASE("bad grants are refused with documented codes and change nothing",
   CHECK(cash["status"] == "converted");
   CHECK(cash["converted"] == 70);
   CHECK(balances(*c)["balance"] == 70);
+}
+
+TEST_CASE("a withdrawal while a bonus is active needs the player's word that it is lost",
+          "[bonus][cashier]") {
+  auto f = cashier_server(900'000, {}, [](server_options& o) {
+    o.withdrawal_auto_approve_max = {"EUR:100000"};
+  });
+  auto [c, reg] = f.register_player("wanda");
+  auto player = reg["player_id"].get<int64_t>();
+  auto d = c->request({{"type", "deposit"},
+                       {"amount", 5'000},
+                       {"provider", "sandbox"},
+                       {"instrument", "card-w"}});
+  REQUIRE(payment_push(*c, d["payment_id"], "confirmed"));
+  REQUIRE(f.http(support_key)
+              .Put("/v1/players/" + std::to_string(player) + "/kyc",
+                   R"({"status":"verified","level":1})", "application/json")
+              ->status == 200);
+  auto g = json::parse(
+      give(f, player, {{"amount", 800}, {"wagering_multiplier", 10}, {"reason", "vip"}})
+          ->body);
+  json w{{"type", "withdraw"},
+         {"amount", 1'000},
+         {"provider", "sandbox"},
+         {"instrument", "card-w"}};
+  auto r = c->request(w);
+  CHECK(r["code"] == "bonus_active");
+  CHECK(c->request({{"type", "payments"}})["payments"].size() == 1); // the deposit only
+  CHECK(balances(*c)["bonus"] == 800);
+  w["forfeit_bonus"] = "yes";
+  CHECK(c->request(w)["code"] == "invalid_field");
+  // The cashier's gate holds the same rule for any withdrawal.
+  payment_view p;
+  p.player_id = player;
+  p.currency = "EUR";
+  gate_decision decision;
+  f.self->request(f.the_node().bonus(), std::chrono::seconds{5}, gate_atom_v, p)
+      .receive([&](gate_decision& dd) { decision = dd; }, [](caf::error&) {});
+  CHECK_FALSE(decision.allow);
+  CHECK(decision.reason == "bonus_active");
+  // With the player's word: the grant is forfeited, then the withdrawal goes ahead.
+  w["forfeit_bonus"] = true;
+  r = c->request(w);
+  REQUIRE(r["type"] == "payment");
+  REQUIRE(payment_push(*c, r["payment_id"], "paid"));
+  auto list = c->request({{"type", "bonuses"}});
+  CHECK(list["bonuses"][0]["grant_id"] == g["grant_id"]);
+  CHECK(list["bonuses"][0]["status"] == "forfeited");
+  CHECK(balances(*c)["bonus"] == 0);
+  CHECK(balances(*c)["balance"] == 4'000);
 }

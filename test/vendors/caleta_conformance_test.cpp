@@ -377,6 +377,33 @@ TEST_CASE("a bet over the player's own loss or wager limit is refused with "
   CHECK(w.f.verify().ok);
 }
 
+TEST_CASE("bonus money is playable at Caleta: the balance shows cash and bonus, a bet "
+          "takes cash first, its win splits like its stake") {
+  caleta_world w;
+  auto p = w.launch("bonused", 1'000); // 10.00 EUR cash
+  auto res = w.f.http(admin_key).Post(
+      "/v1/players/" + std::to_string(p.id) + "/bonuses",
+      R"({"amount":2000,"wagering_multiplier":10,"max_stake":1500,"reason":"welcome"})",
+      "application/json");
+  REQUIRE(res);
+  REQUIRE(res->status == 201);
+  CHECK(w.balance(p)["balance"] == 30 * unit);
+  // Above the bonus's maximum stake: refused before any money moves.
+  CHECK(w.call("bet", w.bet_body(p, "bb-0", 16 * unit, "bb-r0"))["status"] ==
+        "RS_ERROR_BET_LIMIT_EXCEEDED");
+  auto r = w.call("bet", w.bet_body(p, "bb-1", 15 * unit, "bb-r1"));
+  CHECK(r["status"] == "RS_OK");
+  CHECK(r["balance"] == 15 * unit);
+  // 10 of the 15 staked were cash: a win of 30 gives 20 to cash, 10 to the bonus.
+  r = w.call("win", w.win_body(p, "bw-1", "bb-1", 30 * unit, "bb-r1"));
+  CHECK(r["status"] == "RS_OK");
+  CHECK(r["balance"] == 45 * unit);
+  auto cash =
+      w.f.http(reader_key).Get("/v1/players/" + std::to_string(p.id) + "/balance");
+  CHECK(json::parse(cash->body)["balance"] == 2'000);
+  CHECK(w.f.verify().ok);
+}
+
 TEST_CASE("check swaps the token: the old one is expired for bets, still good for wins") {
   caleta_world w;
   auto p = w.launch("checker", 10'000);
