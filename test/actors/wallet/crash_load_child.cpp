@@ -1,7 +1,9 @@
 // The child of the crash test: runs a node on the given data directory and drives
-// wallet load through it until it is killed. Every acknowledged operation is
-// appended to the ack file, one line "tx_id player_id seq balance", with write(2)
-// straight after the reply, so that the parent knows what was acknowledged.
+// wallet load through it until it is killed: bets with their wins and rollbacks, and
+// now and then a bonus grant (converted by later bets), an expiry or a forfeit. Every
+// acknowledged operation is appended to the ack file, one line "tx_id player_id seq
+// balance", with write(2) straight after the reply, so that the parent knows what was
+// acknowledged.
 //
 //   crash_load_child DATA_DIR ACK_FILE SEED
 
@@ -30,6 +32,8 @@ struct client_state {
   int64_t n = 0;
   std::string open_bet;
   int64_t open_player = 0;
+  std::string last_grant; // a grant this client gave, to expire
+  int64_t grant_player = 0;
   static inline const char* name = "crash_client";
 };
 
@@ -56,6 +60,35 @@ wallet_request next(client_state& st) {
     return r;
   }
   r.player_id = static_cast<int64_t>(st.rng() % players) + 1;
+  auto dice = st.rng() % 20;
+  if (dice == 0) {
+    // Bonus money with a small wagering: later bets convert it.
+    bonus_grant g;
+    g.grant_id = "bon_" + r.tx_id;
+    g.player_id = r.player_id;
+    g.campaign_id = "crash";
+    g.currency = "EUR";
+    g.amount = static_cast<int64_t>(st.rng() % 300) + 1;
+    g.wagering_required = static_cast<int64_t>(st.rng() % 600);
+    r.op = static_cast<uint8_t>(wallet_op::grant_bonus);
+    r.source = "bonus";
+    r.tx_id = g.grant_id;
+    r.amount = g.amount;
+    st.last_grant = g.grant_id;
+    st.grant_player = g.player_id;
+    r.grant.push_back(std::move(g));
+    return r;
+  }
+  if (dice == 1 && !st.last_grant.empty()) {
+    r.player_id = st.grant_player;
+    r.op = static_cast<uint8_t>(st.rng() % 2 ? wallet_op::expire_bonus
+                                             : wallet_op::forfeit_bonus);
+    r.source = "bonus";
+    r.grant_id = st.last_grant;
+    r.tx_id = st.last_grant + ":end";
+    st.last_grant.clear();
+    return r;
+  }
   r.op = static_cast<uint8_t>(wallet_op::debit);
   r.round_id = "r-" + r.tx_id;
   r.amount = static_cast<int64_t>(st.rng() % 200);
