@@ -5,7 +5,7 @@
 //   bench_wallet --players 10000 --ops 200000 --clients 256 --mode group|per_op
 //                [--events both|on|off] [--data-dir DIR] [--commit-window-us 100]
 //                [--batch-max 1024] [--seed 1] [--kafka on|off] [--kafka-broker PATH]
-//                [--limits off|both]
+//                [--limits off|both] [--bonus off|both]
 //
 // Each client keeps one request in flight. The mix per client: a bet, then mostly its
 // win (some rollbacks instead), and now and then an exact replay of an earlier
@@ -25,6 +25,10 @@
 // that each bet is checked against all six), then without, without again, and with:
 // the comparison takes both runs of each, so that the machine's drift over the runs
 // weighs on both alike.
+//
+// --bonus both does the same with 30% of the players holding an active bonus grant
+// (never converted: its wagering is out of reach), whose wagering every bet of theirs
+// moves, against none.
 
 #include "actors/core/wallet_errc.hpp"
 #include "actors/events/feed_subscription.hpp"
@@ -160,11 +164,13 @@ caf::behavior bench_client(caf::stateful_actor<client_state>* self, client_confi
   return {[](caf::unit_t) {}};
 }
 
-void fund_players(caf::scoped_actor& self, const registry_actor& wallets,
-                  int64_t players) {
+// Funds every player; with `bonus`, three players in ten also get an active grant.
+void fund_players(caf::scoped_actor& self, const registry_actor& wallets, int64_t players,
+                  bool bonus = false) {
   constexpr int64_t window = 512;
   for (int64_t first = 1; first <= players; first += window) {
     int64_t last = std::min(players, first + window - 1);
+    int64_t sent = 0;
     for (int64_t p = first; p <= last; ++p) {
       wallet_request r;
       r.player_id = p;
@@ -174,8 +180,28 @@ void fund_players(caf::scoped_actor& self, const registry_actor& wallets,
       r.currency = "EUR";
       r.amount = 1'000'000'000;
       self->send(wallets, wallet_atom_v, r);
+      ++sent;
+      if (!bonus || p % 10 >= 3) continue;
+      bonus_grant g;
+      g.grant_id = "bon_bench_" + std::to_string(p);
+      g.player_id = p;
+      g.campaign_id = "bench";
+      g.currency = "EUR";
+      g.amount = 1'000'000;
+      g.wagering_required = amount_minor_max;
+      g.weights = "game:roulette=10;vendor:live=50";
+      wallet_request b;
+      b.player_id = p;
+      b.op = static_cast<uint8_t>(wallet_op::grant_bonus);
+      b.source = "bonus";
+      b.tx_id = g.grant_id;
+      b.currency = "EUR";
+      b.amount = g.amount;
+      b.grant.push_back(std::move(g));
+      self->send(wallets, wallet_atom_v, b);
+      ++sent;
     }
-    for (int64_t p = first; p <= last; ++p)
+    for (int64_t i = 0; i < sent; ++i)
       self->receive([](wallet_receipt&) {},
                     [](caf::error& e) {
                       std::cerr << "funding failed: " << to_string(wallet_error_of(e))
@@ -232,6 +258,7 @@ struct run_params {
 struct run_result {
   bool events = false;
   bool limits = false;
+  bool bonus = false;
   double seconds = 0;
   latency lat;
   int64_t done = 0;
@@ -294,10 +321,12 @@ void add_accounts(const std::string& db_path, int64_t players, bool limits) {
   conn.exec("COMMIT");
 }
 
-run_result run_once(const run_params& p, bool events, bool limits = false) {
+run_result run_once(const run_params& p, bool events, bool limits = false,
+                    bool bonus = false) {
   run_result out;
   out.events = events;
   out.limits = limits;
+  out.bonus = bonus;
   std::filesystem::remove_all(p.data_dir);
   server_options opts;
   opts.data_dir = p.data_dir;
@@ -347,7 +376,7 @@ run_result run_once(const run_params& p, bool events, bool limits = false) {
         });
     }
     if (p.accounts) add_accounts(opts.db_path(), p.players, limits);
-    fund_players(self, n.wallets(), p.players);
+    fund_players(self, n.wallets(), p.players, bonus);
     // Kafka's lag, sampled every 5 ms while the load runs.
     std::atomic<bool> sampling{events};
     std::atomic<int64_t> lag_max{0};
@@ -419,8 +448,9 @@ void print(const run_params& p, run_result& r) {
   auto per_commit = r.commits > 0 ? r.writes / r.commits : 0;
   std::cout << "{\"bench\":\"wallet\",\"mode\":\"" << p.mode << "\",\"events\":\""
             << (r.events ? "on" : "off") << "\",\"limits\":\""
-            << (r.limits ? "on" : "off") << "\",\"players\":" << p.players
-            << ",\"ops\":" << r.done << ",\"clients\":" << p.clients
+            << (r.limits ? "on" : "off") << "\",\"bonus\":\"" << (r.bonus ? "on" : "off")
+            << "\",\"players\":" << p.players << ",\"ops\":" << r.done
+            << ",\"clients\":" << p.clients
             << ",\"ops_per_s\":" << static_cast<int64_t>(ops_per_s)
             << ",\"p50_us\":" << r.lat.percentile(50)
             << ",\"p99_us\":" << r.lat.percentile(99) << ",\"max_us\":" << r.lat.max()
@@ -436,14 +466,14 @@ void print(const run_params& p, run_result& r) {
               << ",\"kafka_delivered\":" << r.kafka_delivered;
   std::cout << "}" << std::endl;
   std::cout << "wallet " << p.mode << ", events " << (r.events ? "on" : "off")
-            << ", limits " << (r.limits ? "on" : "off") << ": " << r.done
-            << " durable ops from " << p.clients << " clients over " << p.players
-            << " players in " << r.seconds << " s = " << static_cast<int64_t>(ops_per_s)
-            << " ops/s, " << cpu_per_op << " us CPU each (steal " << r.steal_us / 1000
-            << " ms); latency p50 " << r.lat.percentile(50) << " us, p99 "
-            << r.lat.percentile(99) << " us, max " << r.lat.max() << " us; " << r.commits
-            << " commits (" << per_commit << " writes each); " << r.errors << " errors"
-            << std::endl;
+            << ", limits " << (r.limits ? "on" : "off") << ", bonus "
+            << (r.bonus ? "on" : "off") << ": " << r.done << " durable ops from "
+            << p.clients << " clients over " << p.players << " players in " << r.seconds
+            << " s = " << static_cast<int64_t>(ops_per_s) << " ops/s, " << cpu_per_op
+            << " us CPU each (steal " << r.steal_us / 1000 << " ms); latency p50 "
+            << r.lat.percentile(50) << " us, p99 " << r.lat.percentile(99) << " us, max "
+            << r.lat.max() << " us; " << r.commits << " commits (" << per_commit
+            << " writes each); " << r.errors << " errors" << std::endl;
   if (r.events)
     std::cout << "  feed: commit to subscriber p50 " << r.feed_lag.percentile(50)
               << " us, p99 " << r.feed_lag.percentile(99)
@@ -468,7 +498,8 @@ int main(int argc, char** argv) {
   p.seed = a.num("seed", 1);
   p.scheduler_threads = a.num("scheduler-threads", 2);
   auto limits = a.str("limits", "off");
-  auto events = a.str("events", limits == "both" ? "off" : "both");
+  auto bonus = a.str("bonus", "off");
+  auto events = a.str("events", limits == "both" || bonus == "both" ? "off" : "both");
   p.kafka = a.str("kafka", "on") != "off";
   p.kafka_broker = a.str("kafka-broker", KAFKA_BROKER_PATH);
   a.reject_unknown();
@@ -480,8 +511,16 @@ int main(int argc, char** argv) {
     std::cerr << "--limits: off or both" << std::endl;
     return 2;
   }
-  if (limits == "both" && events == "both") {
-    std::cerr << "--limits both: --events on or off" << std::endl;
+  if (bonus != "off" && bonus != "both") {
+    std::cerr << "--bonus: off or both" << std::endl;
+    return 2;
+  }
+  if ((limits == "both" || bonus == "both") && events == "both") {
+    std::cerr << "--limits both, --bonus both: --events on or off" << std::endl;
+    return 2;
+  }
+  if (limits == "both" && bonus == "both") {
+    std::cerr << "--limits both and --bonus both: one at a time" << std::endl;
     return 2;
   }
   p.accounts = limits == "both";
@@ -499,12 +538,14 @@ int main(int argc, char** argv) {
                   ("bench-wallet-" + std::to_string(::getpid())))
                      .string();
   std::vector<run_result> runs;
-  if (limits == "both") {
+  bool ab = limits == "both" || bonus == "both";
+  if (ab) {
     // On, off, off, on: a drift of the machine over the runs weighs on both alike.
-    runs.push_back(run_once(p, events == "on", true));
-    runs.push_back(run_once(p, events == "on", false));
-    runs.push_back(run_once(p, events == "on", false));
-    runs.push_back(run_once(p, events == "on", true));
+    bool l = limits == "both", b = bonus == "both";
+    runs.push_back(run_once(p, events == "on", l, b));
+    runs.push_back(run_once(p, events == "on", false, false));
+    runs.push_back(run_once(p, events == "on", false, false));
+    runs.push_back(run_once(p, events == "on", l, b));
   } else {
     if (events != "off") runs.push_back(run_once(p, true));
     if (events != "on") runs.push_back(run_once(p, false));
@@ -515,7 +556,7 @@ int main(int argc, char** argv) {
     errors += r.errors;
   }
   auto rate = [](const run_result& r) { return static_cast<double>(r.done) / r.seconds; };
-  if (limits == "both") {
+  if (ab) {
     // Both runs of each, by their total work over their total time.
     auto pair = [&](size_t a, size_t b) {
       return static_cast<double>(runs[a].done + runs[b].done) /
@@ -527,13 +568,17 @@ int main(int argc, char** argv) {
     };
     auto on = pair(0, 3), off = pair(1, 2);
     auto ratio = on / off;
-    std::cout << "{\"bench\":\"wallet_limits\",\"on_ops_per_s\":"
-              << static_cast<int64_t>(on)
+    std::cout << "{\"bench\":\"" << (bonus == "both" ? "wallet_bonus" : "wallet_limits")
+              << "\",\"on_ops_per_s\":" << static_cast<int64_t>(on)
               << ",\"off_ops_per_s\":" << static_cast<int64_t>(off)
               << ",\"on_cpu_us_per_op\":" << cpu(0, 3)
               << ",\"off_cpu_us_per_op\":" << cpu(1, 2) << ",\"on_over_off\":" << ratio
               << "}" << std::endl;
-    std::cout << "limits on (six money limits per player, each bet checked) ran at "
+    std::cout << (bonus == "both"
+                      ? "bonus on (30% of players with an active grant, wagered by "
+                        "each of their bets) ran at "
+                      : "limits on (six money limits per player, each bet checked) ran "
+                        "at ")
               << static_cast<int>(ratio * 100 + 0.5)
               << "% of off (runs on, off, off, on, back to back; " << cpu(0, 3)
               << " against " << cpu(1, 2) << " us CPU per op)" << std::endl;
