@@ -658,7 +658,14 @@ struct http_api::impl {
     if (auto* e = std::get_if<api_error>(&decoded)) return c.fail(*e);
     auto& m = std::get<manual_grant>(decoded);
     m.terms.player_id = *player;
-    m.terms.grant_id = new_grant_id();
+    // With an Idempotency-Key the grant's id comes from it: a retry is the same grant.
+    auto key = c.req.get_header_value("Idempotency-Key");
+    if (key.size() > 128)
+      return c.fail(400, "invalid_field", "'Idempotency-Key' is longer than 128 bytes");
+    m.terms.grant_id =
+        key.empty() ? new_grant_id()
+                    : "bon_" + sha256_hex("manual:" + std::to_string(*player) + ":" + key)
+                                   .substr(0, 24);
     json detail{{"grant_id", m.terms.grant_id},
                 {"amount", m.terms.amount},
                 {"wagering_required", m.terms.wagering_required},

@@ -167,6 +167,8 @@ std::variant<manual_grant, api_error> decode_manual_grant(std::string_view body,
         int_field(obj, "default_weight", 0, 100, t.default_weight),
         int_field(obj, "expires_in_days", 1, 3'650, days)})
     if (problem) return *problem;
+  if (multiplier > 0 && t.amount > amount_minor_max / multiplier)
+    return invalid_field("'amount' times 'wagering_multiplier' must be at most 1e15");
   t.wagering_required = t.amount * multiplier;
   t.expires_us = now_us + days * 86'400'000'000;
   if (auto w = obj.find("weights"); w != obj.end() && !w->is_null()) {

@@ -88,8 +88,8 @@ void ledger_reader::load_play(wallet_snapshot& s, const std::string& currency) {
   auto oldest =
       std::min({s.totals.start_us[0], s.totals.start_us[1], s.totals.start_us[2]});
   if (!play_)
-    play_ = conn_.prepare("SELECT kind, amount, created_us FROM ledger WHERE player_id = "
-                          "? AND currency = ? ORDER BY seq DESC");
+    play_ = conn_.prepare("SELECT kind, amount, created_us, bonus FROM ledger WHERE "
+                          "player_id = ? AND currency = ? ORDER BY seq DESC");
   auto& st = *play_;
   st.reset();
   st.bind(1, s.player_id).bind(2, currency);
@@ -98,6 +98,12 @@ void ledger_reader::load_play(wallet_snapshot& s, const std::string& currency) {
     if (created < oldest) break;
     auto kind = static_cast<entry_kind>(st.int64(0));
     auto amount = st.int64(1);
+    // Stakes, wins and refunds count whole, bonus money included (as the wallet counts
+    // them live).
+    if (auto bonus = st.text(3); !bonus.empty()) {
+      std::vector<bonus_part> parts;
+      if (parse_parts(bonus, parts)) amount += parts_total(parts);
+    }
     int64_t stake = kind == entry_kind::bet ? -amount : 0;
     int64_t win = kind == entry_kind::win ? amount : 0;
     int64_t refund = kind == entry_kind::rollback ? amount : 0;

@@ -35,6 +35,8 @@ std::optional<std::string> apply_parts(const ledger_entry& e, entry_kind kind,
     if (opens || ends) return "a "s + to_string(kind) + " without its grant";
     return std::nullopt;
   }
+  if (kind == entry_kind::deposit || kind == entry_kind::withdrawal)
+    return "a "s + to_string(kind) + " moves cash only";
   std::vector<bonus_part> parts;
   if (!parse_parts(e.bonus, parts) || parts.empty()) return "unreadable bonus parts"s;
   if ((opens || ends) && parts.size() != 1)

@@ -476,17 +476,29 @@ private:
       session_logic{self}.fail(id, e);
     };
     auto player = st_.auth->player_id;
+    // The connection may have logged out (or in as another player) meanwhile.
+    auto still = [player](session_pointer self) {
+      return self->state.auth && self->state.auth->player_id == player;
+    };
     if (r.forfeit_bonus) {
       self_->request(service, st_.deps.request_timeout, forfeit_atom_v, player)
-          .then([self = self_,
-                 r](int64_t) { session_logic{self}.payment(r, withdraw_atom_v); },
-                err);
+          .then(
+              [self = self_, r, still](int64_t) {
+                if (!still(self))
+                  return session_logic{self}.fail(r.id, "not_authenticated",
+                                                  "logged out meanwhile");
+                session_logic{self}.payment(r, withdraw_atom_v);
+              },
+              err);
       return;
     }
     auto currency = r.currency.empty() ? st_.auth->currency : r.currency;
     self_->request(service, st_.deps.request_timeout, bonuses_atom_v, player)
         .then(
-            [self = self_, r, currency](bonus_page& page) {
+            [self = self_, r, currency, still](bonus_page& page) {
+              if (!still(self))
+                return session_logic{self}.fail(r.id, "not_authenticated",
+                                                "logged out meanwhile");
               for (const auto& g : page.grants)
                 if (g.status == static_cast<uint8_t>(grant_status::active) &&
                     g.currency == currency)

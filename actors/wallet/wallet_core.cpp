@@ -49,6 +49,14 @@ bool live(const bonus_grant& g, int64_t now_us) {
   return g.expires_us == 0 || now_us < g.expires_us;
 }
 
+// Every part's amount, lapsed ones too.
+int64_t all_parts(const std::vector<bonus_part>& parts) {
+  int64_t sum = 0;
+  for (const auto& p : parts)
+    sum += p.amount;
+  return sum;
+}
+
 std::string end_tx(const std::string& grant_id) {
   return grant_id + ":end";
 }
@@ -273,7 +281,7 @@ void wallet_core::learn(const lookup_request& asked, const lookup_result& found)
     txs_.put_if_absent(id_key(id_kind::tx, e.source, e.tx_id),
                        tx_fact{e.player_id, e.kind, e.currency, e.round_id, e.ref_tx_id,
                                e.amount, e.balance_after, e.seq, e.created_us, e.bonus,
-                               parts_total(parts)});
+                               parts_total(parts), e.amount + all_parts(parts)});
   }
   for (const auto& m : found.marks)
     marks_.put_if_absent(id_key(id_kind::mark, m.source, m.tx_id),
@@ -349,7 +357,7 @@ apply_outcome wallet_core::replay_or_duplicate(const wallet_request& req,
   bool out_going = op == wallet_op::debit || op == wallet_op::withdraw;
   if (op != wallet_op::rollback)
     same = same && f.currency == req.currency &&
-           f.amount + f.bonus_total == (out_going ? -req.amount : req.amount);
+           f.whole == (out_going ? -req.amount : req.amount);
   if (op == wallet_op::debit) same = same && f.round_id == req.round_id;
   if (op == wallet_op::credit || op == wallet_op::rollback)
     same = same && f.ref_tx_id == req.ref_tx_id &&
@@ -433,7 +441,8 @@ apply_outcome wallet_core::apply_debit(const wallet_request& req, int64_t now_us
   std::vector<bonus_grant> changed;
   int64_t from_cash = std::min(req.amount, cash);
   int64_t rest = req.amount - from_cash;
-  const auto& game = round ? round->game_id : req.game_id;
+  // The round's game (a bet without a round has none: its rollback weighs it alike).
+  const std::string game = round ? round->game_id : std::string{};
   for (auto& g : active_) {
     if (g.currency != req.currency || !live(g, now_us)) continue;
     bool wagering = parts.empty();
@@ -515,22 +524,27 @@ apply_outcome wallet_core::apply_credit(const wallet_request& req, int64_t now_u
   // A win splits like its bet's stake: each grant's share goes back to it.
   std::vector<bonus_part> parts;
   std::vector<bonus_grant> changed;
+  std::optional<std::vector<bonus_grant>> saved;
   int64_t to_cash = req.amount;
   if (!req.ref_tx_id.empty()) {
     const auto& bet = **known_tx(req.source, req.ref_tx_id);
     std::vector<bonus_part> bet_parts;
     int64_t stake = -(bet.amount + bet.bonus_total);
-    if (!bet.bonus.empty() && stake > 0 && parse_parts(bet.bonus, bet_parts))
+    if (!bet.bonus.empty() && stake > 0 && parse_parts(bet.bonus, bet_parts)) {
+      saved = active_; // given back if the win is refused
       for (const auto& p : bet_parts) {
         if (p.lapsed || p.amount >= 0) continue;
         auto share = mul_div(req.amount, -p.amount, stake);
         to_cash -= share;
         return_share(p.grant_id, share, parts, changed, to_cash, now_us);
       }
+    }
   }
   if (balance(req.currency) > amount_minor_max - to_cash ||
-      bonus_balance(req.currency) > amount_minor_max)
+      bonus_balance(req.currency) > amount_minor_max) {
+    if (saved) active_ = std::move(*saved);
     return refuse(wallet_errc::balance_overflow);
+  }
   return write_entry(req, entry_kind::win, to_cash, req.currency, round_id, round, false,
                      now_us, parts, std::move(changed));
 }
@@ -585,10 +599,12 @@ apply_outcome wallet_core::apply_rollback(const wallet_request& req, int64_t now
   // the wagering of the grant it counted for (its first part).
   std::vector<bonus_part> parts;
   std::vector<bonus_grant> changed;
+  std::optional<std::vector<bonus_grant>> saved;
   if (*ref && !already && !(*ref)->bonus.empty()) {
     const auto& bet = **ref;
     std::vector<bonus_part> bet_parts;
     if (parse_parts(bet.bonus, bet_parts) && !bet_parts.empty()) {
+      saved = active_; // given back if the rollback is refused
       if (auto* g = active_grant(bet_parts.front().grant_id)) {
         auto game = known_r != nullptr ? known_r->game_id : std::string{};
         auto counted = percent_of(-(bet.amount + bet.bonus_total),
@@ -607,8 +623,10 @@ apply_outcome wallet_core::apply_rollback(const wallet_request& req, int64_t now
       }
     }
   }
-  if (balance(currency) > amount_minor_max - refund)
+  if (balance(currency) > amount_minor_max - refund) {
+    if (saved) active_ = std::move(*saved);
     return refuse(wallet_errc::balance_overflow);
+  }
   return write_entry(req, entry_kind::rollback, refund, currency, round_id, round,
                      !already, now_us, parts, std::move(changed));
 }
@@ -749,7 +767,8 @@ apply_outcome wallet_core::write_entry(const wallet_request& req, entry_kind kin
   };
   remember(txs_, id_kind::tx, e.tx_id,
            tx_fact{player_id_, e.kind, e.currency, e.round_id, e.ref_tx_id, e.amount,
-                   e.balance_after, e.seq, e.created_us, e.bonus, bonus_moved});
+                   e.balance_after, e.seq, e.created_us, e.bonus, bonus_moved,
+                   e.amount + all_parts(parts)});
   if (mark_rollback) {
     w.mark_rollback = true;
     remember(marks_, id_kind::mark, e.ref_tx_id, mark_fact{player_id_, e.seq});

@@ -103,7 +103,8 @@ private:
     int64_t seq = 0;
     int64_t created_us = 0;
     std::string bonus;       // its bonus parts (bonus_parts.hpp)
-    int64_t bonus_total = 0; // their sum
+    int64_t bonus_total = 0; // their sum (what moved the pockets)
+    int64_t whole = 0;       // cash and every part, lapsed ones too: as asked for
   };
   struct mark_fact {
     int64_t player_id = 0;

@@ -194,6 +194,23 @@ TEST_CASE("bad grants are refused with documented codes and change nothing",
   CHECK(cash["status"] == "converted");
   CHECK(cash["converted"] == 70);
   CHECK(balances(*c)["balance"] == 70);
+  CHECK(give(f, player,
+             {{"amount", 1'000'000'000'000'000},
+              {"wagering_multiplier", 2},
+              {"reason", "x"}})
+            ->status == 400);
+  // The same Idempotency-Key: the same grant, given once.
+  auto keyed = [&] {
+    return f.http(admin_key).Post(
+        "/v1/players/" + std::to_string(player) + "/bonuses",
+        httplib::Headers{{"Idempotency-Key", "promo-7"}},
+        json{{"amount", 40}, {"wagering_multiplier", 3}, {"reason", "x"}}.dump(),
+        "application/json");
+  };
+  auto k1 = json::parse(keyed()->body);
+  auto k2 = json::parse(keyed()->body);
+  CHECK(k1["grant_id"] == k2["grant_id"]);
+  CHECK(balances(*c)["bonus"] == 40);
 }
 
 TEST_CASE("a withdrawal while a bonus is active needs the player's word that it is lost",

@@ -234,6 +234,11 @@ TEST_CASE("a late win or refund for an ended grant: cash once converted, lapsed 
   CHECK(r.bonus_amount == 0);
   CHECK(h.written.back().entry.bonus == "bon_x:400:lapsed");
   CHECK(h.cash() == 0);
+  // Its exact retry is a replay, the lapsed share counted in what was asked for.
+  auto before = h.written.size();
+  auto again = h.ok(win(p1, "w1", 400, "r1", "b1"));
+  CHECK(again.replayed);
+  CHECK(h.written.size() == before);
 
   h.ok(grant(p1, terms("bon_y", 100, 150)));
   h.ok(bet(p1, "b2", 100, "r2")); // wagered 100 of 150
