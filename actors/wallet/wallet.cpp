@@ -286,7 +286,7 @@ wallet_actor::behavior_type wallet_impl(wallet_pointer self, int64_t player_id,
         self->state.pending_status = status;
         return true;
       },
-      [self](limits_atom, const play_limits& limits) {
+      [self](limits_atom, const play_limits& limits) -> caf::result<bool> {
         auto& st = self->state;
         if (st.core && st.core->limits().any()) {
           // Its totals are kept since it started: only the limits change.
@@ -294,15 +294,18 @@ wallet_actor::behavior_type wallet_impl(wallet_pointer self, int64_t player_id,
           st.core->set_limits(limits, totals);
           return true;
         }
-        // The first limits: what was wagered and lost comes from the ledger.
+        // The first limits: what was wagered and lost comes from the ledger. The answer
+        // waits for them, so that the player's next bet is checked against them.
+        auto rp = self->make_response_promise<bool>();
         self->request(st.deps.reader, st.deps.limits.storage_timeout, load_atom_v,
                       st.player_id)
             .then(
-                [self](wallet_snapshot& s) {
+                [self, rp](wallet_snapshot& s) mutable {
                   if (self->state.core) self->state.core->set_limits(s.limits, s.totals);
+                  rp.deliver(true);
                 },
-                [](caf::error&) {});
-        return true;
+                [rp](caf::error&) mutable { rp.deliver(true); });
+        return rp;
       },
       [self](tick_atom) { wallet_logic{self}.on_tick(); },
       [self](stop_atom) { wallet_logic{self}.on_stop(); },
