@@ -397,12 +397,17 @@ std::vector<child_spec> root_children(const server_options& opts, const node_hoo
   b.tuning = db_tuning_of(opts);
   b.request_timeout = std::chrono::milliseconds{opts.request_timeout_ms};
   b.expiry_sweep = std::chrono::milliseconds{opts.bonus_expiry_sweep_ms};
+  b.stats = stats;
   child_spec bonus{"bonus", [b](caf::actor_system& sys, const child_handles&) {
                      auto mine = b;
                      auto* s = &sys;
                      mine.wallets = [s] {
                        return caf::actor_cast<registry_actor>(
                            s->registry().get(wallet_registry_name()));
+                     };
+                     mine.vendors = [s] {
+                       return caf::actor_cast<caf::actor>(
+                           s->registry().get(vendor_directory_name()));
                      };
                      return spawn_bonus_service(sys, std::move(mine));
                    }};

@@ -2,11 +2,13 @@
 
 #include "common/log.hpp"
 #include "gateway/ask.hpp"
+#include "gateway/campaign_json.hpp"
 #include "gateway/http_listener.hpp"
 #include "gateway/json_codec.hpp"
 #include "gateway/operator_bodies.hpp"
 
 #include "actors/bonus/bonus_service.hpp"
+#include "actors/core/bonus_errc.hpp"
 #include "actors/core/cashier_errc.hpp"
 #include "actors/core/pam_errc.hpp"
 #include "actors/core/vendor_errc.hpp"
@@ -72,6 +74,7 @@ int status_of(const caf::error& err) {
       case wallet_errc::wager_limit_reached:
       case wallet_errc::loss_limit_reached:
       case wallet_errc::bonus_stake_too_high:
+      case wallet_errc::free_round_mismatch:
       case wallet_errc::balance_overflow:
         return 422;
       case wallet_errc::bonus_not_found:
@@ -91,6 +94,21 @@ int status_of(const caf::error& err) {
         return 400;
       default:
         return 503;
+    }
+  }
+  if (err.category() == bonus_error_category()) {
+    switch (static_cast<bonus_errc>(err.code())) {
+      case bonus_errc::campaign_not_found:
+      case bonus_errc::invalid_code:
+        return 404;
+      case bonus_errc::code_taken:
+      case bonus_errc::already_claimed:
+      case bonus_errc::campaign_ended:
+        return 409;
+      case bonus_errc::storage_error:
+        return 503;
+      default:
+        return 422;
     }
   }
   if (err.category() == pam_error_category()) {
@@ -120,6 +138,7 @@ json account_json(const account_view& a) {
               {"username", a.username},
               {"email", a.email},
               {"currency", a.currency},
+              {"country", a.country},
               {"status", to_string(status)},
               {"created_at_us", a.created_us},
               {"updated_at_us", a.updated_us},
@@ -295,8 +314,18 @@ struct http_api::impl {
                       "application/json");
     });
     srv.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
-      res.set_content(n.stats()->prometheus(), "text/plain; version=0.0.4");
+      res.set_content(n.stats()->prometheus() + campaign_metrics(),
+                      "text/plain; version=0.0.4");
     });
+    srv.Get("/v1/bonus/campaigns", guarded(1, [this](call& c) { campaigns(c, ""); }));
+    srv.Post("/v1/bonus/campaigns",
+             guarded(3, [this](call& c) { save_campaign(c, ""); }));
+    srv.Get(R"(/v1/bonus/campaigns/(cmp_[0-9a-f]{24}))",
+            guarded(1, [this](call& c) { campaigns(c, c.req.matches[1].str()); }));
+    srv.Put(R"(/v1/bonus/campaigns/(cmp_[0-9a-f]{24}))",
+            guarded(3, [this](call& c) { save_campaign(c, c.req.matches[1].str()); }));
+    srv.Post(R"(/v1/bonus/campaigns/(cmp_[0-9a-f]{24})/(pause|resume|end))",
+             guarded(3, [this](call& c) { campaign_status_change(c); }));
     srv.Post("/v1/players", guarded(2, [this](call& c) { create_player(c); }));
     srv.Get(R"(/v1/players/(\d+))", guarded(1, [this](call& c) { get_player(c); }));
     srv.Post(R"(/v1/players/(\d+)/lock)",
@@ -675,6 +704,88 @@ struct http_api::impl {
     audit(c, "bonus.grant", "player:" + std::to_string(*player), detail);
     if (auto* err = std::get_if<caf::error>(&out)) return fail(c, *err);
     c.reply(201, bonus_json(std::get<bonus_grant>(out)));
+  }
+
+  // The campaigns (or one), each with its figures.
+  void campaigns(call& c, const std::string& id) {
+    auto out = ask<campaign_list>(n.bonus(), campaign_atom_v, id);
+    if (auto* err = std::get_if<caf::error>(&out)) return fail(c, *err);
+    auto& list = std::get<campaign_list>(out);
+    auto items = json::array();
+    for (size_t i = 0; i < list.campaigns.size(); ++i) {
+      auto j = campaign_json(list.campaigns[i]);
+      j["figures"] = figures_json(list.figures[i]);
+      items.push_back(std::move(j));
+    }
+    if (!id.empty()) return c.reply(200, items.at(0));
+    c.reply(200, json{{"campaigns", std::move(items)}});
+  }
+
+  // Creates a campaign (no id) or replaces the terms of one.
+  void save_campaign(call& c, const std::string& id) {
+    auto decoded = decode_campaign(c.req.body);
+    if (auto* e = std::get_if<api_error>(&decoded)) return c.fail(*e);
+    auto& terms = std::get<campaign>(decoded);
+    terms.campaign_id = id;
+    auto out = ask<campaign>(n.bonus(), campaign_atom_v, terms);
+    if (auto* err = std::get_if<caf::error>(&out)) {
+      json failed{{"error", error_code_of(*err)}};
+      audit(c, id.empty() ? "campaign.create" : "campaign.update",
+            "campaign:" + (id.empty() ? std::string{"new"} : id), failed);
+      return fail(c, *err);
+    }
+    auto& saved = std::get<campaign>(out);
+    audit(c, id.empty() ? "campaign.create" : "campaign.update",
+          "campaign:" + saved.campaign_id, campaign_json(saved));
+    c.reply(id.empty() ? 201 : 200, campaign_json(saved));
+  }
+
+  void campaign_status_change(call& c) {
+    auto id = c.req.matches[1].str();
+    auto action = c.req.matches[2].str();
+    auto status = action == "pause"    ? campaign_status::paused
+                  : action == "resume" ? campaign_status::active
+                                       : campaign_status::ended;
+    auto out =
+        ask<campaign>(n.bonus(), campaign_atom_v, id, static_cast<uint8_t>(status));
+    json detail{{"status", to_string(status)}};
+    if (auto* err = std::get_if<caf::error>(&out)) detail["error"] = error_code_of(*err);
+    audit(c, "campaign." + action, "campaign:" + id, detail);
+    if (auto* err = std::get_if<caf::error>(&out)) return fail(c, *err);
+    c.reply(200, campaign_json(std::get<campaign>(out)));
+  }
+
+  // Per-campaign figures in the Prometheus text format (docs/bonus.md).
+  std::string campaign_metrics() {
+    auto out = ask<campaign_list>(n.bonus(), campaign_atom_v, std::string{});
+    auto* list = std::get_if<campaign_list>(&out);
+    if (list == nullptr || list->campaigns.empty()) return {};
+    std::string text;
+    auto family = [&](const char* name, const char* help, auto value) {
+      text += std::string{"# HELP agg_bonus_campaign_"} + name + " " + help + "\n";
+      text += std::string{"# TYPE agg_bonus_campaign_"} + name + " gauge\n";
+      for (size_t i = 0; i < list->campaigns.size(); ++i) {
+        const auto& cmp = list->campaigns[i];
+        text += std::string{"agg_bonus_campaign_"} + name + "{campaign=\"" +
+                cmp.campaign_id + "\",kind=\"" +
+                to_string(static_cast<campaign_kind>(cmp.kind)) + "\"} " +
+                std::to_string(value(list->figures[i])) + "\n";
+      }
+    };
+    family("grants", "Grants given.", [](const campaign_figures& f) { return f.grants; });
+    family("active_grants", "Grants active now.",
+           [](const campaign_figures& f) { return f.active; });
+    family("granted", "Bonus money given, minor units.",
+           [](const campaign_figures& f) { return f.granted; });
+    family("cost", "Bonus money converted to cash, minor units.",
+           [](const campaign_figures& f) { return f.converted; });
+    family("forfeited", "Bonus money forfeited, minor units.",
+           [](const campaign_figures& f) { return f.forfeited; });
+    family("expired", "Bonus money expired, minor units.",
+           [](const campaign_figures& f) { return f.expired; });
+    family("wagered", "Weighed stakes counted toward wagering, minor units.",
+           [](const campaign_figures& f) { return f.wagered; });
+    return text;
   }
 
   void revoke_bonus(call& c) {

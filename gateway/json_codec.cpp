@@ -1,5 +1,7 @@
 #include "gateway/json_codec.hpp"
 
+#include "gateway/campaign_json.hpp"
+
 #include "common/crypto.hpp"
 #include "common/currency.hpp"
 #include "common/json_parse.hpp"
@@ -22,7 +24,7 @@ struct op_name {
   client_op op;
 };
 
-constexpr std::array<op_name, 27> ops = {{
+constexpr std::array<op_name, 28> ops = {{
     {"ping", client_op::ping},
     {"register", client_op::register_account},
     {"login", client_op::login},
@@ -50,6 +52,7 @@ constexpr std::array<op_name, 27> ops = {{
     {"cool_off", client_op::cool_off},
     {"bonuses", client_op::bonuses},
     {"cancel_bonus", client_op::cancel_bonus},
+    {"claim_bonus", client_op::claim_bonus},
 }};
 
 // Reads optional or required fields with their types checked.
@@ -149,7 +152,7 @@ bool read_fields(client_op op, fields& f, client_request& r) {
     case client_op::register_account:
       return f.str("username", r.username, true) && f.str("password", r.password, true) &&
              f.str("currency", r.currency, true) && f.str("email", r.email, false) &&
-             f.device(r.device);
+             f.str("country", r.country, false, 8) && f.device(r.device);
     case client_op::login:
       return f.str("username", r.username, true) && f.str("password", r.password, true) &&
              f.device(r.device);
@@ -164,7 +167,8 @@ bool read_fields(client_op op, fields& f, client_request& r) {
     case client_op::play:
       return vendor(f, r) && f.str("game", r.game_id, true) &&
              f.required_integer("stake", r.stake, 1, amount_minor_max) &&
-             f.object("params", r.params_json);
+             f.object("params", r.params_json) &&
+             f.str("free_round", r.free_round, false, 64);
     case client_op::seeds:
     case client_op::rotate_seed:
       return vendor(f, r);
@@ -193,6 +197,8 @@ bool read_fields(client_op op, fields& f, client_request& r) {
       return f.str("payment_id", r.payment_id, true, 64);
     case client_op::cancel_bonus:
       return f.str("grant_id", r.grant_id, true, 64);
+    case client_op::claim_bonus:
+      return f.str("code", r.code, true, 32);
     case client_op::payments:
       return f.integer("before_us", r.before_us, 0, INT64_MAX) &&
              f.integer("limit", r.limit, 1, 10'000);
@@ -258,6 +264,16 @@ json bonus_json(const bonus_grant& g) {
       {"expires_us", g.expires_us},
       {"created_us", g.created_us},
       {"updated_us", g.updated_us}};
+  if (!g.vendor.empty()) {
+    j["free_rounds"] = json{{"vendor", g.vendor},
+                            {"game_id", g.game_id},
+                            {"left", g.free_rounds},
+                            {"unsettled", g.free_open},
+                            {"bet", g.free_bet},
+                            {"max_win", g.max_win},
+                            {"won", g.won},
+                            {"wagering_multiplier", multiplier_json(g.wagering_x100)}};
+  }
   if (g.status == static_cast<uint8_t>(grant_status::converted))
     j["converted"] = g.converted;
   if (g.status != static_cast<uint8_t>(grant_status::active))
@@ -482,13 +498,27 @@ struct encoder {
     auto list = json::array();
     for (const auto& g : m.page.grants)
       list.push_back(bonus_json(g));
-    json j{{"type", "bonuses"}, {"bonuses", std::move(list)}};
+    auto offers = json::array();
+    for (const auto& c : m.page.campaigns)
+      offers.push_back(offer_json(c));
+    json j{{"type", "bonuses"},
+           {"bonuses", std::move(list)},
+           {"campaigns", std::move(offers)}};
     put_id(j, m.id);
     return j;
   }
   json operator()(const out_bonus& m) const {
     json j = bonus_json(m.grant);
     j["type"] = "bonus";
+    if (!m.event.empty()) j["event"] = m.event;
+    put_id(j, m.id);
+    return j;
+  }
+  json operator()(const out_claim& m) const {
+    json j{{"type", "bonus_claimed"},
+           {"campaign", offer_json(m.claim.offer)},
+           {"granted", m.claim.granted}};
+    if (m.claim.granted) j["bonus"] = bonus_json(m.claim.grant);
     put_id(j, m.id);
     return j;
   }

@@ -25,6 +25,11 @@ struct api_error {
 // The body as one JSON object: malformed_json, or json_too_deep.
 std::variant<nlohmann::json, api_error> decode_object(std::string_view body);
 
+// POST /v1/bonus/campaigns, PUT /v1/bonus/campaigns/{id}: a campaign's terms
+// (docs/openapi.yaml). Shapes and ranges are checked here; the rules that tie terms
+// together, the games and the code are the bonus service's.
+std::variant<campaign, api_error> decode_campaign(std::string_view body);
+
 // POST /v1/players: username, password, currency (strings), email (optional).
 std::variant<register_request, api_error> decode_new_player(std::string_view body);
 

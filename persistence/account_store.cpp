@@ -9,7 +9,7 @@ namespace {
 constexpr const char* account_columns =
     "player_id, username, password_hash, email, currency, status, tokens_valid_after_us, "
     "created_us, updated_us, failed_logins, last_failed_login_us, locked_out_until_us, "
-    "kyc_status, kyc_level, kyc_reason, kyc_updated_us, excluded_until_us";
+    "kyc_status, kyc_level, kyc_reason, kyc_updated_us, excluded_until_us, country";
 
 std::string select_account(const char* where) {
   return std::string{"SELECT "} + account_columns + " FROM accounts WHERE " + where;
@@ -45,8 +45,8 @@ account_store::account_store(db::connection& conn)
     : conn_(conn),
       insert_(conn.prepare(
           "INSERT INTO accounts(username, password_hash, email, currency, status, "
-          "tokens_valid_after_us, created_us, updated_us) VALUES (?, ?, ?, ?, ?, 0, ?, "
-          "?) "
+          "tokens_valid_after_us, created_us, updated_us, country) VALUES (?, ?, ?, ?, "
+          "?, 0, ?, ?, ?) "
           "ON CONFLICT(username) DO NOTHING")),
       by_id_(conn.prepare(select_account("player_id = ?"))),
       by_name_(conn.prepare(select_account("username = ?"))),
@@ -93,6 +93,7 @@ std::optional<int64_t> account_store::create(const account& a) {
       .bind(5, int64_t{a.status})
       .bind(6, a.created_us)
       .bind(7, a.created_us)
+      .bind(8, a.country)
       .run();
   if (conn_.changes() == 0) return std::nullopt;
   return sqlite3_last_insert_rowid(conn_.handle());
@@ -119,6 +120,7 @@ std::optional<account> account_store::one(db::statement& st) {
     a.kyc_reason = st.text(14);
     a.kyc_updated_us = st.int64(15);
     a.excluded_until_us = st.int64(16);
+    a.country = st.text(17);
     out = std::move(a);
   }
   st.reset();

@@ -41,6 +41,7 @@ struct account {
   std::string kyc_reason;
   int64_t kyc_updated_us = 0;
   int64_t excluded_until_us = 0; // self_excluded or cooling_off until then (0: for good)
+  std::string country;           // ISO 3166-1 alpha-2, or empty
 };
 
 struct audit_record {

@@ -1,5 +1,6 @@
 #include "persistence/bonus_parts.hpp"
 
+#include <cctype>
 #include <charconv>
 
 namespace agg {
@@ -48,6 +49,20 @@ bool grant_status_from_int(int64_t code, grant_status& out) {
   return true;
 }
 
+bool valid_grant_id(std::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (unsigned char c : s)
+    if (!std::isalnum(c) && c != '_' && c != '-') return false;
+  return true;
+}
+
+bool is_generated_grant_id(std::string_view s) {
+  if (s.size() != 28 || s.substr(0, 4) != "bon_") return false;
+  for (unsigned char c : s.substr(4))
+    if (!std::isdigit(c) && (c < 'a' || c > 'f')) return false;
+  return true;
+}
+
 std::string format_parts(const std::vector<bonus_part>& parts) {
   std::string out;
   for (const auto& p : parts) {
@@ -56,6 +71,7 @@ std::string format_parts(const std::vector<bonus_part>& parts) {
     out += ':';
     out += std::to_string(p.amount);
     if (p.lapsed) out += ":lapsed";
+    if (p.free) out += ":free";
   }
   return out;
 }
@@ -69,8 +85,13 @@ bool parse_parts(std::string_view text, std::vector<bonus_part>& out) {
     p.grant_id = std::string{item.substr(0, colon)};
     auto rest = item.substr(colon + 1);
     if (auto tail = rest.find(':'); tail != std::string_view::npos) {
-      if (rest.substr(tail + 1) != "lapsed") return false;
-      p.lapsed = true;
+      auto flag = rest.substr(tail + 1);
+      if (flag == "lapsed")
+        p.lapsed = true;
+      else if (flag == "free")
+        p.free = true;
+      else
+        return false;
       rest = rest.substr(0, tail);
     }
     if (!to_int(rest, p.amount)) return false;
@@ -84,6 +105,19 @@ int64_t parts_total(const std::vector<bonus_part>& parts) {
   for (const auto& p : parts)
     if (!p.lapsed) sum += p.amount;
   return sum;
+}
+
+int64_t parts_total_all(const std::vector<bonus_part>& parts) {
+  int64_t sum = 0;
+  for (const auto& p : parts)
+    sum += p.amount;
+  return sum;
+}
+
+int64_t parts_total_all(std::string_view text) {
+  std::vector<bonus_part> parts;
+  if (text.empty() || !parse_parts(text, parts)) return 0;
+  return parts_total_all(parts);
 }
 
 int64_t stake_weight(const bonus_grant& g, std::string_view vendor,

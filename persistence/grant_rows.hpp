@@ -10,7 +10,8 @@ namespace agg::db {
 inline constexpr const char* grant_columns =
     "grant_id, player_id, campaign_id, currency, status, amount, balance, "
     "wagering_required, wagered, max_stake, max_conversion, default_weight, weights, "
-    "expires_us, created_us, updated_us, converted, forfeited";
+    "expires_us, created_us, updated_us, converted, forfeited, vendor, game_id, "
+    "free_rounds, free_open, free_bet, max_win, won, wagering_x100";
 
 // Reads the grant_columns starting at column `first`.
 inline bonus_grant read_grant(const statement& st, int first = 0) {
@@ -33,6 +34,14 @@ inline bonus_grant read_grant(const statement& st, int first = 0) {
   g.updated_us = st.int64(first + 15);
   g.converted = st.int64(first + 16);
   g.forfeited = st.int64(first + 17);
+  g.vendor = st.text(first + 18);
+  g.game_id = st.text(first + 19);
+  g.free_rounds = st.int64(first + 20);
+  g.free_open = st.int64(first + 21);
+  g.free_bet = st.int64(first + 22);
+  g.max_win = st.int64(first + 23);
+  g.won = st.int64(first + 24);
+  g.wagering_x100 = st.int64(first + 25);
   return g;
 }
 

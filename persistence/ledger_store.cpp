@@ -225,9 +225,14 @@ ledger_appender::ledger_appender(db::connection& conn)
           "INSERT INTO bonus_grants(grant_id, player_id, campaign_id, currency, status, "
           "amount, balance, wagering_required, wagered, max_stake, max_conversion, "
           "default_weight, weights, expires_us, created_us, updated_us, converted, "
-          "forfeited) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+          "forfeited, vendor, game_id, free_rounds, free_open, free_bet, max_win, won, "
+          "wagering_x100) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+          "?, ?, ?, ?, ?, ?, ?, ?) "
           "ON CONFLICT(grant_id) DO UPDATE SET status = excluded.status, "
           "balance = excluded.balance, wagered = excluded.wagered, "
+          "wagering_required = excluded.wagering_required, "
+          "free_rounds = excluded.free_rounds, free_open = excluded.free_open, "
+          "won = excluded.won, "
           "updated_us = excluded.updated_us, converted = excluded.converted, "
           "forfeited = excluded.forfeited WHERE bonus_grants.player_id = "
           "excluded.player_id")),
@@ -255,21 +260,6 @@ ledger_appender::head ledger_appender::load_head(int64_t player_id) {
   return h;
 }
 
-namespace {
-
-// The bonus side of an entry as its vendor sees it: every part, lapsed shares too.
-int64_t moved_by_vendor(const std::string& bonus) {
-  if (bonus.empty()) return 0;
-  std::vector<bonus_part> parts;
-  if (!parse_parts(bonus, parts)) return 0;
-  int64_t sum = 0;
-  for (const auto& p : parts)
-    sum += p.amount;
-  return sum;
-}
-
-} // namespace
-
 bool ledger_appender::write_one(const ledger_write& w, int64_t gseq,
                                 const hash256& ghash) {
   const auto& e = w.entry;
@@ -289,7 +279,7 @@ bool ledger_appender::write_one(const ledger_write& w, int64_t gseq,
       .bind(14, gseq)
       .bind_blob(15, ghash)
       .bind(16, e.bonus)
-      .bind(17, moved_by_vendor(e.bonus))
+      .bind(17, parts_total_all(e.bonus))
       .run();
   if (conn_.changes() == 0) return false;
   for (const auto& g : w.grants) {
@@ -311,6 +301,14 @@ bool ledger_appender::write_one(const ledger_write& w, int64_t gseq,
         .bind(16, g.updated_us)
         .bind(17, g.converted)
         .bind(18, g.forfeited)
+        .bind(19, g.vendor)
+        .bind(20, g.game_id)
+        .bind(21, g.free_rounds)
+        .bind(22, g.free_open)
+        .bind(23, g.free_bet)
+        .bind(24, g.max_win)
+        .bind(25, g.won)
+        .bind(26, g.wagering_x100)
         .run();
     if (conn_.changes() == 0) return false;
   }

@@ -128,6 +128,21 @@ struct bonus_grant {
   int64_t updated_us = 0;
   int64_t converted = 0; // cash it became
   int64_t forfeited = 0; // what was taken away at its end
+  // Free rounds (a free-spins campaign): `free_rounds` left to play, each a bet of
+  // `free_bet` on `game_id` of `vendor` that costs the player nothing; `free_open`
+  // played and not settled yet. Their wins fill the pocket, at most `max_win` in all
+  // (0: no cap; `won` so far), and add wagering_x100 / 100 times themselves to the
+  // requirement. The grant is wagered and converts only once every round is settled.
+  std::string vendor;
+  std::string game_id;
+  int64_t free_rounds = 0;
+  int64_t free_open = 0;
+  int64_t free_bet = 0;
+  int64_t max_win = 0;
+  int64_t won = 0;
+  int64_t wagering_x100 = 0;
+
+  bool playing() const { return free_rounds > 0 || free_open > 0; }
 };
 
 // What a wallet needs to start serving a player.

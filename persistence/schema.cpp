@@ -26,7 +26,7 @@ struct migration {
 };
 
 // Append only: never edit a migration that has shipped.
-const std::array<migration, 12> migrations = {{
+const std::array<migration, 13> migrations = {{
     // 1: balances, the hash-chained ledger (a player's chain head is its last row),
     // rollback markers and rounds.
     R"sql(
@@ -300,6 +300,70 @@ CREATE TABLE bonus_grants(
 CREATE INDEX bonus_grants_player ON bonus_grants(player_id, created_us);
 CREATE INDEX bonus_grants_expiring ON bonus_grants(expires_us) WHERE status = 1;
 CREATE INDEX bonus_grants_campaign ON bonus_grants(campaign_id, status);
+)sql"},
+    // 13: bonus campaigns (docs/bonus.md): their terms, the players who claimed a
+    // code, the cashback periods paid; free rounds on grants; accounts' country.
+    {R"sql(
+ALTER TABLE bonus_grants ADD COLUMN vendor TEXT NOT NULL DEFAULT '';
+ALTER TABLE bonus_grants ADD COLUMN game_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE bonus_grants ADD COLUMN free_rounds INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE bonus_grants ADD COLUMN free_open INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE bonus_grants ADD COLUMN free_bet INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE bonus_grants ADD COLUMN max_win INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE bonus_grants ADD COLUMN won INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE bonus_grants ADD COLUMN wagering_x100 INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX bonus_grants_player_campaign ON bonus_grants(player_id, campaign_id);
+ALTER TABLE accounts ADD COLUMN country TEXT NOT NULL DEFAULT '';
+CREATE TABLE bonus_campaigns(
+  campaign_id     TEXT    PRIMARY KEY,
+  name            TEXT    NOT NULL,
+  kind            INTEGER NOT NULL,
+  status          INTEGER NOT NULL,
+  code            TEXT,
+  currencies      TEXT    NOT NULL,
+  countries       TEXT    NOT NULL,
+  starts_us       INTEGER NOT NULL,
+  ends_us         INTEGER NOT NULL,
+  first_deposit   INTEGER NOT NULL,
+  every_nth       INTEGER NOT NULL,
+  min_kyc_level   INTEGER NOT NULL,
+  max_grants      INTEGER NOT NULL,
+  match_pct       INTEGER NOT NULL,
+  amount          INTEGER NOT NULL,
+  min_deposit     INTEGER NOT NULL,
+  cashback_pct    INTEGER NOT NULL,
+  period_days     INTEGER NOT NULL,
+  pay_cash        INTEGER NOT NULL,
+  vendor          TEXT    NOT NULL,
+  game_id         TEXT    NOT NULL,
+  rounds          INTEGER NOT NULL,
+  bet             INTEGER NOT NULL,
+  max_win         INTEGER NOT NULL,
+  vendor_campaign TEXT    NOT NULL,
+  wagering_x100   INTEGER NOT NULL,
+  wager_deposit   INTEGER NOT NULL,
+  default_weight  INTEGER NOT NULL,
+  weights         TEXT    NOT NULL,
+  max_stake       INTEGER NOT NULL,
+  expiry_days     INTEGER NOT NULL,
+  max_conversion  INTEGER NOT NULL,
+  created_us      INTEGER NOT NULL,
+  updated_us      INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX bonus_campaigns_code ON bonus_campaigns(code) WHERE code IS NOT NULL;
+CREATE TABLE bonus_claims(
+  campaign_id TEXT    NOT NULL,
+  player_id   INTEGER NOT NULL,
+  claimed_us  INTEGER NOT NULL,
+  PRIMARY KEY (campaign_id, player_id)
+) WITHOUT ROWID;
+CREATE INDEX bonus_claims_player ON bonus_claims(player_id);
+CREATE TABLE bonus_cashback_periods(
+  campaign_id TEXT    NOT NULL,
+  period      INTEGER NOT NULL,
+  paid_us     INTEGER NOT NULL,
+  PRIMARY KEY (campaign_id, period)
+) WITHOUT ROWID;
 )sql"},
 }};
 

@@ -47,14 +47,17 @@ std::optional<std::string> apply_parts(const ledger_entry& e, entry_kind kind,
     if (p.lapsed) {
       if (kind != entry_kind::win && kind != entry_kind::rollback)
         return "a lapsed share outside a win or rollback"s;
-      if (!t.ended.count(p.grant_id)) return "a lapsed share of a grant not ended"s;
+      // A share of an ended grant, or a free round's win above its grant's cap.
+      if (!t.ended.count(p.grant_id) && !t.pockets.count(p.grant_id))
+        return "a lapsed share of an unknown grant"s;
       continue;
     }
     bool exists = t.pockets.count(p.grant_id) > 0;
     if (opens) {
       if (exists || t.ended.count(p.grant_id))
         return "grant " + p.grant_id + " given twice";
-      if (p.amount <= 0) return "a grant of nothing"s;
+      // Free rounds alone start with an empty pocket.
+      if (p.amount < 0) return "a grant of less than nothing"s;
     } else if (!exists) {
       return "grant " + p.grant_id + " is not active";
     }

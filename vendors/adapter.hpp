@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "vendors/seamless.hpp"
+
 namespace agg::vendors {
 
 struct game_info {
@@ -141,6 +143,14 @@ public:
   // The URL to send the player to. May block (it runs on a worker thread).
   virtual std::string launch(const launch_context& /*ctx*/) {
     throw std::logic_error("this studio does not launch games");
+  }
+  // True when give_free_rounds() reaches the studio.
+  virtual bool gives_free_rounds() const { return false; }
+  // Gives free rounds to a player at the studio; throws when the studio refuses or
+  // cannot be reached. Giving the same reward_id again must not give it twice. May
+  // block (it runs on a worker thread).
+  virtual void give_free_rounds(const free_rounds_award& /*award*/) {
+    throw std::logic_error("this studio does not give free rounds");
   }
   // A URL showing a past round's details. May block.
   virtual std::string round_details(const std::string& /*round_id*/, int64_t /*player*/) {

@@ -51,6 +51,24 @@ struct seamless_call {
   int64_t amount = 0; // minor units
   bool round_closed = false;
   bool is_free = false; // a promotional bet: the player's balance is not charged
+  // A free bet's reward and campaign as the studio names them; a reward we gave (its
+  // id a grant id) makes the bet a free round of that grant.
+  std::string reward_id;
+  std::string campaign_id;
+};
+
+// Free rounds given to a player at a studio that runs its games itself (a bonus
+// campaign's free spins): the studio later sends their bets as free bets naming
+// `reward_id`.
+struct free_rounds_award {
+  int64_t player_id = 0;
+  std::string reward_id; // our grant id
+  std::string game_id;
+  std::string currency;
+  int64_t rounds = 0;
+  int64_t bet = 0;             // minor units, each round's bet
+  std::string vendor_campaign; // the studio's campaign or prepaid, as configured
+  int64_t expires_us = 0;      // 0: the studio's default
 };
 
 struct seamless_result {

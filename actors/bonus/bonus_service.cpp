@@ -1,5 +1,8 @@
 #include "actors/bonus/bonus_service.hpp"
 
+#include "actors/bonus/bonus_state.hpp"
+#include "actors/bonus/campaign_rules.hpp"
+#include "actors/core/bonus_errc.hpp"
 #include "actors/core/pam_errc.hpp"
 #include "actors/core/wallet_errc.hpp"
 #include "actors/wallet/wallet_core.hpp"
@@ -13,60 +16,34 @@ namespace agg {
 
 namespace {
 
-struct bonus_state {
-  bonus_options opts;
-  db::connection conn;
-  std::unique_ptr<grant_store> grants;
-  std::unique_ptr<account_store> accounts;
-  bool sweeping = false;
-  static inline const char* name = "bonus";
-};
+using grant_done = std::function<void(caf::expected<bonus_grant>)>;
 
-using bonus_ptr = caf::stateful_actor<bonus_state>*;
-
-// Sends `req` to the player's wallet, then answers with the grant as stored.
-caf::result<bonus_grant> through_wallet(bonus_ptr self, wallet_request req,
-                                        std::string grant_id) {
+// Sends `req` to the player's wallet, then calls `done` with the grant as stored.
+void through_wallet(bonus_ptr self, wallet_request req, std::string grant_id,
+                    grant_done done) {
   auto wallets = self->state.opts.wallets ? self->state.opts.wallets() : registry_actor{};
-  if (!wallets) return make_error(wallet_errc::unavailable);
-  auto rp = self->make_response_promise<bonus_grant>();
+  if (!wallets) return done(make_error(wallet_errc::unavailable));
   self->request(wallets, self->state.opts.request_timeout, wallet_atom_v, std::move(req))
       .then(
-          [self, rp, grant_id](const wallet_receipt&) mutable {
+          [self, done, grant_id](const wallet_receipt&) {
             try {
-              if (auto g = self->state.grants->by_id(grant_id)) {
-                rp.deliver(*g);
-                return;
-              }
+              if (auto g = self->state.grants->by_id(grant_id)) return done(*g);
             } catch (const db::error& e) {
               log::error("bonus", "grant not read back", {{"error", e.what()}});
             }
-            rp.deliver(make_error(wallet_errc::storage_error));
+            done(make_error(wallet_errc::storage_error));
           },
-          [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
-  return rp;
+          [done](caf::error& err) { done(std::move(err)); });
 }
 
-caf::result<bonus_grant> give(bonus_ptr self, bonus_grant terms) {
-  auto& st = self->state;
-  try {
-    auto account = st.accounts->by_id(terms.player_id);
-    if (!account) return make_error(pam_errc::player_not_found);
-    if (terms.currency.empty()) terms.currency = account->currency;
-  } catch (const db::error&) {
-    return make_error(pam_errc::storage_error);
-  }
-  if (terms.grant_id.empty()) terms.grant_id = new_grant_id();
-  wallet_request req;
-  req.player_id = terms.player_id;
-  req.op = static_cast<uint8_t>(wallet_op::grant_bonus);
-  req.source = bonus_source;
-  req.tx_id = terms.grant_id;
-  req.currency = terms.currency;
-  req.amount = terms.amount;
-  auto id = terms.grant_id;
-  req.grant.push_back(std::move(terms));
-  return through_wallet(self, std::move(req), std::move(id));
+// A promise's delivery as a grant_done.
+grant_done deliver_to(caf::typed_response_promise<bonus_grant> rp) {
+  return [rp](caf::expected<bonus_grant> g) mutable {
+    if (g)
+      rp.deliver(std::move(*g));
+    else
+      rp.deliver(std::move(g.error()));
+  };
 }
 
 wallet_request end_request(int64_t player, const std::string& grant_id, wallet_op op) {
@@ -79,6 +56,32 @@ wallet_request end_request(int64_t player, const std::string& grant_id, wallet_o
   return req;
 }
 
+// Asks the studio of a free-rounds grant to give them (a studio that runs its
+// games); the grant is forfeited if it refuses.
+void award_free_rounds(bonus_ptr self, bonus_grant g, grant_done done) {
+  auto directory = self->state.opts.vendors ? self->state.opts.vendors() : caf::actor{};
+  if (g.free_rounds <= 0 || g.vendor.empty() || !directory) return done(std::move(g));
+  std::string vendor_campaign;
+  try {
+    if (auto c = self->state.campaigns->by_id(g.campaign_id))
+      vendor_campaign = c->vendor_campaign;
+  } catch (const db::error&) {
+    return done(make_error(bonus_errc::storage_error));
+  }
+  vendors::free_rounds_award a{g.player_id,   g.grant_id, g.game_id,       g.currency,
+                               g.free_rounds, g.free_bet, vendor_campaign, g.expires_us};
+  auto vendor = g.vendor;
+  self->request(directory, self->state.opts.request_timeout, grant_atom_v, vendor, a)
+      .then([done, g](bool) { done(g); },
+            [self, done, g](caf::error& err) {
+              log::warn("bonus", "studio refused free rounds",
+                        {{"grant_id", g.grant_id}, {"vendor", g.vendor}});
+              through_wallet(
+                  self, end_request(g.player_id, g.grant_id, wallet_op::forfeit_bonus),
+                  g.grant_id, [done, err](caf::expected<bonus_grant>) { done(err); });
+            });
+}
+
 caf::result<bonus_grant> forfeit(bonus_ptr self, int64_t player,
                                  const std::string& grant_id) {
   try {
@@ -89,8 +92,10 @@ caf::result<bonus_grant> forfeit(bonus_ptr self, int64_t player,
   } catch (const db::error&) {
     return make_error(pam_errc::storage_error);
   }
-  return through_wallet(self, end_request(player, grant_id, wallet_op::forfeit_bonus),
-                        grant_id);
+  auto rp = self->make_response_promise<bonus_grant>();
+  through_wallet(self, end_request(player, grant_id, wallet_op::forfeit_bonus), grant_id,
+                 deliver_to(rp));
+  return rp;
 }
 
 // Forfeits every active grant of a player; answers how many once all have ended.
@@ -176,17 +181,40 @@ caf::behavior bonus_impl(bonus_ptr self, bonus_options opts) {
                                  st.opts.tuning);
   st.grants = std::make_unique<grant_store>(st.conn);
   st.accounts = std::make_unique<account_store>(st.conn);
+  st.campaigns = std::make_unique<campaign_store>(st.conn);
+  subscription_options sub;
+  sub.name = "bonus";
+  sub.durable = true;
+  sub.window = 256;
+  sub.stats = st.opts.stats;
+  st.feed = std::make_unique<feed_subscription>(std::move(sub));
+  st.feed->connect(self);
+  self->set_down_handler(
+      [self](caf::down_msg& dm) { self->state.feed->on_down(self, dm); });
   self->send(self, sweep_atom_v);
   return {
       [self](bonuses_atom, int64_t player) -> caf::result<bonus_page> {
         try {
-          if (!self->state.accounts->by_id(player))
-            return make_error(pam_errc::player_not_found);
-          return bonus_page{player,
-                            self->state.grants->of_player(player, bonus_list_max)};
+          auto facts = facts_of(self, player);
+          if (!facts) return make_error(pam_errc::player_not_found);
+          return bonus_page{player, self->state.grants->of_player(player, bonus_list_max),
+                            open_to(self, *facts)};
         } catch (const db::error&) {
           return make_error(pam_errc::storage_error);
         }
+      },
+      [self](campaign_atom, campaign& c) { return save_campaign(self, std::move(c)); },
+      [self](campaign_atom, const std::string& id, uint8_t status) {
+        return set_campaign_status(self, id, status);
+      },
+      [self](campaign_atom, const std::string& id) { return list_campaigns(self, id); },
+      [self](claim_atom, int64_t player, const std::string& code) {
+        return claim(self, player, code);
+      },
+      [self](subscribe_atom) { self->state.feed->connect(self); },
+      [self](events_atom, event_batch& b) {
+        if (!self->state.feed->fresh(self, b)) return;
+        on_events(self, b);
       },
       [self](grant_atom, bonus_grant& terms) { return give(self, std::move(terms)); },
       [self](forfeit_atom, int64_t player, const std::string& grant_id) {
@@ -204,11 +232,52 @@ caf::behavior bonus_impl(bonus_ptr self, bonus_options opts) {
         }
         return gate_decision{};
       },
-      [self](sweep_atom) { sweep(self); },
+      [self](sweep_atom) {
+        sweep(self);
+        pay_cashback(self);
+      },
   };
 }
 
 } // namespace
+
+void give_then(bonus_ptr self, bonus_grant terms, grant_done done) {
+  auto& st = self->state;
+  try {
+    auto account = st.accounts->by_id(terms.player_id);
+    if (!account) return done(make_error(pam_errc::player_not_found));
+    if (terms.currency.empty()) terms.currency = account->currency;
+  } catch (const db::error&) {
+    return done(make_error(pam_errc::storage_error));
+  }
+  if (terms.grant_id.empty()) terms.grant_id = new_grant_id();
+  wallet_request req;
+  req.player_id = terms.player_id;
+  req.op = static_cast<uint8_t>(wallet_op::grant_bonus);
+  req.source = bonus_source;
+  req.tx_id = terms.grant_id;
+  req.currency = terms.currency;
+  req.amount = terms.amount;
+  auto id = terms.grant_id;
+  req.grant.push_back(std::move(terms));
+  through_wallet(self, std::move(req), std::move(id),
+                 [self, done](caf::expected<bonus_grant> g) {
+                   if (!g) return done(std::move(g));
+                   award_free_rounds(self, std::move(*g), done);
+                 });
+}
+
+caf::result<bonus_grant> give(bonus_ptr self, bonus_grant terms) {
+  auto rp = self->make_response_promise<bonus_grant>();
+  give_then(self, std::move(terms), deliver_to(rp));
+  return rp;
+}
+
+std::optional<player_facts> facts_of(bonus_ptr self, int64_t player) {
+  auto a = self->state.accounts->by_id(player);
+  if (!a) return std::nullopt;
+  return player_facts{a->player_id, a->currency, a->country, a->status, a->kyc_level};
+}
 
 caf::atom_value bonus_name() {
   return caf::atom("bonus");

@@ -16,8 +16,20 @@
 //       player confirmed), answers how many
 //   (gate_atom, payment_view) -> gate_decision: the cashier's bonus rule, a
 //       withdrawal is refused ("bonus_active") while a grant in its currency is active
+//   (campaign_atom, campaign) -> campaign: creates (empty id) or edits one; bonus_errc
+//       invalid_campaign, code_taken, unknown_vendor, unknown_game, unknown_currency,
+//       invalid_stake, campaign_not_found, campaign_ended
+//   (campaign_atom, campaign_id, campaign_status) -> campaign: pause, resume, end
+//   (campaign_atom, campaign_id) -> campaign_list: one campaign ("" : every one),
+//       with its figures
+//   (claim_atom, player, code) -> claim_result; bonus_errc invalid_code,
+//       already_claimed, not_eligible
+// It subscribes to the event feed (durable cursor "bonus"): a deposit gives the
+// deposit matches it qualifies for, a registration the automatic no-deposit and
+// free-spins campaigns; the sweep also pays cashback for each period that ended.
 
 #include "actors/core/messages.hpp"
+#include "actors/core/metrics.hpp"
 #include "actors/wallet/wallet_registry.hpp"
 #include "persistence/sqlite.hpp"
 
@@ -33,6 +45,8 @@ struct bonus_options {
   // How often grants past their expiry are expired (bonus_expiry_sweep_ms).
   std::chrono::milliseconds expiry_sweep{60'000};
   std::function<registry_actor()> wallets;
+  std::function<caf::actor()> vendors; // the vendor directory (free rounds, games)
+  std::shared_ptr<metrics> stats;      // feed latency; may be null
 };
 
 // Grants a player can hold, listed at most.

@@ -1,5 +1,6 @@
 #include "actors/core/error_code.hpp"
 
+#include "actors/core/bonus_errc.hpp"
 #include "actors/core/cashier_errc.hpp"
 #include "actors/core/pam_errc.hpp"
 #include "actors/core/vendor_errc.hpp"
@@ -16,6 +17,8 @@ std::string error_code_of(const caf::error& err) {
     return to_string(static_cast<vendor_errc>(err.code()));
   if (err.category() == cashier_error_category())
     return to_string(static_cast<cashier_errc>(err.code()));
+  if (err.category() == bonus_error_category())
+    return to_string(static_cast<bonus_errc>(err.code()));
   return "unavailable";
 }
 

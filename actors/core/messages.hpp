@@ -5,6 +5,7 @@
 
 #include "persistence/account_store.hpp"
 #include "persistence/activity.hpp"
+#include "persistence/campaign.hpp"
 #include "persistence/event_log.hpp"
 #include "persistence/ledger_types.hpp"
 #include "persistence/reconciliation.hpp"
@@ -60,7 +61,9 @@ struct wallet_request {
   std::string game_id;      // debit: the game of a new round (kept with the round)
   std::string round_detail; // credit: the round's outcome (JSON), kept with the round
   std::vector<bonus_grant> grant; // grant_bonus: the grant, its terms and amount
-  std::string grant_id;           // forfeit_bonus, expire_bonus
+  // forfeit_bonus, expire_bonus: the grant; debit: a free round of this grant (the
+  // amount is its bet to the game, nothing is taken from the player)
+  std::string grant_id;
 };
 
 // The durable result of a wallet request. An exact replay gets the original receipt
@@ -137,6 +140,7 @@ struct register_request {
   bool open_session = true; // false: create the account only (an operator creating it)
   std::string address;      // the client's address (for an operator: "operator:<key>")
   device_info device;
+  std::string country; // optional: ISO 3166-1 alpha-2 (bonus campaigns by country)
 };
 
 struct login_request {
@@ -174,6 +178,7 @@ struct account_view {
   int64_t kyc_level = 0;
   std::string kyc_reason;
   int64_t kyc_updated_us = 0;
+  std::string country;
 };
 
 // An operator's KYC decision for an account.
@@ -210,6 +215,7 @@ struct play_request {
   int64_t stake = 0;
   std::string params_json; // game parameters, e.g. {"chance":5000}
   uint64_t origin = 0; // the requesting session's actor id: it gets the reply, not a push
+  std::string free_round; // a grant's free round: the stake is the grant's, not taken
 };
 
 // A settled round, as the player sees it.
@@ -351,10 +357,33 @@ struct payment_page {
 
 // -- bonus ------------------------------------------------------------------------
 
-// A player's grants (docs/bonus.md), active ones first.
+// A player's grants (docs/bonus.md), active ones first, and the campaigns open to
+// the player without a code.
 struct bonus_page {
   int64_t player_id = 0;
   std::vector<bonus_grant> grants;
+  std::vector<campaign> campaigns;
+};
+
+// The campaigns, each with its figures (same order).
+struct campaign_list {
+  std::vector<campaign> campaigns;
+  std::vector<campaign_figures> figures;
+};
+
+// What a player's claim of a code did: a grant at once (no deposit, free spins), or
+// an opt-in that the next qualifying deposit or period fulfils.
+struct claim_result {
+  campaign offer;
+  bool granted = false;
+  bonus_grant grant; // when granted
+};
+
+// Committed entries that changed a player's grants (the presence's hint to sessions).
+struct bonus_notice {
+  int64_t player_id = 0;
+  uint8_t kind = 0; // entry_kind of the newest such entry
+  std::vector<std::string> grant_ids;
 };
 
 // A player's deposit or withdrawal through a provider.
@@ -442,6 +471,7 @@ enum class client_op : uint8_t {
   cool_off,
   bonuses,
   cancel_bonus,
+  claim_bonus,
 };
 
 struct client_request {
@@ -476,6 +506,8 @@ struct client_request {
   int64_t hours = 0;          // cool_off
   std::string grant_id;       // cancel_bonus
   bool forfeit_bonus = false; // withdraw: the player agrees to lose active bonuses
+  std::string code;           // claim_bonus
+  std::string free_round;     // play: the grant whose free round this is
 };
 
 // -- inspect ------------------------------------------------------------------
@@ -492,12 +524,46 @@ typename Inspector::result_type inspect(Inspector& f, bonus_grant& x) {
   return f(caf::meta::type_name("agg.bonus_grant"), x.grant_id, x.player_id,
            x.campaign_id, x.currency, x.status, x.amount, x.balance, x.wagering_required,
            x.wagered, x.max_stake, x.max_conversion, x.default_weight, x.weights,
-           x.expires_us, x.created_us, x.updated_us, x.converted, x.forfeited);
+           x.expires_us, x.created_us, x.updated_us, x.converted, x.forfeited, x.vendor,
+           x.game_id, x.free_rounds, x.free_open, x.free_bet, x.max_win, x.won,
+           x.wagering_x100);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, campaign& x) {
+  return f(caf::meta::type_name("agg.campaign"), x.campaign_id, x.name, x.kind, x.status,
+           x.code, x.currencies, x.countries, x.starts_us, x.ends_us, x.first_deposit,
+           x.every_nth, x.min_kyc_level, x.max_grants, x.match_pct, x.amount,
+           x.min_deposit, x.cashback_pct, x.period_days, x.pay_cash, x.vendor, x.game_id,
+           x.rounds, x.bet, x.max_win, x.vendor_campaign, x.wagering_x100,
+           x.wager_deposit, x.default_weight, x.weights, x.max_stake, x.expiry_days,
+           x.max_conversion, x.created_us, x.updated_us);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, campaign_figures& x) {
+  return f(caf::meta::type_name("agg.campaign_figures"), x.campaign_id, x.grants,
+           x.active, x.granted, x.converted, x.forfeited, x.expired, x.wagered);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, campaign_list& x) {
+  return f(caf::meta::type_name("agg.campaign_list"), x.campaigns, x.figures);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, claim_result& x) {
+  return f(caf::meta::type_name("agg.claim_result"), x.offer, x.granted, x.grant);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, bonus_notice& x) {
+  return f(caf::meta::type_name("agg.bonus_notice"), x.player_id, x.kind, x.grant_ids);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, bonus_page& x) {
-  return f(caf::meta::type_name("agg.bonus_page"), x.player_id, x.grants);
+  return f(caf::meta::type_name("agg.bonus_page"), x.player_id, x.grants, x.campaigns);
 }
 
 template <class Inspector>
@@ -643,7 +709,7 @@ typename Inspector::result_type inspect(Inspector& f, history_page& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, register_request& x) {
   return f(caf::meta::type_name("agg.register_request"), x.username, x.password, x.email,
-           x.currency, x.open_session, x.address, x.device);
+           x.currency, x.open_session, x.address, x.device, x.country);
 }
 
 template <class Inspector>
@@ -663,7 +729,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, account_view& x) {
   return f(caf::meta::type_name("agg.account_view"), x.player_id, x.username, x.email,
            x.currency, x.status, x.created_us, x.updated_us, x.kyc_status, x.kyc_level,
-           x.kyc_reason, x.kyc_updated_us);
+           x.kyc_reason, x.kyc_updated_us, x.country);
 }
 
 template <class Inspector>
@@ -703,7 +769,7 @@ typename Inspector::result_type inspect(Inspector& f, balance_push& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, play_request& x) {
   return f(caf::meta::type_name("agg.play_request"), x.player_id, x.vendor, x.game_id,
-           x.currency, x.stake, x.params_json, x.origin);
+           x.currency, x.stake, x.params_json, x.origin, x.free_round);
 }
 
 template <class Inspector>
@@ -782,10 +848,16 @@ typename Inspector::result_type inspect(Inspector& f, vendor_session& x) {
 namespace agg::vendors {
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, free_rounds_award& x) {
+  return f(caf::meta::type_name("agg.free_rounds_award"), x.player_id, x.reward_id,
+           x.game_id, x.currency, x.rounds, x.bet, x.vendor_campaign, x.expires_us);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, seamless_call& x) {
   return f(caf::meta::type_name("agg.seamless_call"), x.op, x.request_id, x.token, x.user,
            x.game_code, x.currency, x.tx_id, x.ref_tx_id, x.round_id, x.amount,
-           x.round_closed, x.is_free);
+           x.round_closed, x.is_free, x.reward_id, x.campaign_id);
 }
 
 template <class Inspector>
@@ -880,6 +952,7 @@ CAF_ADD_TYPE_ID(agg, (agg::launch_reply))
 CAF_ADD_TYPE_ID(agg, (agg::vendor_session))
 CAF_ADD_TYPE_ID(agg, (agg::vendors::seamless_call))
 CAF_ADD_TYPE_ID(agg, (agg::vendors::seamless_result))
+CAF_ADD_TYPE_ID(agg, (agg::vendors::free_rounds_award))
 CAF_ADD_TYPE_ID(agg, (agg::payment_view))
 CAF_ADD_TYPE_ID(agg, (agg::payment_page))
 CAF_ADD_TYPE_ID(agg, (agg::bonus_page))
@@ -895,6 +968,11 @@ CAF_ADD_TYPE_ID(agg, (std::vector<agg::limit_value>))
 CAF_ADD_TYPE_ID(agg, (agg::callback_outcome))
 CAF_ADD_TYPE_ID(agg, (agg::bonus_grant))
 CAF_ADD_TYPE_ID(agg, (std::vector<agg::bonus_grant>))
+CAF_ADD_TYPE_ID(agg, (agg::campaign))
+CAF_ADD_TYPE_ID(agg, (agg::campaign_figures))
+CAF_ADD_TYPE_ID(agg, (agg::campaign_list))
+CAF_ADD_TYPE_ID(agg, (agg::claim_result))
+CAF_ADD_TYPE_ID(agg, (agg::bonus_notice))
 CAF_ADD_ATOM(agg, agg, wallet_atom, "wallet")
 CAF_ADD_ATOM(agg, agg, load_atom, "load")
 CAF_ADD_ATOM(agg, agg, lookup_atom, "lookup")
@@ -958,6 +1036,8 @@ CAF_ADD_ATOM(agg, agg, cancel_atom, "cancel")
 CAF_ADD_ATOM(agg, agg, review_atom, "review")
 CAF_ADD_ATOM(agg, agg, withdrawals_atom, "withdrawal")
 CAF_ADD_ATOM(agg, agg, gate_atom, "gate")
+CAF_ADD_ATOM(agg, agg, campaign_atom, "campaign")
+CAF_ADD_ATOM(agg, agg, claim_atom, "claim")
 CAF_ADD_ATOM(agg, agg, kyc_atom, "kyc")
 CAF_ADD_ATOM(agg, agg, limits_atom, "limits")
 CAF_END_TYPE_ID_BLOCK(agg)

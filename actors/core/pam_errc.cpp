@@ -25,6 +25,8 @@ const char* to_string(pam_errc x) {
       return "invalid_email";
     case pam_errc::invalid_currency:
       return "invalid_currency";
+    case pam_errc::invalid_country:
+      return "invalid_country";
     case pam_errc::player_not_found:
       return "player_not_found";
     case pam_errc::storage_error:

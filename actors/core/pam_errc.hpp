@@ -30,6 +30,7 @@ enum class pam_errc : uint8_t {
   invalid_kyc,   // not a KYC status (unverified, pending, verified, rejected, expired)
   invalid_limit, // an unknown limit, or an amount out of its range
   account_cooling_off, // the player paused the account (cool-off) until a time
+  invalid_country,     // not two letters A-Z (ISO 3166-1 alpha-2)
 };
 
 const char* to_string(pam_errc x);

@@ -38,6 +38,10 @@ const char* to_string(wallet_errc x) {
       return "loss_limit_reached";
     case wallet_errc::bonus_stake_too_high:
       return "bonus_stake_too_high";
+    case wallet_errc::no_free_rounds:
+      return "no_free_rounds";
+    case wallet_errc::free_round_mismatch:
+      return "free_round_mismatch";
     case wallet_errc::bonus_not_found:
       return "bonus_not_found";
     case wallet_errc::bonus_not_active:

@@ -32,6 +32,8 @@ enum class wallet_errc : uint8_t {
   bonus_stake_too_high, // a bet above the maximum stake of a bonus being wagered
   bonus_not_found,      // the grant does not exist (for this player)
   bonus_not_active,     // the grant has ended (converted, forfeited or expired)
+  no_free_rounds,       // a free round of a grant whose rounds are all played
+  free_round_mismatch,  // a free round on another game, vendor, currency or stake
 };
 
 const char* to_string(wallet_errc x);

@@ -83,6 +83,12 @@ caf::behavior worker_impl(caf::event_based_actor*, std::shared_ptr<vendors::adap
           return false;
         }
       },
+      [a](grant_atom, const vendors::free_rounds_award& award) {
+        return adapter_call([&] {
+          a->give_free_rounds(award);
+          return true;
+        });
+      },
       [a](details_atom, const std::string& round_id, int64_t player) {
         return adapter_call([&] { return a->round_details(round_id, player); });
       },

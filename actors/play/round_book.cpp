@@ -65,6 +65,7 @@ wallet_request round_book::bet(const std::string& id) const {
   auto w = step(id, r.req.player_id, r.req.currency, wallet_op::debit, ":bet");
   w.amount = r.req.stake;
   w.game_id = r.req.game_id;
+  w.grant_id = r.req.free_round; // a free round: the wallet takes nothing
   return w;
 }
 

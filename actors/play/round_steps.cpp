@@ -232,7 +232,8 @@ void round_steps::sweep(int64_t cutoff_us) {
 void round_steps::settle_stale(const round_record& r) {
   if (!st_.adapter->resolvable())
     return settle_stale_with(st_.rounds->stale_refund(r), "refund");
-  play_request req{r.player_id, st_.opts.id, r.game_id, r.currency, r.bet_total, "", 0};
+  play_request req{r.player_id, st_.opts.id, r.game_id, r.currency,
+                   r.bet_total, "",          0,         {}};
   self_->request(st_.workers, st_.opts.round_timeout, resolve_atom_v, req, r.round_id)
       .then(
           [self = self_, r](bool played, outcome_reply& o) {

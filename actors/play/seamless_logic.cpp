@@ -1,5 +1,7 @@
 #include "actors/play/seamless_logic.hpp"
 
+#include "persistence/bonus_parts.hpp"
+
 namespace agg {
 
 using vendors::seamless_op;
@@ -48,7 +50,14 @@ wallet_request wallet_request_of(const vendors::seamless_call& c, const vendor_s
     case seamless_op::bet:
       w.op = static_cast<uint8_t>(wallet_op::debit);
       // A promotional bet is funded by the studio: the round is kept, nothing charged.
-      w.amount = c.is_free ? 0 : c.amount;
+      // One of the rewards we gave (its id one of our grant ids) is a free round of
+      // that grant: its bet value goes to the wallet, which checks it.
+      if (c.is_free && is_generated_grant_id(c.reward_id)) {
+        w.grant_id = c.reward_id;
+        w.amount = c.amount;
+      } else {
+        w.amount = c.is_free ? 0 : c.amount;
+      }
       w.close_round = c.round_closed;
       w.game_id = c.game_code;
       break;
@@ -91,6 +100,11 @@ seamless_status status_of(wallet_errc e) {
     case wallet_errc::wager_limit_reached:
     case wallet_errc::loss_limit_reached:
     case wallet_errc::bonus_stake_too_high:
+    // A free bet on a grant that has no round left or other terms.
+    case wallet_errc::no_free_rounds:
+    case wallet_errc::free_round_mismatch:
+    case wallet_errc::bonus_not_found:
+    case wallet_errc::bonus_not_active:
       return seamless_status::bet_limit_exceeded; // the player's own limits, a bonus's
     case wallet_errc::account_blocked:
       return seamless_status::user_disabled;

@@ -1,5 +1,6 @@
 #include "actors/play/vendor_connection.hpp"
 
+#include "actors/core/vendor_errc.hpp"
 #include "actors/play/adapter_workers.hpp"
 #include "actors/play/connection_state.hpp"
 #include "actors/play/round_steps.hpp"
@@ -98,6 +99,13 @@ vendor_actor::behavior_type connection_impl(connection_pointer self, vendor_opti
       [self](launch_atom, launch_request& r) { return seamless_calls{self}.launch(r); },
       [self](seamless_atom, vendors::seamless_call& c) {
         return seamless_calls{self}.wallet_call(c);
+      },
+      [self, workers](grant_atom, vendors::free_rounds_award& a) -> caf::result<bool> {
+        // Rounds we play ourselves need nothing from the studio.
+        if (!self->state.adapter->seamless()) return false;
+        if (!self->state.adapter->gives_free_rounds())
+          return make_error(vendor_errc::invalid_params);
+        return self->delegate(workers(), grant_atom_v, std::move(a));
       },
       [self, workers](details_atom, std::string& round_id,
                       int64_t player) -> caf::result<std::string> {

@@ -39,6 +39,11 @@ using vendor_actor = caf::typed_actor<
     caf::replies_to<launch_atom, launch_request>::with<launch_reply>,
     caf::replies_to<seamless_atom,
                     vendors::seamless_call>::with<vendors::seamless_result>,
+    // Free rounds given to a player at the studio (a bonus campaign's free spins):
+    // true once the studio took them, false for a studio whose rounds we play (its
+    // free rounds need nothing from it); vendor_errc invalid_params when it runs its
+    // games and gives no free rounds.
+    caf::replies_to<grant_atom, vendors::free_rounds_award>::with<bool>,
     // A URL with the details of a past round (round id, player).
     caf::replies_to<details_atom, std::string, int64_t>::with<std::string>,
     caf::reacts_to<sweep_atom, int64_t, bool>, caf::reacts_to<tick_atom, std::string>,

@@ -121,6 +121,12 @@ caf::behavior directory_impl(directory_pointer self, std::vector<std::string> ve
         if (!h) return h.error();
         return self->delegate(*h, seamless_atom_v, std::move(c));
       },
+      [self](grant_atom, const std::string& vendor,
+             vendors::free_rounds_award& a) -> caf::result<bool> {
+        auto h = route(self, vendor);
+        if (!h) return h.error();
+        return self->delegate(*h, grant_atom_v, std::move(a));
+      },
       [self](details_atom, const std::string& vendor, std::string& round_id,
              int64_t player) -> caf::result<std::string> {
         auto h = route(self, vendor);

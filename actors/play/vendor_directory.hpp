@@ -23,7 +23,8 @@ namespace agg {
 // (launch_atom, launch_request) -> launch_reply,
 // (seamless_atom, vendor, seamless_call) -> seamless_result (a studio's wallet call),
 // (get_atom, vendor) -> the vendor's connection (vendor_actor) while it is up,
-// (details_atom, vendor, round_id, player) -> URL of the round's details.
+// (details_atom, vendor, round_id, player) -> URL of the round's details,
+// (grant_atom, vendor, free_rounds_award) -> true once the studio gave the rounds.
 caf::actor spawn_vendor_directory(caf::actor_system& sys,
                                   std::vector<std::string> vendors,
                                   std::function<caf::actor()> presence);

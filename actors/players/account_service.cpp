@@ -28,6 +28,7 @@ account_view view_of(const account& a) {
   v.updated_us = a.updated_us;
   v.kyc_status = a.kyc;
   v.kyc_level = a.kyc_level;
+  v.country = a.country;
   v.kyc_reason = a.kyc_reason;
   v.kyc_updated_us = a.kyc_updated_us;
   return v;
@@ -253,19 +254,21 @@ caf::expected<login_grant> do_register(worker_state& st, const register_request&
   if (!valid_email(r.email)) return make_error(pam_errc::invalid_email);
   if (!wallet_core::valid_currency(r.currency))
     return make_error(pam_errc::invalid_currency);
+  if (!valid_country(r.country)) return make_error(pam_errc::invalid_country);
   account a;
   a.username = r.username;
   a.password_hash = hash_password(st, r.password);
   a.email = r.email;
   a.currency = r.currency;
+  a.country = r.country;
   a.created_us = now_us();
   return guarded([&]() -> caf::expected<login_grant> {
     auto id = st.store->create(a);
     if (!id) return make_error(pam_errc::username_taken);
     a.player_id = *id;
-    records.push_back(
-        make_activity(activity_kind::registered, a.player_id, r.address, r.device,
-                      {{"username", a.username}, {"currency", a.currency}}));
+    records.push_back(make_activity(
+        activity_kind::registered, a.player_id, r.address, r.device,
+        {{"username", a.username}, {"currency", a.currency}, {"country", a.country}}));
     if (!r.open_session)
       return login_grant{a.player_id, a.username, a.currency, a.status, {}, {}, 0};
     st.store->record_login(a.player_id, r.address, a.created_us);
@@ -392,6 +395,11 @@ bool valid_email(const std::string& s) {
   return s.size() <= 254 && at != std::string::npos && at > 0 && at + 1 < s.size() &&
          s.find('@', at + 1) == std::string::npos &&
          s.find_first_of(" \t\r\n") == std::string::npos;
+}
+
+bool valid_country(const std::string& s) {
+  return s.empty() ||
+         (s.size() == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z');
 }
 
 account_actor spawn_account_service(caf::actor_system& sys, const account_options& opts,

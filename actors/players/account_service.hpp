@@ -71,6 +71,8 @@ struct account_options {
 bool valid_username(const std::string& s);
 bool valid_password(const std::string& s);
 bool valid_email(const std::string& s);
+// Empty, or two letters A-Z (ISO 3166-1 alpha-2).
+bool valid_country(const std::string& s);
 
 // Spawns the worker pool (round robin). Loads the revocation state into `tokens`.
 account_actor spawn_account_service(caf::actor_system& sys, const account_options& opts,

@@ -9,10 +9,14 @@
 
 #include <deque>
 #include <optional>
+#include <set>
 
 namespace agg {
 
 namespace {
+
+// Wagering progress is pushed at most this often.
+constexpr int64_t bonus_push_interval_us = 1'000'000;
 
 struct session_state {
   std::shared_ptr<client_sink> sink;
@@ -28,6 +32,11 @@ struct session_state {
   int64_t stakes = 0;
   int64_t wins = 0;
   int64_t reality_check_us = 0;
+  // Bonus pushes: the grants changed since the last push, and when it went out.
+  std::set<std::string> bonus_changed;
+  std::string bonus_event; // the newest change's event, "progress" for bets and wins
+  int64_t bonus_pushed_us = 0;
+  bool bonus_push_due = false; // a delayed push is scheduled
   static inline const char* name = "player_session";
 };
 
@@ -54,6 +63,45 @@ public:
     if (op == wallet_op::debit) st_.stakes -= p.amount;
     if (op == wallet_op::credit || op == wallet_op::rollback) st_.wins += p.amount;
     st_.sink->deliver(out_balance_push{p});
+  }
+
+  // Entries changed some grants: they are pushed at once for a grant, a conversion,
+  // a forfeit or an expiry, and at most once a second for wagering progress.
+  void on_bonus_notice(const bonus_notice& n) {
+    if (!st_.auth || n.player_id != st_.auth->player_id) return;
+    st_.bonus_changed.insert(n.grant_ids.begin(), n.grant_ids.end());
+    auto kind = static_cast<entry_kind>(n.kind);
+    std::string event = kind == entry_kind::bonus_grant        ? "granted"
+                        : kind == entry_kind::bonus_conversion ? "converted"
+                        : kind == entry_kind::bonus_forfeit    ? "forfeited"
+                        : kind == entry_kind::bonus_expiry     ? "expired"
+                                                               : "progress";
+    if (st_.bonus_event.empty() || event != "progress") st_.bonus_event = event;
+    if (st_.bonus_push_due) return;
+    auto wait = st_.bonus_pushed_us + bonus_push_interval_us - now_us();
+    if (event != "progress" || wait <= 0) return push_bonuses();
+    st_.bonus_push_due = true;
+    self_->delayed_send(self_, std::chrono::microseconds{wait}, push_atom_v,
+                        bonuses_atom_v);
+  }
+
+  void push_bonuses() {
+    st_.bonus_push_due = false;
+    auto service = st_.deps.bonus ? st_.deps.bonus() : caf::actor{};
+    if (!st_.auth || !service || st_.bonus_changed.empty()) return;
+    st_.bonus_pushed_us = now_us();
+    auto ids = std::move(st_.bonus_changed);
+    auto event = std::move(st_.bonus_event);
+    st_.bonus_changed.clear();
+    st_.bonus_event.clear();
+    self_->request(service, st_.deps.request_timeout, bonuses_atom_v, st_.auth->player_id)
+        .then(
+            [self = self_, ids, event](bonus_page& p) {
+              for (auto& g : p.grants)
+                if (ids.count(g.grant_id))
+                  self->state.sink->deliver(out_bonus{"", std::move(g), event});
+            },
+            [](caf::error&) {}); // a push is a hint: the next one or `bonuses` tells
   }
 
   // A session timer: kind session_minutes ends the session, reality_check_minutes
@@ -129,6 +177,8 @@ private:
       case client_op::bonuses:
       case client_op::cancel_bonus:
         return authenticated(r) ? do_bonuses(r) : void();
+      case client_op::claim_bonus:
+        return authenticated(r) ? do_claim(r) : void();
     }
     fail(r.id, "unknown_type", "unknown request type");
   }
@@ -247,7 +297,7 @@ private:
     st_.device = r.device;
     register_request reg{r.username, r.password, r.email,
                          r.currency, true,       st_.sink->peer_address(),
-                         r.device};
+                         r.device,   r.country};
     self_->request(st_.deps.logins, st_.deps.request_timeout, register_atom_v, reg)
         .then(
             [self = self_, id = r.id](login_grant& g) {
@@ -580,9 +630,25 @@ private:
                   r.grant_id)
         .then(
             [self = self_, id = r.id](bonus_grant& g) {
-              self->state.sink->deliver(out_bonus{id, std::move(g)});
+              self->state.sink->deliver(out_bonus{id, std::move(g), {}});
             },
             err);
+  }
+
+  // A bonus code: a grant at once, or an opt-in for the next deposit or period.
+  void do_claim(const client_request& r) {
+    auto service = st_.deps.bonus ? st_.deps.bonus() : caf::actor{};
+    if (!service) return fail(r.id, "unavailable", "bonuses are unavailable");
+    self_
+        ->request(service, st_.deps.request_timeout, claim_atom_v, st_.auth->player_id,
+                  r.code)
+        .then(
+            [self = self_, id = r.id](claim_result& c) {
+              self->state.sink->deliver(out_claim{id, std::move(c)});
+            },
+            [self = self_, id = r.id](caf::error& e) {
+              session_logic{self}.fail(id, e);
+            });
   }
 
   // A deposit or a withdrawal: the cashier answers with the payment.
@@ -636,9 +702,9 @@ private:
   }
 
   void do_play(const client_request& r) {
-    play_request p{st_.auth->player_id, r.vendor, r.game_id,
-                   st_.auth->currency,  r.stake,  r.params_json,
-                   self_->id()};
+    play_request p{st_.auth->player_id, r.vendor,    r.game_id,
+                   st_.auth->currency,  r.stake,     r.params_json,
+                   self_->id(),         r.free_round};
     ask_vendors<round_result>(
         r.id,
         [id = r.id](round_result rr) {
@@ -718,6 +784,10 @@ caf::behavior session_impl(session_pointer self, std::shared_ptr<client_sink> si
   return {
       [self](client_request& r) { session_logic{self}.on_request(r); },
       [self](push_atom, const balance_push& p) { session_logic{self}.on_push(p); },
+      [self](push_atom, const bonus_notice& n) {
+        session_logic{self}.on_bonus_notice(n);
+      },
+      [self](push_atom, bonuses_atom) { session_logic{self}.push_bonuses(); },
       [self](limits_atom, int64_t kind, int64_t epoch) {
         session_logic{self}.on_session_timer(kind, epoch);
       },

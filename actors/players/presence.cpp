@@ -1,6 +1,7 @@
 #include "actors/players/presence.hpp"
 
 #include "actors/events/feed_subscription.hpp"
+#include "persistence/bonus_parts.hpp"
 
 #include <algorithm>
 #include <memory>
@@ -60,6 +61,36 @@ void push_balances(presence_pointer self, const event_batch& b) {
     forward(self, p.player_id, p);
 }
 
+// The grants each player's entries changed, once per player per batch, with the
+// newest entry's kind.
+void push_bonus_notices(presence_pointer self, const event_batch& b) {
+  auto& st = self->state;
+  std::vector<bonus_notice> notices;
+  for (const auto& ev : b.events) {
+    if (!ev.is_money || ev.money.bonus.empty() || !st.sessions.count(ev.money.player_id))
+      continue;
+    std::vector<bonus_part> parts;
+    if (!parse_parts(ev.money.bonus, parts)) continue;
+    auto same = std::find_if(notices.begin(), notices.end(), [&](const bonus_notice& n) {
+      return n.player_id == ev.money.player_id;
+    });
+    if (same == notices.end()) {
+      notices.push_back(bonus_notice{ev.money.player_id, 0, {}});
+      same = std::prev(notices.end());
+    }
+    // A grant's own entries outrank the progress of bets and wins.
+    if (ev.money.kind >= static_cast<uint8_t>(entry_kind::bonus_grant) ||
+        same->kind < static_cast<uint8_t>(entry_kind::bonus_grant))
+      same->kind = ev.money.kind;
+    for (auto& p : parts)
+      if (std::find(same->grant_ids.begin(), same->grant_ids.end(), p.grant_id) ==
+          same->grant_ids.end())
+        same->grant_ids.push_back(std::move(p.grant_id));
+  }
+  for (auto& n : notices)
+    forward(self, n.player_id, n);
+}
+
 caf::behavior presence_impl(presence_pointer self, std::shared_ptr<metrics> stats) {
   subscription_options sub;
   sub.name = "presence";
@@ -75,6 +106,7 @@ caf::behavior presence_impl(presence_pointer self, std::shared_ptr<metrics> stat
         auto& feed = *self->state.feed;
         if (!feed.fresh(self, b)) return;
         push_balances(self, b);
+        push_bonus_notices(self, b);
         feed.ack(self, b.events.back().gseq());
       },
       [self](join_atom, int64_t player, const caf::actor& session) {

@@ -133,10 +133,18 @@ struct out_bonuses {
   bonus_page page;
 };
 
-// The reply to cancel_bonus: the grant, forfeited.
+// The reply to cancel_bonus (the grant, forfeited), or a push (no id) of a grant
+// that changed: `event` granted, progress, converted, forfeited or expired.
 struct out_bonus {
   std::string id;
   bonus_grant grant;
+  std::string event;
+};
+
+// The reply to claim_bonus.
+struct out_claim {
+  std::string id;
+  claim_result claim;
 };
 
 using server_message =
@@ -144,7 +152,7 @@ using server_message =
                  out_history, out_games, out_round, out_rounds, out_seeds,
                  out_seeds_rotated, out_verified, out_vendor_status, out_launch,
                  out_payment, out_payments, out_kyc, out_limits, out_reality_check,
-                 out_bonuses, out_bonus>;
+                 out_bonuses, out_bonus, out_claim>;
 
 // Where a session's messages go: the gateway's connection. Thread-safe. A sink must
 // not keep its connection alive: a connection ends when its socket does.

@@ -24,14 +24,6 @@ bool printable(const std::string& s, size_t len_max) {
   return true;
 }
 
-// Grant ids go into the parts text: letters, digits, '_' and '-' only.
-bool valid_grant_id(const std::string& s) {
-  if (s.empty() || s.size() > 64) return false;
-  for (unsigned char c : s)
-    if (!std::isalnum(c) && c != '_' && c != '-') return false;
-  return true;
-}
-
 __extension__ using wide = __int128;
 
 // a * b / c without overflow, rounded toward zero (c > 0, the result fits).
@@ -49,12 +41,14 @@ bool live(const bonus_grant& g, int64_t now_us) {
   return g.expires_us == 0 || now_us < g.expires_us;
 }
 
-// Every part's amount, lapsed ones too.
-int64_t all_parts(const std::vector<bonus_part>& parts) {
-  int64_t sum = 0;
-  for (const auto& p : parts)
-    sum += p.amount;
-  return sum;
+// A live grant whose free rounds (if any) are all played and settled: its money can
+// be staked, it can be wagered and converted.
+bool spendable(const bonus_grant& g, int64_t now_us) {
+  return live(g, now_us) && !g.playing();
+}
+
+int64_t saturating_add(int64_t a, int64_t b) {
+  return a > INT64_MAX - b ? INT64_MAX : a + b;
 }
 
 std::string end_tx(const std::string& grant_id) {
@@ -166,9 +160,16 @@ wallet_errc wallet_core::validate(const wallet_request& req) {
         g.currency != req.currency || !printable(g.campaign_id, id_len_max) ||
         g.wagering_required < 0 || g.max_stake < 0 || g.max_conversion < 0 ||
         g.default_weight < 0 || g.default_weight > 100 || !valid_weights(g.weights) ||
-        g.expires_us < 0 || g.wagering_required > amount_minor_max * 100)
+        g.expires_us < 0 || g.wagering_required > amount_minor_max * 100 ||
+        g.free_rounds < 0 || g.free_rounds > free_rounds_max || g.free_open != 0 ||
+        g.free_bet < 0 || g.free_bet > amount_minor_max || g.max_win < 0 ||
+        g.max_win > amount_minor_max || g.won != 0 || g.wagering_x100 < 0 ||
+        g.wagering_x100 > 100'000 || !printable(g.vendor, source_len_max) ||
+        !printable(g.game_id, id_len_max) || (g.free_rounds > 0 && g.vendor.empty()))
       return wallet_errc::invalid_request;
-    if (req.amount < 1 || req.amount > amount_minor_max || g.amount != req.amount)
+    // A grant of free rounds alone starts with an empty pocket.
+    if (req.amount < (g.free_rounds > 0 ? 0 : 1) || req.amount > amount_minor_max ||
+        g.amount != req.amount)
       return wallet_errc::invalid_amount;
     return wallet_errc::none;
   }
@@ -190,6 +191,8 @@ wallet_errc wallet_core::validate(const wallet_request& req) {
     return wallet_errc::none;
   }
   if (!valid_currency(req.currency)) return wallet_errc::invalid_request;
+  if (!req.grant_id.empty() && (op != wallet_op::debit || !valid_grant_id(req.grant_id)))
+    return wallet_errc::invalid_request;
   bool transfer = op == wallet_op::deposit || op == wallet_op::withdraw;
   if (req.amount < (transfer ? 1 : 0) || req.amount > amount_minor_max)
     return wallet_errc::invalid_amount;
@@ -281,7 +284,7 @@ void wallet_core::learn(const lookup_request& asked, const lookup_result& found)
     txs_.put_if_absent(id_key(id_kind::tx, e.source, e.tx_id),
                        tx_fact{e.player_id, e.kind, e.currency, e.round_id, e.ref_tx_id,
                                e.amount, e.balance_after, e.seq, e.created_us, e.bonus,
-                               parts_total(parts), e.amount + all_parts(parts)});
+                               parts_total(parts), e.amount + parts_total_all(parts)});
   }
   for (const auto& m : found.marks)
     marks_.put_if_absent(id_key(id_kind::mark, m.source, m.tx_id),
@@ -414,10 +417,11 @@ apply_outcome wallet_core::apply_debit(const wallet_request& req, int64_t now_us
       round->opened_us = now_us;
     }
   }
+  if (!req.grant_id.empty()) return apply_free_round(req, std::move(round), now_us);
   int64_t cash = balance(req.currency);
   int64_t bonus = 0;
   for (const auto& g : active_)
-    if (g.currency == req.currency && live(g, now_us)) {
+    if (g.currency == req.currency && spendable(g, now_us)) {
       bonus += g.balance;
       if (g.max_stake > 0 && req.amount > g.max_stake)
         return refuse(wallet_errc::bonus_stake_too_high);
@@ -444,7 +448,7 @@ apply_outcome wallet_core::apply_debit(const wallet_request& req, int64_t now_us
   // The round's game (a bet without a round has none: its rollback weighs it alike).
   const std::string game = round ? round->game_id : std::string{};
   for (auto& g : active_) {
-    if (g.currency != req.currency || !live(g, now_us)) continue;
+    if (g.currency != req.currency || !spendable(g, now_us)) continue;
     bool wagering = parts.empty();
     int64_t take = std::min(rest, g.balance);
     if (!wagering && take == 0) continue;
@@ -463,6 +467,56 @@ apply_outcome wallet_core::apply_debit(const wallet_request& req, int64_t now_us
                          round, false, now_us, parts, std::move(changed));
   out.then = convert_if_due(req.currency, now_us);
   return out;
+}
+
+apply_outcome wallet_core::apply_free_round(const wallet_request& req,
+                                            std::optional<round_record> round,
+                                            int64_t now_us) {
+  auto* g = active_grant(req.grant_id);
+  if (g == nullptr)
+    return refuse(ended_.count(req.grant_id) ? wallet_errc::bonus_not_active
+                                             : wallet_errc::bonus_not_found);
+  if (!live(*g, now_us)) return refuse(wallet_errc::bonus_not_active);
+  const std::string& game =
+      round && !round->game_id.empty() ? round->game_id : req.game_id;
+  if (g->currency != req.currency || g->vendor != req.source ||
+      (!g->game_id.empty() && g->game_id != game) ||
+      (g->free_bet > 0 && req.amount != g->free_bet))
+    return refuse(wallet_errc::free_round_mismatch);
+  if (g->free_rounds <= 0) return refuse(wallet_errc::no_free_rounds);
+  if (round) {
+    round->bet_count += 1;
+    round->open_bet_count += 1;
+    round->closed = req.close_round;
+    round->updated_us = now_us;
+    if (round->game_id.empty()) round->game_id = req.game_id;
+  }
+  g->free_rounds -= 1;
+  g->free_open += 1;
+  g->updated_us = now_us;
+  return write_entry(req, entry_kind::bet, 0, req.currency, req.round_id, round, false,
+                     now_us, {{g->grant_id, 0, false, true}}, {*g});
+}
+
+void wallet_core::pay_free_round(const std::string& grant_id, int64_t amount,
+                                 bool first_win, std::vector<bonus_part>& parts,
+                                 std::vector<bonus_grant>& changed, int64_t now_us) {
+  auto* g = active_grant(grant_id);
+  if (g == nullptr) { // ended meanwhile: its round's win is paid to no one
+    if (amount > 0) parts.push_back({grant_id, amount, true});
+    return;
+  }
+  auto room = g->max_win > 0 ? std::max<int64_t>(0, g->max_win - g->won) : amount;
+  auto credit = std::min(amount, room);
+  g->balance += credit;
+  g->won += credit;
+  g->wagering_required =
+      saturating_add(g->wagering_required, mul_div(credit, g->wagering_x100, 100));
+  if (first_win && g->free_open > 0) g->free_open -= 1;
+  g->updated_us = now_us;
+  parts.push_back({grant_id, credit, false});
+  if (amount > credit) parts.push_back({grant_id, amount - credit, true}); // over the cap
+  changed.push_back(*g);
 }
 
 void wallet_core::return_share(const std::string& grant_id, int64_t amount,
@@ -502,6 +556,7 @@ apply_outcome wallet_core::apply_credit(const wallet_request& req, int64_t now_u
       return refuse(wallet_errc::round_mismatch);
   }
   std::optional<round_record> round;
+  bool was_credited = false; // a win was paid in the round before this one
   if (!round_id.empty()) {
     auto* known = known_round(req.source, round_id);
     if (known == nullptr) return refuse(wallet_errc::unavailable);
@@ -515,6 +570,7 @@ apply_outcome wallet_core::apply_credit(const wallet_request& req, int64_t now_u
       round = fresh_round(req.source, round_id, req.currency);
       round->opened_us = now_us;
     }
+    was_credited = round->credited;
     round->credited = true;
     round->win_total += req.amount;
     round->closed = round->closed || req.close_round;
@@ -530,7 +586,14 @@ apply_outcome wallet_core::apply_credit(const wallet_request& req, int64_t now_u
     const auto& bet = **known_tx(req.source, req.ref_tx_id);
     std::vector<bonus_part> bet_parts;
     int64_t stake = -(bet.amount + bet.bonus_total);
-    if (!bet.bonus.empty() && stake > 0 && parse_parts(bet.bonus, bet_parts)) {
+    if (!bet.bonus.empty() && parse_parts(bet.bonus, bet_parts) &&
+        bet_parts.size() == 1 && bet_parts.front().free) {
+      // A free round's win is bonus money of its grant, under the grant's terms.
+      saved = active_;
+      to_cash = 0;
+      pay_free_round(bet_parts.front().grant_id, req.amount, !was_credited, parts,
+                     changed, now_us);
+    } else if (!bet.bonus.empty() && stake > 0 && parse_parts(bet.bonus, bet_parts)) {
       saved = active_; // given back if the win is refused
       for (const auto& p : bet_parts) {
         if (p.lapsed || p.amount >= 0) continue;
@@ -545,8 +608,10 @@ apply_outcome wallet_core::apply_credit(const wallet_request& req, int64_t now_u
     if (saved) active_ = std::move(*saved);
     return refuse(wallet_errc::balance_overflow);
   }
-  return write_entry(req, entry_kind::win, to_cash, req.currency, round_id, round, false,
-                     now_us, parts, std::move(changed));
+  auto out = write_entry(req, entry_kind::win, to_cash, req.currency, round_id, round,
+                         false, now_us, parts, std::move(changed));
+  out.then = convert_if_due(req.currency, now_us); // a grant whose free rounds ended
+  return out;
 }
 
 apply_outcome wallet_core::apply_rollback(const wallet_request& req, int64_t now_us) {
@@ -605,7 +670,12 @@ apply_outcome wallet_core::apply_rollback(const wallet_request& req, int64_t now
     std::vector<bonus_part> bet_parts;
     if (parse_parts(bet.bonus, bet_parts) && !bet_parts.empty()) {
       saved = active_; // given back if the rollback is refused
-      if (auto* g = active_grant(bet_parts.front().grant_id)) {
+      if (auto* g = active_grant(bet_parts.front().grant_id);
+          g != nullptr && bet_parts.front().free) {
+        g->free_rounds += 1; // the round is given back
+        if (g->free_open > 0) g->free_open -= 1;
+        g->updated_us = now_us;
+      } else if (g != nullptr) {
         auto game = known_r != nullptr ? known_r->game_id : std::string{};
         auto counted = percent_of(-(bet.amount + bet.bonus_total),
                                   stake_weight(*g, req.source, game));
@@ -699,10 +769,13 @@ apply_outcome wallet_core::apply_end(const wallet_request& req, int64_t now_us) 
 
 std::optional<ledger_write> wallet_core::convert_if_due(const std::string& currency,
                                                         int64_t now_us) {
+  // Only the oldest spendable grant is wagered; a later one is due only when it asks
+  // for no wagering (cashback paid as cash, free rounds that won nothing).
   auto it = std::find_if(active_.begin(), active_.end(), [&](const bonus_grant& g) {
-    return g.currency == currency && live(g, now_us);
+    return g.currency == currency && spendable(g, now_us) &&
+           g.wagered >= g.wagering_required;
   });
-  if (it == active_.end() || it->wagered < it->wagering_required) return std::nullopt;
+  if (it == active_.end()) return std::nullopt;
   auto left = it->balance;
   auto cash = it->max_conversion > 0 ? std::min(left, it->max_conversion) : left;
   if (balance(currency) > amount_minor_max - cash) return std::nullopt;
@@ -768,7 +841,7 @@ apply_outcome wallet_core::write_entry(const wallet_request& req, entry_kind kin
   remember(txs_, id_kind::tx, e.tx_id,
            tx_fact{player_id_, e.kind, e.currency, e.round_id, e.ref_tx_id, e.amount,
                    e.balance_after, e.seq, e.created_us, e.bonus, bonus_moved,
-                   e.amount + all_parts(parts)});
+                   e.amount + parts_total_all(parts)});
   if (mark_rollback) {
     w.mark_rollback = true;
     remember(marks_, id_kind::mark, e.ref_tx_id, mark_fact{player_id_, e.seq});

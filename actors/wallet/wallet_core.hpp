@@ -30,6 +30,9 @@ struct apply_outcome {
 // The source of the wallet's bonus entries (grants and their ends).
 inline constexpr const char* bonus_source = "bonus";
 
+// The most free rounds one grant can hold.
+inline constexpr int64_t free_rounds_max = 10'000;
+
 class wallet_core {
 public:
   // `ids` (optional, shared by the node's wallets) lets the core rule out ids that
@@ -131,6 +134,15 @@ private:
   apply_outcome apply_rollback(const wallet_request& req, int64_t now_us);
   apply_outcome apply_transfer(const wallet_request& req, int64_t now_us);
   apply_outcome apply_grant(const wallet_request& req, int64_t now_us);
+  // A bet that is a free round of the grant req.grant_id: nothing taken from the
+  // player, one round fewer left.
+  apply_outcome apply_free_round(const wallet_request& req,
+                                 std::optional<round_record> round, int64_t now_us);
+  // Credits a free round's win to its grant (up to its max_win), with the wagering
+  // it adds; `first_win` settles the round.
+  void pay_free_round(const std::string& grant_id, int64_t amount, bool first_win,
+                      std::vector<bonus_part>& parts, std::vector<bonus_grant>& changed,
+                      int64_t now_us);
   apply_outcome apply_end(const wallet_request& req, int64_t now_us);
   // The conversion of the oldest active grant in `currency` once its wagering is done.
   std::optional<ledger_write> convert_if_due(const std::string& currency, int64_t now_us);

@@ -209,6 +209,8 @@ wallet_codec::decoded caleta_codec::decode(const std::string& op_name,
       r.str("round", c.round_id, true);
       r.boolean("round_closed", c.round_closed, true);
       r.boolean("is_free", c.is_free, true);
+      r.str("reward_uuid", c.reward_id, false);
+      r.str("campaign_uuid", c.campaign_id, false);
       r.integer("amount", amount, true);
       if (*op == seamless_op::win) r.str("reference_transaction_uuid", c.ref_tx_id, true);
       break;

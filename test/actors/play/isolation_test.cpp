@@ -20,7 +20,7 @@ std::string play(node_fixture& f, int64_t player, const std::string& vendor,
   caf::scoped_actor self{f.sys};
   std::string error;
   self->request(f.the_node().vendors(), std::chrono::seconds{20}, play_atom_v,
-                play_request{player, vendor, game, "EUR", stake, params, 0})
+                play_request{player, vendor, game, "EUR", stake, params, 0, {}})
       .receive([](round_result&) {}, [&](caf::error& e) { error = error_code_of(e); });
   return error;
 }

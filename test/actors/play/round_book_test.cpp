@@ -16,7 +16,8 @@ using namespace std::chrono_literals;
 namespace {
 
 play_request slot(int64_t player, int64_t stake) {
-  return play_request{player, "builtin", "slot-5x3", "EUR", stake, R"({"lines":5})", 7};
+  return play_request{player, "builtin",        "slot-5x3", "EUR",
+                      stake,  R"({"lines":5})", 7,          {}};
 }
 
 const auto t0 = std::chrono::steady_clock::time_point{} + 1h;

@@ -33,7 +33,8 @@ void play_forever(caf::actor_system& sys, node& n, int fd, int client) {
                    "EUR",
                    static_cast<int64_t>(1 + rng() % 50),
                    slow ? "" : R"({"chance":4500})",
-                   0};
+                   0,
+                   {}};
     self->request(n.vendors(), std::chrono::seconds{30}, play_atom_v, r)
         .receive(
             [&](round_result& rr) {

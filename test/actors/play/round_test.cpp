@@ -33,7 +33,7 @@ void with_faulty_vendor(server_options& o) {
 played play(node_fixture& f, int64_t player, const std::string& vendor,
             const std::string& game, int64_t stake, const std::string& params = "") {
   played out;
-  play_request r{player, vendor, game, "EUR", stake, params, 0};
+  play_request r{player, vendor, game, "EUR", stake, params, 0, {}};
   // A scoped actor of its own: tests call this from several threads at once.
   caf::scoped_actor self{f.sys};
   self->request(f.the_node().vendors(), std::chrono::seconds{20}, play_atom_v, r)

@@ -288,3 +288,129 @@ TEST_CASE("bonus parts and weights read back as written", "[bonus]") {
   CHECK_FALSE(valid_weights("studio:x=5"));
   CHECK_FALSE(valid_weights("game:=5"));
 }
+
+namespace {
+
+// A grant of `rounds` free rounds of 50 on "slot" of "studio", their wins wagered
+// 10 times, at most `max_win` won in all.
+bonus_grant free_terms(std::string id, int64_t rounds, int64_t max_win = 0) {
+  auto t = terms(std::move(id), 0);
+  t.vendor = "studio";
+  t.game_id = "slot";
+  t.free_rounds = rounds;
+  t.free_bet = 50;
+  t.max_win = max_win;
+  t.wagering_x100 = 1000;
+  return t;
+}
+
+wallet_request free_bet(std::string tx, std::string round, std::string grant_id,
+                        int64_t amount = 50, std::string game = "slot") {
+  auto r = game_bet(p1, std::move(tx), amount, std::move(round), std::move(game));
+  r.grant_id = std::move(grant_id);
+  return r;
+}
+
+wallet_request free_win(std::string tx, std::string round, std::string ref,
+                        int64_t amount) {
+  auto r = win(p1, std::move(tx), amount, std::move(round), std::move(ref));
+  r.source = "studio";
+  return r;
+}
+
+} // namespace
+
+TEST_CASE("free rounds cost the player nothing and their wins are bonus money under "
+          "the grant's wagering",
+          "[bonus][free]") {
+  harness h;
+  h.ok(deposit(p1, "d1", 1'000));
+  auto g = h.ok(grant(p1, free_terms("bon_f", 2)));
+  CHECK(g.bonus_amount == 0);
+  REQUIRE(h.grant("bon_f") != nullptr);
+  CHECK(h.grant("bon_f")->free_rounds == 2);
+
+  auto b = h.ok(free_bet("fb1", "r1", "bon_f"));
+  CHECK(b.amount == 0);
+  CHECK(h.cash() == 1'000);
+  CHECK(h.written.back().entry.bonus == "bon_f:0:free");
+  CHECK(h.grant("bon_f")->free_rounds == 1);
+  CHECK(h.grant("bon_f")->free_open == 1);
+
+  auto w = h.ok(free_win("fw1", "r1", "fb1", 300));
+  CHECK(w.amount == 0);
+  CHECK(w.bonus_amount == 300);
+  CHECK(h.cash() == 1'000);
+  CHECK(h.grant("bon_f")->balance == 300);
+  CHECK(h.grant("bon_f")->wagering_required == 3'000);
+  CHECK(h.grant("bon_f")->free_open == 0);
+
+  // While a round is left the grant is not spendable: a cash bet takes only cash and
+  // wagers nothing of it.
+  h.ok(game_bet(p1, "cb1", 100, "r2", "slot"));
+  CHECK(h.cash() == 900);
+  CHECK(h.grant("bon_f")->wagered == 0);
+
+  SECTION("the last round's loss makes it an ordinary grant being wagered") {
+    h.ok(free_bet("fb2", "r3", "bon_f"));
+    h.ok(free_win("fw2", "r3", "fb2", 0));
+    CHECK(h.grant("bon_f")->free_rounds == 0);
+    h.ok(game_bet(p1, "cb2", 900, "r4", "slot"));
+    CHECK(h.grant("bon_f")->wagered == 900);
+    CHECK(h.err(free_bet("fb3", "r5", "bon_f")) == wallet_errc::no_free_rounds);
+  }
+  SECTION("a free round of another game, stake, vendor or grant is refused") {
+    CHECK(h.err(free_bet("x1", "rx1", "bon_f", 60)) == wallet_errc::free_round_mismatch);
+    CHECK(h.err(free_bet("x2", "rx2", "bon_f", 50, "dice")) ==
+          wallet_errc::free_round_mismatch);
+    auto other = free_bet("x3", "rx3", "bon_f");
+    other.source = "elsewhere";
+    CHECK(h.err(other) == wallet_errc::free_round_mismatch);
+    CHECK(h.err(free_bet("x4", "rx4", "bon_none")) == wallet_errc::bonus_not_found);
+    CHECK(h.grant("bon_f")->free_rounds == 1);
+    CHECK(h.cash() == 900);
+  }
+  SECTION("a rolled-back free round is given back") {
+    h.ok(free_bet("fb2", "r3", "bon_f"));
+    CHECK(h.grant("bon_f")->free_rounds == 0);
+    auto rb = rollback(p1, "rb2", "fb2", "r3");
+    rb.source = "studio";
+    h.ok(rb);
+    CHECK(h.grant("bon_f")->free_rounds == 1);
+    CHECK(h.grant("bon_f")->free_open == 0);
+    CHECK(h.cash() == 900);
+  }
+}
+
+TEST_CASE("free rounds win at most their cap, and a grant whose rounds won nothing ends "
+          "at once",
+          "[bonus][free]") {
+  harness h;
+  h.ok(grant(p1, free_terms("bon_c", 1, 200)));
+  h.ok(free_bet("fb1", "r1", "bon_c"));
+  auto w = h.ok(free_win("fw1", "r1", "fb1", 500));
+  CHECK(w.bonus_amount == 200); // the rest is over the cap: paid to no one
+  CHECK(h.written.back().entry.bonus == "bon_c:200;bon_c:300:lapsed");
+  CHECK(h.cash() == 0);
+
+  h.ok(grant(p1, free_terms("bon_z", 1)));
+  h.ok(free_bet("fb2", "r2", "bon_z"));
+  h.ok(free_win("fw2", "r2", "fb2", 0));
+  // Nothing to wager: it converts (to nothing) with that win.
+  CHECK(h.grant("bon_z") == nullptr);
+  CHECK(h.written.back().entry.kind ==
+        static_cast<uint8_t>(entry_kind::bonus_conversion));
+  CHECK(h.written.back().entry.amount == 0);
+}
+
+TEST_CASE("a grant that asks for no wagering converts at once even behind an older "
+          "grant",
+          "[bonus]") {
+  harness h;
+  h.ok(grant(p1, terms("bon_old", 100, 10'000)));
+  auto cash = h.ok(grant(p1, terms("bon_cash", 70, 0)));
+  CHECK(h.grant("bon_cash") == nullptr);
+  CHECK(h.cash() == 70);
+  CHECK(h.grant("bon_old") != nullptr);
+  (void)cash;
+}
