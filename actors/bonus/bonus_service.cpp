@@ -17,23 +17,32 @@ namespace agg {
 namespace {
 
 using grant_done = std::function<void(caf::expected<bonus_grant>)>;
+// The grant as stored, and whether the wallet answered with a replay (it was made
+// before).
+using wallet_done = std::function<void(caf::expected<bonus_grant>, bool replayed)>;
 
 // Sends `req` to the player's wallet, then calls `done` with the grant as stored.
 void through_wallet(bonus_ptr self, wallet_request req, std::string grant_id,
-                    grant_done done) {
+                    wallet_done done) {
   auto wallets = self->state.opts.wallets ? self->state.opts.wallets() : registry_actor{};
-  if (!wallets) return done(make_error(wallet_errc::unavailable));
+  if (!wallets) return done(make_error(wallet_errc::unavailable), false);
   self->request(wallets, self->state.opts.request_timeout, wallet_atom_v, std::move(req))
       .then(
-          [self, done, grant_id](const wallet_receipt&) {
+          [self, done, grant_id](const wallet_receipt& r) {
             try {
-              if (auto g = self->state.grants->by_id(grant_id)) return done(*g);
+              if (auto g = self->state.grants->by_id(grant_id))
+                return done(*g, r.replayed);
             } catch (const db::error& e) {
               log::error("bonus", "grant not read back", {{"error", e.what()}});
             }
-            done(make_error(wallet_errc::storage_error));
+            done(make_error(wallet_errc::storage_error), false);
           },
-          [done](caf::error& err) { done(std::move(err)); });
+          [done](caf::error& err) { done(std::move(err), false); });
+}
+
+// A wallet_done that ignores the replay flag.
+wallet_done any(grant_done done) {
+  return [done](caf::expected<bonus_grant> g, bool) { done(std::move(g)); };
 }
 
 // A promise's delivery as a grant_done.
@@ -78,7 +87,8 @@ void award_free_rounds(bonus_ptr self, bonus_grant g, grant_done done) {
                         {{"grant_id", g.grant_id}, {"vendor", g.vendor}});
               through_wallet(
                   self, end_request(g.player_id, g.grant_id, wallet_op::forfeit_bonus),
-                  g.grant_id, [done, err](caf::expected<bonus_grant>) { done(err); });
+                  g.grant_id,
+                  [done, err](caf::expected<bonus_grant>, bool) { done(err); });
             });
 }
 
@@ -94,7 +104,7 @@ caf::result<bonus_grant> forfeit(bonus_ptr self, int64_t player,
   }
   auto rp = self->make_response_promise<bonus_grant>();
   through_wallet(self, end_request(player, grant_id, wallet_op::forfeit_bonus), grant_id,
-                 deliver_to(rp));
+                 any(deliver_to(rp)));
   return rp;
 }
 
@@ -260,9 +270,11 @@ void give_then(bonus_ptr self, bonus_grant terms, grant_done done) {
   req.amount = terms.amount;
   auto id = terms.grant_id;
   req.grant.push_back(std::move(terms));
+  // The studio is asked once, after the grant's first commit: a grant given again (a
+  // replay) was given to the studio then, or forfeited when the studio refused.
   through_wallet(self, std::move(req), std::move(id),
-                 [self, done](caf::expected<bonus_grant> g) {
-                   if (!g) return done(std::move(g));
+                 [self, done](caf::expected<bonus_grant> g, bool replayed) {
+                   if (!g || replayed) return done(std::move(g));
                    award_free_rounds(self, std::move(*g), done);
                  });
 }

@@ -94,7 +94,8 @@ private:
 
 // Caleta's Games API on loopback: checks X-Auth-Signature with the operator's public
 // key and records every call; /api/game/url answers a launch URL carrying the token,
-// /api/game/round a details URL, /api/game/list `games`.
+// /api/game/round a details URL, /api/game/list `games`, /api/freebet/rewards/create
+// the reward it was asked for.
 class fake_caleta_games_api {
 public:
   struct call {
@@ -120,8 +121,20 @@ public:
         return;
       }
       nlohmann::json out;
+      if (req.path == "/api/freebet/rewards/create" && refuse_rewards) {
+        res.status = 400;
+        res.set_content(R"({"error":"prepaid not found"})", "application/json");
+        return;
+      }
       if (req.path == "/api/game/list")
         out = games_;
+      else if (req.path == "/api/freebet/rewards/create")
+        out = {{"reward_uuid", c.body.value("reward_uuid", std::string{})},
+               {"prepaid_uuid", c.body.value("prepaid_uuid", std::string{})},
+               {"game_id", 1},
+               {"user", c.body.value("user", std::string{})},
+               {"bet_value", c.body.value("bet_value", int64_t{0})},
+               {"bet_count", c.body.value("bet_count", int64_t{0})}};
       else if (req.path == "/api/game/round")
         out = {{"url", "https://backoffice.caleta.test/round_details/" +
                            c.body.value("round", std::string{})}};
@@ -133,6 +146,7 @@ public:
     srv_.Post("/api/game/url", handle);
     srv_.Post("/api/game/round", handle);
     srv_.Post("/api/game/list", handle);
+    srv_.Post("/api/freebet/rewards/create", handle);
     port = static_cast<uint16_t>(srv_.bind_to_any_port("127.0.0.1"));
     thread_ = std::thread{[this] { srv_.listen_after_bind(); }};
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};
@@ -153,6 +167,7 @@ public:
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port); }
 
   uint16_t port = 0;
+  std::atomic<bool> refuse_rewards{false}; // /api/freebet/rewards/create answers 400
 
 private:
   vendors::caleta::rsa_key key_;

@@ -404,6 +404,118 @@ TEST_CASE("bonus money is playable at Caleta: the balance shows cash and bonus, 
   CHECK(w.f.verify().ok);
 }
 
+TEST_CASE("free bets: a free-spins campaign gives Caleta a reward through the Freebets "
+          "API, and its free bets cost nothing and win bonus money under the campaign") {
+  caleta_world w;
+  auto p = w.launch("freebie", 1'000); // 10.00 EUR cash
+  auto res = w.f.http(admin_key).Post("/v1/bonus/campaigns",
+                                      json{{"name", "Torch spins"},
+                                           {"kind", "free_spins"},
+                                           {"code", "TORCH"},
+                                           {"vendor", "caleta"},
+                                           {"game_id", game},
+                                           {"rounds", 2},
+                                           {"bet", 50},
+                                           {"max_win", 400},
+                                           {"vendor_campaign", "prepaid-1/campaign-9"},
+                                           {"wagering_multiplier", 2},
+                                           {"expiry_days", 3}}
+                                          .dump(),
+                                      "application/json");
+  REQUIRE(res);
+  INFO(res->body);
+  REQUIRE(res->status == 201);
+  auto claim = p.ws->request({{"type", "claim_bonus"}, {"code", "torch"}});
+  INFO(claim.dump());
+  REQUIRE(claim["granted"] == true);
+  auto reward = claim["bonus"]["grant_id"].get<std::string>();
+  // The reward went to Caleta, signed, with the spec's fields.
+  std::optional<fake_caleta_games_api::call> given;
+  for (const auto& c : w.games_api.calls())
+    if (c.path == "/api/freebet/rewards/create") given = c;
+  REQUIRE(given);
+  CHECK(given->signature_ok);
+  CHECK(given->body["user"] == std::to_string(p.id));
+  CHECK(given->body["reward_uuid"] == reward);
+  CHECK(given->body["prepaid_uuid"] == "prepaid-1");
+  CHECK(given->body["campaign_uuid"] == "campaign-9");
+  CHECK(given->body["bet_value"] == unit / 2); // 0.50 EUR
+  CHECK(given->body["bet_count"] == 2);
+  CHECK(given->body["operator_id"] == "test-operator");
+  CHECK(given->body["sub_partner_id"] == "test-casino");
+  CHECK(given->body["end_time"].get<std::string>().size() == 19);
+
+  auto free_bet = [&](const std::string& tx, const std::string& round) {
+    auto b = w.bet_body(p, tx, unit / 2, round);
+    b["is_free"] = true;
+    b["reward_uuid"] = reward;
+    b["campaign_uuid"] = "campaign-9";
+    return b;
+  };
+  // A free bet takes nothing; its win goes to the grant (at most max_win in all).
+  auto r = w.call("bet", free_bet("fb-1", "fr-1"));
+  CHECK(r["status"] == "RS_OK");
+  CHECK(r["balance"] == 10 * unit);
+  auto win = w.win_body(p, "fw-1", "fb-1", 3 * unit, "fr-1");
+  win["is_free"] = true;
+  r = w.call("win", win);
+  CHECK(r["status"] == "RS_OK");
+  CHECK(r["balance"] == 13 * unit); // cash 10 and bonus 3, told together
+  // A free bet of another value is not one of the reward's rounds.
+  auto wrong = free_bet("fb-x", "fr-x");
+  wrong["amount"] = unit;
+  CHECK(w.call("bet", wrong)["status"] == "RS_ERROR_BET_LIMIT_EXCEEDED");
+  CHECK(w.call("bet", free_bet("fb-2", "fr-2"))["status"] == "RS_OK");
+  win = w.win_body(p, "fw-2", "fb-2", 5 * unit, "fr-2");
+  win["is_free"] = true;
+  CHECK(w.call("win", win)["balance"] == 14 * unit); // capped at 4.00 in all
+  // Every round is played: a third is refused before anything moves.
+  CHECK(w.call("bet", free_bet("fb-3", "fr-3"))["status"] ==
+        "RS_ERROR_BET_LIMIT_EXCEEDED");
+  auto g = json::parse(w.f.http(reader_key)
+                           .Get("/v1/players/" + std::to_string(p.id) + "/bonuses")
+                           ->body)["bonuses"][0];
+  CHECK(g["balance"] == 400);
+  CHECK(g["wagering_required"] == 800);
+  CHECK(g["free_rounds"]["left"] == 0);
+  CHECK(g["free_rounds"]["won"] == 400);
+  // A free bet naming no reward of ours is the studio's own: free, its win is cash.
+  auto own = w.bet_body(p, "fb-own", unit, "fr-own");
+  own["is_free"] = true;
+  CHECK(w.call("bet", own)["balance"] == 14 * unit);
+  CHECK(w.call("win", w.win_body(p, "fw-own", "fb-own", unit, "fr-own"))["balance"] ==
+        15 * unit);
+  w.f.stop_servers();
+  CHECK(w.f.verify().ok);
+}
+
+TEST_CASE("a studio that refuses the reward leaves the grant forfeited") {
+  caleta_world w;
+  auto p = w.launch("unlucky", 1'000);
+  w.games_api.refuse_rewards = true;
+  auto res = w.f.http(admin_key).Post("/v1/bonus/campaigns",
+                                      json{{"name", "Torch spins"},
+                                           {"kind", "free_spins"},
+                                           {"code", "TORCH"},
+                                           {"vendor", "caleta"},
+                                           {"game_id", game},
+                                           {"rounds", 2},
+                                           {"bet", 50},
+                                           {"vendor_campaign", "prepaid-1"}}
+                                          .dump(),
+                                      "application/json");
+  REQUIRE(res);
+  REQUIRE(res->status == 201);
+  auto claim = p.ws->request({{"type", "claim_bonus"}, {"code", "TORCH"}});
+  CHECK(claim["type"] == "error");
+  CHECK(claim["code"] == "vendor_error");
+  auto grants = json::parse(w.f.http(reader_key)
+                                .Get("/v1/players/" + std::to_string(p.id) + "/bonuses")
+                                ->body)["bonuses"];
+  REQUIRE(grants.size() == 1);
+  CHECK(grants[0]["status"] == "forfeited");
+}
+
 TEST_CASE("check swaps the token: the old one is expired for bets, still good for wins") {
   caleta_world w;
   auto p = w.launch("checker", 10'000);

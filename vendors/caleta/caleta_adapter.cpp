@@ -7,6 +7,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <ctime>
 #include <sstream>
 
 namespace agg::vendors::caleta {
@@ -62,7 +63,11 @@ caleta_adapter::caleta_adapter(const adapter_env& env)
       api_timeout_ms_(integer_setting(env.vendor_id, env.settings, "api_timeout_ms", 5000,
                                       1, 600'000)),
       default_country_(setting(env, "default_country", "MT")),
-      lobby_url_(setting(env, "lobby_url")) {
+      lobby_url_(setting(env, "lobby_url")), units_([&] {
+        auto settings = env.settings;
+        settings["verify_signatures"] = "false"; // only its currency exponents
+        return std::make_shared<const caleta_codec>(env.vendor_id, settings);
+      }()) {
   if (auto key = setting(env, "private_key_file"); !key.empty())
     our_key_ = rsa_key::private_from_file(key);
   if (games_.empty() && !api_url_.empty()) {
@@ -146,6 +151,42 @@ std::string caleta_adapter::launch(const launch_context& ctx) {
             {"currency", ctx.currency},
             {"country", ctx.country.empty() ? default_country_ : ctx.country}};
   return url_of("/api/game/url", body.dump());
+}
+
+namespace {
+
+// Caleta's date-time: "YYYY-MM-DDThh:mm:ss", UTC.
+std::string caleta_time(int64_t us) {
+  std::time_t t = us / 1'000'000;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char out[32];
+  std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%S", &tm);
+  return out;
+}
+
+} // namespace
+
+void caleta_adapter::give_free_rounds(const free_rounds_award& a) {
+  auto bet = units_->to_caleta(a.bet, a.currency);
+  if (!bet) throw std::runtime_error("vendor " + vendor_ + ": a bet Caleta cannot carry");
+  // The campaign's vendor_campaign: "<prepaid uuid>" or "<prepaid uuid>/<campaign uuid>".
+  auto slash = a.vendor_campaign.find('/');
+  json body{{"user", std::to_string(a.player_id)},
+            {"sub_partner_id", sub_partner_id_},
+            {"operator_id", operator_id_},
+            {"prepaid_uuid", a.vendor_campaign.substr(0, slash)},
+            {"reward_uuid", a.reward_id},
+            {"bet_value", *bet},
+            {"bet_count", a.rounds}};
+  if (slash != std::string::npos)
+    body["campaign_uuid"] = a.vendor_campaign.substr(slash + 1);
+  if (a.expires_us > 0) body["end_time"] = caleta_time(a.expires_us);
+  auto reply = call_games_api("/api/freebet/rewards/create", body.dump());
+  if (!reply.is_object() || !reply.contains("reward_uuid") ||
+      reply["reward_uuid"] != a.reward_id)
+    throw std::runtime_error("vendor " + vendor_ +
+                             ": /api/freebet/rewards/create: not the reward asked for");
 }
 
 std::string caleta_adapter::round_details(const std::string& round_id, int64_t player) {
