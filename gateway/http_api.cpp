@@ -155,23 +155,6 @@ json receipt_json(const wallet_receipt& r) {
               {"replayed", r.replayed}};
 }
 
-json entry_json(const ledger_entry& e) {
-  entry_kind kind;
-  auto j = json{{"seq", e.seq},
-                {"kind", entry_kind_from_int(e.kind, kind) ? to_string(kind) : "unknown"},
-                {"source", e.source},
-                {"tx_id", e.tx_id},
-                {"ref_tx_id", e.ref_tx_id},
-                {"round_id", e.round_id},
-                {"currency", e.currency},
-                {"amount", e.amount},
-                {"balance_after", e.balance_after},
-                {"created_at_us", e.created_us},
-                {"hash", to_hex(e.hash)}};
-  if (auto parts = bonus_parts_json(e.bonus); !parts.is_null()) j["bonus"] = parts;
-  return j;
-}
-
 // One request's context: who calls and how to answer.
 struct call {
   const httplib::Request& req;

@@ -1,6 +1,7 @@
 #include "gateway/json_codec.hpp"
 
 #include "gateway/campaign_json.hpp"
+#include "persistence/event_json.hpp"
 
 #include "common/crypto.hpp"
 #include "common/currency.hpp"
@@ -245,6 +246,23 @@ json limits_json(const limits_view& v) {
   return json{{"player_id", v.player_id}, {"currency", v.currency}, {"limits", limits}};
 }
 
+json entry_json(const ledger_entry& e) {
+  entry_kind kind;
+  auto j = json{{"seq", e.seq},
+                {"kind", entry_kind_from_int(e.kind, kind) ? to_string(kind) : "unknown"},
+                {"source", e.source},
+                {"tx_id", e.tx_id},
+                {"ref_tx_id", e.ref_tx_id},
+                {"round_id", e.round_id},
+                {"currency", e.currency},
+                {"amount", e.amount},
+                {"balance_after", e.balance_after},
+                {"created_at_us", e.created_us},
+                {"hash", to_hex(e.hash)}};
+  if (auto parts = bonus_parts_json(e.bonus); !parts.is_null()) j["bonus"] = parts;
+  return j;
+}
+
 json bonus_json(const bonus_grant& g) {
   grant_status status;
   json j{
@@ -311,21 +329,6 @@ json balances_json(const std::vector<currency_balance>& bs) {
   for (const auto& b : bs)
     out.push_back({{"currency", b.currency}, {"balance", b.balance}, {"bonus", b.bonus}});
   return out;
-}
-
-json entry_json(const ledger_entry& e) {
-  entry_kind kind;
-  return json{{"seq", e.seq},
-              {"kind", entry_kind_from_int(e.kind, kind) ? to_string(kind) : "unknown"},
-              {"source", e.source},
-              {"tx_id", e.tx_id},
-              {"ref_tx_id", e.ref_tx_id},
-              {"round_id", e.round_id},
-              {"currency", e.currency},
-              {"amount", e.amount},
-              {"balance_after", e.balance_after},
-              {"created_at_us", e.created_us},
-              {"hash", to_hex(e.hash)}};
 }
 
 // The ledger's name of what changed the balance, as history shows it.

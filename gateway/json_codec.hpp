@@ -31,6 +31,9 @@ std::string encode_welcome(std::string_view server_name, int64_t idle_timeout_ms
 // A payment as the player protocol and the operator API show it.
 nlohmann::json payment_json(const payment_view& p);
 nlohmann::json bonus_json(const bonus_grant& g);
+// A ledger entry as the player's history and the operator's ledger show it, with its
+// bonus parts when it moved bonus money.
+nlohmann::json entry_json(const ledger_entry& e);
 // An account's KYC: status, level, reason, updated_us.
 nlohmann::json kyc_json(const account_view& a);
 // A player's responsible-gaming limits: player_id, currency, limits by name (only

@@ -88,6 +88,7 @@ nlohmann::json bonus_parts_json(const std::string& bonus) {
   for (const auto& p : parts) {
     nlohmann::json part{{"grant_id", p.grant_id}, {"amount", p.amount}};
     if (p.lapsed) part["lapsed"] = true;
+    if (p.free) part["free_round"] = true;
     list.push_back(std::move(part));
   }
   return list;

@@ -222,6 +222,7 @@ caf::behavior bonus_impl(bonus_ptr self, bonus_options opts) {
         return claim(self, player, code);
       },
       [self](subscribe_atom) { self->state.feed->connect(self); },
+      [self](tick_atom) { retry_trigger(self); },
       [self](events_atom, event_batch& b) {
         if (!self->state.feed->fresh(self, b)) return;
         on_events(self, b);

@@ -55,6 +55,10 @@ std::vector<campaign> open_to(bonus_ptr self, const player_facts& p);
 
 // Triggers (campaign_triggers.cpp): the feed's events, and cashback periods due.
 void on_events(bonus_ptr self, event_batch& b);
+// Gives what the oldest queued batch sets off, unless a batch is being given.
+void trigger_next(bonus_ptr self);
+// A failed batch's wait is over: tries it again.
+void retry_trigger(bonus_ptr self);
 void pay_cashback(bonus_ptr self);
 
 } // namespace agg

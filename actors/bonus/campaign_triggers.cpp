@@ -4,6 +4,9 @@
 
 #include "actors/bonus/bonus_state.hpp"
 #include "actors/bonus/campaign_rules.hpp"
+#include "actors/core/bonus_errc.hpp"
+#include "actors/core/pam_errc.hpp"
+#include "actors/core/wallet_errc.hpp"
 #include "actors/wallet/wallet_core.hpp"
 #include "common/clock.hpp"
 #include "common/log.hpp"
@@ -69,30 +72,56 @@ void registered(bonus_ptr self, int64_t player, int64_t at_us, batch_grants& out
     }
 }
 
-// Gives every grant, then calls `done` once all have answered.
+// True for a failure after which the same grant may be asked again (the wallet was
+// away, storage failed, the request timed out).
+bool retryable(const caf::error& err) {
+  if (err.category() == bonus_error_category())
+    return err.code() == static_cast<uint8_t>(bonus_errc::storage_error);
+  if (err.category() == pam_error_category())
+    return err.code() == static_cast<uint8_t>(pam_errc::storage_error);
+  auto w = wallet_error_of(err);
+  return w == wallet_errc::unavailable || w == wallet_errc::storage_error;
+}
+
+// Gives every grant, then calls `done` once all have answered, with false when one
+// failed in a way a retry may mend.
 void give_all(bonus_ptr self, std::vector<bonus_grant> grants,
-              std::function<void()> done) {
-  if (grants.empty()) return done();
-  auto left = std::make_shared<size_t>(grants.size());
+              std::function<void(bool)> done) {
+  if (grants.empty()) return done(true);
+  struct progress {
+    size_t left;
+    bool ok = true;
+  };
+  auto state = std::make_shared<progress>(progress{grants.size()});
   for (auto& g : grants) {
     auto id = g.grant_id;
-    give_then(self, std::move(g), [left, done, id](caf::expected<bonus_grant> r) {
-      if (!r)
+    give_then(self, std::move(g), [state, done, id](caf::expected<bonus_grant> r) {
+      if (!r) {
         log::warn("bonus", "campaign grant not given",
                   {{"grant_id", id}, {"error", to_string(r.error())}});
-      if (--*left == 0) done();
+        if (retryable(r.error())) state->ok = false;
+      }
+      if (--state->left == 0) done(state->ok);
     });
   }
 }
 
+// How long a batch or a cashback period waits before it is tried again.
+constexpr auto retry_after = std::chrono::seconds{1};
+
 } // namespace
 
 void on_events(bonus_ptr self, event_batch& b) {
+  // One batch at a time, in order: acknowledgements stay in order, and a batch that
+  // failed is tried again before any later one.
+  self->state.queued.push_back(std::move(b));
+  trigger_next(self);
+}
+
+void trigger_next(bonus_ptr self) {
   auto& st = self->state;
-  if (st.triggering) { // one batch at a time: acknowledgements stay in order
-    st.queued.push_back(std::move(b));
-    return;
-  }
+  if (st.triggering || st.queued.empty()) return;
+  const auto& b = st.queued.front();
   batch_grants out;
   try {
     for (const auto& ev : b.events) {
@@ -103,23 +132,32 @@ void on_events(bonus_ptr self, event_batch& b) {
         registered(self, ev.activity.player_id, ev.activity.created_us, out);
     }
   } catch (const db::error& e) {
-    // Not acknowledged: the feed sends the batch again.
     log::error("bonus", "campaign triggers failed", {{"error", e.what()}});
+    st.triggering = true;
+    self->delayed_send(self, retry_after, tick_atom_v);
     return;
   }
   auto last = b.events.back().gseq();
-  // Acknowledged once every grant answered: a crash before gives them again (each
-  // grant's id comes from its cause, so nothing is given twice).
+  // Acknowledged once every grant is durable: a crash before gives them again, and a
+  // failure tries the batch again (each grant's id comes from its cause, so nothing
+  // is given twice; what was given counts toward max_grants).
   st.triggering = true;
-  give_all(self, std::move(out.grants), [self, last] {
+  give_all(self, std::move(out.grants), [self, last](bool ok) {
     auto& st = self->state;
+    if (!ok) {
+      self->delayed_send(self, retry_after, tick_atom_v);
+      return;
+    }
     st.feed->ack(self, last);
-    st.triggering = false;
-    if (st.queued.empty()) return;
-    auto next = std::move(st.queued.front());
     st.queued.pop_front();
-    on_events(self, next);
+    st.triggering = false;
+    trigger_next(self);
   });
+}
+
+void retry_trigger(bonus_ptr self) {
+  self->state.triggering = false;
+  trigger_next(self);
 }
 
 void pay_cashback(bonus_ptr self) {
@@ -141,7 +179,7 @@ void pay_cashback(bonus_ptr self) {
     try {
       for (auto k = std::max<int64_t>(first, 0); k <= last && !period; ++k) {
         auto end = c.starts_us + (k + 1) * len;
-        if (c.ends_us != 0 && end > c.ends_us + len) break;
+        if (c.ends_us != 0 && end - len > c.ends_us) break; // began after the end
         if (!st.campaigns->period_paid(c.campaign_id, k)) period = k;
       }
       if (!period) continue;
@@ -165,14 +203,16 @@ void pay_cashback(bonus_ptr self) {
         out.add(std::move(g));
       }
       st.paying.insert(c.campaign_id);
-      give_all(self, std::move(out.grants), [self, id = c.campaign_id, k = *period] {
-        try {
-          self->state.campaigns->mark_period_paid(id, k, now_us());
-        } catch (const db::error& e) {
-          log::error("bonus", "cashback period not marked", {{"error", e.what()}});
-        }
-        self->state.paying.erase(id);
-      });
+      // Marked paid once every grant is durable; else the next sweep tries it again.
+      give_all(
+          self, std::move(out.grants), [self, id = c.campaign_id, k = *period](bool ok) {
+            try {
+              if (ok) self->state.campaigns->mark_period_paid(id, k, now_us());
+            } catch (const db::error& e) {
+              log::error("bonus", "cashback period not marked", {{"error", e.what()}});
+            }
+            self->state.paying.erase(id);
+          });
     } catch (const db::error& e) {
       log::error("bonus", "cashback sweep failed", {{"error", e.what()}});
     }

@@ -84,6 +84,18 @@ caf::result<campaign> save_campaign(bonus_ptr self, campaign c) {
     if (code.empty()) return make_error(bonus_errc::invalid_campaign);
     c.code = std::move(code);
   }
+  if (!c.campaign_id.empty()) {
+    // An edit changes terms, not the status (pause, resume and end do), and keeps
+    // the start unless it names one (cashback periods count from it).
+    try {
+      auto old = self->state.campaigns->by_id(c.campaign_id);
+      if (!old) return make_error(bonus_errc::campaign_not_found);
+      c.status = old->status;
+      if (c.starts_us == 0) c.starts_us = old->starts_us;
+    } catch (const db::error& e) {
+      return storage_failed(e);
+    }
+  }
   if (c.starts_us == 0) c.starts_us = now_us();
   if (auto e = check_terms(c); e != bonus_errc::none) return make_error(e);
   if (c.kind != static_cast<uint8_t>(campaign_kind::free_spins)) {

@@ -358,7 +358,11 @@ apply_outcome wallet_core::replay_or_duplicate(const wallet_request& req,
   bool same = f.player_id == req.player_id && f.kind == req.op;
   auto op = static_cast<wallet_op>(req.op);
   bool out_going = op == wallet_op::debit || op == wallet_op::withdraw;
-  if (op != wallet_op::rollback)
+  if (op == wallet_op::debit && !req.grant_id.empty())
+    // A free round took nothing: the same round of the same grant is the same bet.
+    same = same && f.currency == req.currency && f.whole == 0 &&
+           f.bonus == req.grant_id + ":0:free";
+  else if (op != wallet_op::rollback)
     same = same && f.currency == req.currency &&
            f.whole == (out_going ? -req.amount : req.amount);
   if (op == wallet_op::debit) same = same && f.round_id == req.round_id;
@@ -492,18 +496,29 @@ apply_outcome wallet_core::apply_free_round(const wallet_request& req,
     if (round->game_id.empty()) round->game_id = req.game_id;
   }
   g->free_rounds -= 1;
-  g->free_open += 1;
+  // A round the bet itself closes is settled, with nothing won.
+  if (!req.close_round) g->free_open += 1;
   g->updated_us = now_us;
-  return write_entry(req, entry_kind::bet, 0, req.currency, req.round_id, round, false,
-                     now_us, {{g->grant_id, 0, false, true}}, {*g});
+  auto out = write_entry(req, entry_kind::bet, 0, req.currency, req.round_id, round,
+                         false, now_us, {{g->grant_id, 0, false, true}}, {*g});
+  out.then = convert_if_due(req.currency, now_us); // its last round, settled
+  return out;
 }
 
 void wallet_core::pay_free_round(const std::string& grant_id, int64_t amount,
                                  bool first_win, std::vector<bonus_part>& parts,
-                                 std::vector<bonus_grant>& changed, int64_t now_us) {
+                                 std::vector<bonus_grant>& changed, int64_t& to_cash,
+                                 int64_t now_us) {
   auto* g = active_grant(grant_id);
-  if (g == nullptr) { // ended meanwhile: its round's win is paid to no one
-    if (amount > 0) parts.push_back({grant_id, amount, true});
+  if (g == nullptr) {
+    // Ended meanwhile: a converted grant's money is cash, so is this win's (its
+    // wagering was done); a forfeited or expired one's is paid to no one.
+    auto ended = ended_.find(grant_id);
+    if (ended != ended_.end() &&
+        ended->second == static_cast<uint8_t>(grant_status::converted))
+      to_cash += amount;
+    else if (amount > 0)
+      parts.push_back({grant_id, amount, true});
     return;
   }
   auto room = g->max_win > 0 ? std::max<int64_t>(0, g->max_win - g->won) : amount;
@@ -592,7 +607,7 @@ apply_outcome wallet_core::apply_credit(const wallet_request& req, int64_t now_u
       saved = active_;
       to_cash = 0;
       pay_free_round(bet_parts.front().grant_id, req.amount, !was_credited, parts,
-                     changed, now_us);
+                     changed, to_cash, now_us);
     } else if (!bet.bonus.empty() && stake > 0 && parse_parts(bet.bonus, bet_parts)) {
       saved = active_; // given back if the win is refused
       for (const auto& p : bet_parts) {

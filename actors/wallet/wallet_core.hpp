@@ -139,10 +139,10 @@ private:
   apply_outcome apply_free_round(const wallet_request& req,
                                  std::optional<round_record> round, int64_t now_us);
   // Credits a free round's win to its grant (up to its max_win), with the wagering
-  // it adds; `first_win` settles the round.
+  // it adds; `first_win` settles the round. A converted grant's win is cash.
   void pay_free_round(const std::string& grant_id, int64_t amount, bool first_win,
                       std::vector<bonus_part>& parts, std::vector<bonus_grant>& changed,
-                      int64_t now_us);
+                      int64_t& to_cash, int64_t now_us);
   apply_outcome apply_end(const wallet_request& req, int64_t now_us);
   // The conversion of the oldest active grant in `currency` once its wagering is done.
   std::optional<ledger_write> convert_if_due(const std::string& currency, int64_t now_us);

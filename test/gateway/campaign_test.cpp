@@ -295,3 +295,41 @@ TEST_CASE("cashback pays a share of the period's net loss when the period ends",
   f.stop_servers();
   CHECK(f.verify().ok);
 }
+
+TEST_CASE("editing a campaign changes neither the grants it made nor its status",
+          "[bonus][campaign]") {
+  server_fixture f;
+  json terms{{"name", "Gift"}, {"kind", "no_deposit"},     {"code", "EDIT-ME"},
+             {"amount", 700},  {"wagering_multiplier", 4}, {"max_stake", 300}};
+  auto c = created(f, terms);
+  auto id = c["campaign_id"].get<std::string>();
+  auto [ws, reg] = f.register_player("edited");
+  auto player = reg["player_id"].get<int64_t>();
+  REQUIRE(ws->request({{"type", "claim_bonus"}, {"code", "EDIT-ME"}})["granted"] == true);
+  auto path = "/v1/bonus/campaigns/" + id;
+  REQUIRE(f.http(admin_key).Post(path + "/pause", "", "application/json")->status == 200);
+  terms["amount"] = 5'000;
+  terms["max_stake"] = 10;
+  terms["wagering_multiplier"] = 40;
+  auto put = f.http(admin_key).Put(path, terms.dump(), "application/json");
+  REQUIRE(put);
+  INFO(put->body);
+  REQUIRE(put->status == 200);
+  auto saved = json::parse(put->body);
+  CHECK(saved["amount"] == 5'000);
+  CHECK(saved["status"] == "paused");
+  CHECK(saved["starts_at_us"] == c["starts_at_us"]);
+  auto g = grants_of(f, player)[0];
+  CHECK(g["amount"] == 700);
+  CHECK(g["max_stake"] == 300);
+  CHECK(g["wagering_required"] == 2'800);
+  // The kind cannot change; an unknown campaign is not found.
+  terms["kind"] = "cashback";
+  terms["cashback_percent"] = 5;
+  terms["period_days"] = 7;
+  CHECK(f.http(admin_key).Put(path, terms.dump(), "application/json")->status == 422);
+  CHECK(f.http(admin_key)
+            .Put("/v1/bonus/campaigns/cmp_000000000000000000000000", terms.dump(),
+                 "application/json")
+            ->status == 404);
+}

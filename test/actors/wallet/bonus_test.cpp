@@ -414,3 +414,25 @@ TEST_CASE("a grant that asks for no wagering converts at once even behind an old
   CHECK(h.grant("bon_old") != nullptr);
   (void)cash;
 }
+
+TEST_CASE("a free round sent again is a replay, and one its bet closes is settled",
+          "[bonus][free]") {
+  harness h;
+  h.ok(grant(p1, free_terms("bon_r", 2)));
+  auto first = h.ok(free_bet("fb1", "r1", "bon_r"));
+  auto again = h.ok(free_bet("fb1", "r1", "bon_r"));
+  CHECK(again.replayed);
+  CHECK(again.seq == first.seq);
+  CHECK(h.grant("bon_r")->free_rounds == 1);
+  // The same id as a free round of another grant is a different bet.
+  CHECK(h.err(free_bet("fb1", "r1", "bon_other")) == wallet_errc::duplicate_transaction);
+  // A losing round closed by its bet leaves nothing open: the grant, its rounds all
+  // played, ends at once with nothing won.
+  h.ok(free_win("fw1", "r1", "fb1", 0));
+  auto closing = free_bet("fb2", "r2", "bon_r");
+  closing.close_round = true;
+  h.ok(closing);
+  CHECK(h.grant("bon_r") == nullptr);
+  CHECK(h.written.back().entry.kind ==
+        static_cast<uint8_t>(entry_kind::bonus_conversion));
+}
