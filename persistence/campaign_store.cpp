@@ -1,5 +1,6 @@
 #include "persistence/campaign_store.hpp"
 
+#include "persistence/grant_rows.hpp"
 #include "persistence/ledger_types.hpp"
 
 #include <array>
@@ -268,6 +269,31 @@ void campaign_store::mark_period_paid(const std::string& campaign_id, int64_t pe
   auto st = conn_.prepare("INSERT INTO bonus_cashback_periods(campaign_id, period, "
                           "paid_us) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
   st.bind(1, campaign_id).bind(2, period).bind(3, now_us).run();
+}
+
+void campaign_store::mark_awarded(const std::string& grant_id, int64_t now_us) {
+  auto st = conn_.prepare("INSERT INTO bonus_awards(grant_id, awarded_us) VALUES (?, ?) "
+                          "ON CONFLICT DO NOTHING");
+  st.bind(1, grant_id).bind(2, now_us).run();
+}
+
+bool campaign_store::awarded(const std::string& grant_id) {
+  auto st = conn_.prepare("SELECT 1 FROM bonus_awards WHERE grant_id = ?");
+  st.bind(1, grant_id);
+  return st.step();
+}
+
+std::vector<bonus_grant> campaign_store::unawarded(int64_t before_us, int64_t limit) {
+  auto st = conn_.prepare(
+      "SELECT "s + db::grant_columns +
+      " FROM bonus_grants g WHERE status = 1 AND free_rounds > 0 AND vendor <> '' AND "
+      "created_us <= ? AND NOT EXISTS (SELECT 1 FROM bonus_awards a WHERE a.grant_id = "
+      "g.grant_id) ORDER BY created_us LIMIT ?");
+  st.bind(1, before_us).bind(2, limit);
+  std::vector<bonus_grant> out;
+  while (st.step())
+    out.push_back(db::read_grant(st));
+  return out;
 }
 
 } // namespace agg

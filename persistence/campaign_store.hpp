@@ -4,6 +4,7 @@
 // the figures of what each campaign gave (docs/bonus.md). No CAF.
 
 #include "persistence/campaign.hpp"
+#include "persistence/ledger_types.hpp"
 #include "persistence/sqlite.hpp"
 
 #include <optional>
@@ -54,6 +55,12 @@ public:
   // True when the cashback period was marked paid.
   bool period_paid(const std::string& campaign_id, int64_t period);
   void mark_period_paid(const std::string& campaign_id, int64_t period, int64_t now_us);
+
+  // Free-rounds grants given to their studio (or needing nothing from it).
+  void mark_awarded(const std::string& grant_id, int64_t now_us);
+  bool awarded(const std::string& grant_id);
+  // Active free-rounds grants made at or before `before_us` whose studio was not told.
+  std::vector<bonus_grant> unawarded(int64_t before_us, int64_t limit);
 
 private:
   db::connection& conn_;

@@ -26,7 +26,7 @@ struct migration {
 };
 
 // Append only: never edit a migration that has shipped.
-const std::array<migration, 13> migrations = {{
+const std::array<migration, 14> migrations = {{
     // 1: balances, the hash-chained ledger (a player's chain head is its last row),
     // rollback markers and rounds.
     R"sql(
@@ -363,6 +363,14 @@ CREATE TABLE bonus_cashback_periods(
   period      INTEGER NOT NULL,
   paid_us     INTEGER NOT NULL,
   PRIMARY KEY (campaign_id, period)
+) WITHOUT ROWID;
+)sql"},
+    // 14: free-rounds grants whose studio has been told (docs/bonus.md): the bonus
+    // service gives the others to their studio again.
+    {R"sql(
+CREATE TABLE bonus_awards(
+  grant_id   TEXT    PRIMARY KEY,
+  awarded_us INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql"},
 }};

@@ -81,15 +81,41 @@ void award_free_rounds(bonus_ptr self, bonus_grant g, grant_done done) {
                                g.free_rounds, g.free_bet, vendor_campaign, g.expires_us};
   auto vendor = g.vendor;
   self->request(directory, self->state.opts.request_timeout, grant_atom_v, vendor, a)
-      .then([done, g](bool) { done(g); },
-            [self, done, g](caf::error& err) {
-              log::warn("bonus", "studio refused free rounds",
-                        {{"grant_id", g.grant_id}, {"vendor", g.vendor}});
-              through_wallet(
-                  self, end_request(g.player_id, g.grant_id, wallet_op::forfeit_bonus),
-                  g.grant_id,
-                  [done, err](caf::expected<bonus_grant>, bool) { done(err); });
-            });
+      .then(
+          [self, done, g](bool) {
+            try {
+              self->state.campaigns->mark_awarded(g.grant_id, now_us());
+            } catch (const db::error& e) {
+              log::error("bonus", "award not recorded", {{"error", e.what()}});
+            }
+            done(g);
+          },
+          [self, done, g](caf::error& err) {
+            log::warn("bonus", "studio refused free rounds",
+                      {{"grant_id", g.grant_id}, {"vendor", g.vendor}});
+            through_wallet(
+                self, end_request(g.player_id, g.grant_id, wallet_op::forfeit_bonus),
+                g.grant_id, [done, err](caf::expected<bonus_grant>, bool) { done(err); });
+          });
+}
+
+// Free-rounds grants whose studio was never told (a crash between the grant's
+// commit and the studio's answer): told now. Those younger than a request's time
+// may still be on their way.
+void award_missing(bonus_ptr self) {
+  auto& st = self->state;
+  std::vector<bonus_grant> left;
+  try {
+    auto settled = now_us() - 2 * std::chrono::duration_cast<std::chrono::microseconds>(
+                                      st.opts.request_timeout)
+                                      .count();
+    left = st.campaigns->unawarded(settled, 50);
+  } catch (const db::error& e) {
+    log::error("bonus", "free rounds sweep failed", {{"error", e.what()}});
+    return;
+  }
+  for (auto& g : left)
+    award_free_rounds(self, std::move(g), [](caf::expected<bonus_grant>) {});
 }
 
 caf::result<bonus_grant> forfeit(bonus_ptr self, int64_t player,
@@ -246,6 +272,7 @@ caf::behavior bonus_impl(bonus_ptr self, bonus_options opts) {
       [self](sweep_atom) {
         sweep(self);
         pay_cashback(self);
+        award_missing(self);
       },
   };
 }
@@ -271,11 +298,20 @@ void give_then(bonus_ptr self, bonus_grant terms, grant_done done) {
   req.amount = terms.amount;
   auto id = terms.grant_id;
   req.grant.push_back(std::move(terms));
-  // The studio is asked once, after the grant's first commit: a grant given again (a
-  // replay) was given to the studio then, or forfeited when the studio refused.
+  // The studio is asked after the grant's commit; a grant given again (a replay) is
+  // asked again only if the studio was never told (a crash or a lost answer between),
+  // and the sweep asks for grants left so.
   through_wallet(self, std::move(req), std::move(id),
                  [self, done](caf::expected<bonus_grant> g, bool replayed) {
-                   if (!g || replayed) return done(std::move(g));
+                   if (!g || g->free_rounds <= 0 || g->vendor.empty())
+                     return done(std::move(g));
+                   bool told = false;
+                   try {
+                     told = replayed && self->state.campaigns->awarded(g->grant_id);
+                   } catch (const db::error&) {
+                   }
+                   if (told || g->status != static_cast<uint8_t>(grant_status::active))
+                     return done(std::move(g));
                    award_free_rounds(self, std::move(*g), done);
                  });
 }

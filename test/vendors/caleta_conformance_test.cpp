@@ -516,6 +516,56 @@ TEST_CASE("a studio that refuses the reward leaves the grant forfeited") {
   CHECK(grants[0]["status"] == "forfeited");
 }
 
+TEST_CASE("a free-rounds grant whose studio was never told is given to it by the sweep") {
+  caleta_world w{{}, [](server_options& o) {
+                   o.bonus_expiry_sweep_ms = 50;
+                   o.request_timeout_ms = 1'000;
+                 }};
+  auto p = w.launch("forgotten", 1'000);
+  auto res = w.f.http(admin_key).Post("/v1/bonus/campaigns",
+                                      json{{"name", "Torch spins"},
+                                           {"kind", "free_spins"},
+                                           {"code", "TORCH"},
+                                           {"vendor", "caleta"},
+                                           {"game_id", game},
+                                           {"rounds", 2},
+                                           {"bet", 50},
+                                           {"vendor_campaign", "prepaid-1"}}
+                                          .dump(),
+                                      "application/json");
+  REQUIRE(res);
+  REQUIRE(res->status == 201);
+  auto claim = p.ws->request({{"type", "claim_bonus"}, {"code", "TORCH"}});
+  REQUIRE(claim["granted"] == true);
+  auto reward = claim["bonus"]["grant_id"].get<std::string>();
+  auto rewards = [&] {
+    int n = 0;
+    for (const auto& c : w.games_api.calls())
+      n += c.path == "/api/freebet/rewards/create" && c.body["reward_uuid"] == reward;
+    return n;
+  };
+  CHECK(rewards() == 1);
+  // As if the server had stopped between the grant's commit and Caleta's answer.
+  {
+    auto conn =
+        db::connection::open(w.f.options().db_path(), db::open_mode::read_write_create);
+    conn.prepare("DELETE FROM bonus_awards WHERE grant_id = ?").bind(1, reward).run();
+  }
+  REQUIRE(wait_until([&] { return rewards() == 2; }, std::chrono::seconds{20}));
+  auto awarded = [&] {
+    auto conn = db::connection::open(w.f.options().db_path(), db::open_mode::read_only);
+    auto st = conn.prepare("SELECT count(*) FROM bonus_awards WHERE grant_id = ?");
+    st.bind(1, reward);
+    return st.step() && st.int64(0) == 1;
+  };
+  REQUIRE(wait_until(awarded));
+  auto grants = json::parse(w.f.http(reader_key)
+                                .Get("/v1/players/" + std::to_string(p.id) + "/bonuses")
+                                ->body)["bonuses"];
+  CHECK(grants[0]["status"] == "active");
+  CHECK(rewards() == 2); // told once more, not again and again
+}
+
 TEST_CASE("check swaps the token: the old one is expired for bets, still good for wins") {
   caleta_world w;
   auto p = w.launch("checker", 10'000);
