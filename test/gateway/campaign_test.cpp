@@ -333,3 +333,146 @@ TEST_CASE("editing a campaign changes neither the grants it made nor its status"
                  "application/json")
             ->status == 404);
 }
+
+TEST_CASE("automatic campaigns greet a new player, a deposit match by code waits for "
+          "the next qualifying deposit, and wagering progress is pushed",
+          "[bonus][campaign]") {
+  server_fixture f;
+  auto welcome = created(f, {{"name", "Hello"},
+                             {"kind", "no_deposit"},
+                             {"amount", 300},
+                             {"wagering_multiplier", 1},
+                             {"countries", {"DE", "AT"}}});
+  auto spins = created(f, {{"name", "Hello spins"},
+                           {"kind", "free_spins"},
+                           {"vendor", "builtin"},
+                           {"game_id", "slot-5x3"},
+                           {"rounds", 3},
+                           {"bet", 50}});
+  auto reload = created(f, {{"name", "Reload"},
+                            {"kind", "deposit_match"},
+                            {"code", "RELOAD"},
+                            {"match_percent", 100},
+                            {"max_bonus", 400},
+                            {"min_deposit", 100},
+                            {"wagering_multiplier", 2}});
+  // A player from Germany gets both automatic campaigns at registration; one from
+  // nowhere in particular only the free spins.
+  auto c = f.connect();
+  auto reg = c->request({{"type", "register"},
+                         {"username", "berlin"},
+                         {"password", "correct horse battery"},
+                         {"currency", "EUR"},
+                         {"country", "DE"}});
+  REQUIRE(reg["type"] == "registered");
+  auto de = reg["player_id"].get<int64_t>();
+  auto [other, reg2] = f.register_player("nowhere");
+  auto none = reg2["player_id"].get<int64_t>();
+  REQUIRE(wait_until([&] { return grants_of(f, de).size() == 2; }));
+  REQUIRE(wait_until([&] { return grants_of(f, none).size() == 1; }));
+  CHECK(grants_of(f, none)[0]["campaign_id"] == spins["campaign_id"]);
+  bool greeted = false;
+  for (auto& g : grants_of(f, de))
+    greeted =
+        greeted || (g["campaign_id"] == welcome["campaign_id"] && g["amount"] == 300);
+  CHECK(greeted);
+  auto fresh = f.connect();
+  auto bad = fresh->request({{"type", "register"},
+                             {"username", "nocountry"},
+                             {"password", "correct horse battery"},
+                             {"currency", "EUR"},
+                             {"country", "Germany"}});
+  CHECK(bad["code"] == "invalid_country");
+
+  // The code is an opt-in: nothing yet; the next deposit of at least 100 is matched.
+  auto claim = other->request({{"type", "claim_bonus"}, {"code", "reload"}});
+  INFO(claim.dump());
+  REQUIRE(claim["type"] == "bonus_claimed");
+  CHECK(claim["granted"] == false);
+  auto offers = other->request({{"type", "bonuses"}})["campaigns"];
+  bool listed = false;
+  for (auto& o : offers)
+    listed = listed || o["campaign_id"] == reload["campaign_id"];
+  CHECK(listed);
+  f.deposit(none, 50, "small"); // below min_deposit
+  f.deposit(none, 1'000, "big");
+  REQUIRE(wait_until([&] { return grants_of(f, none).size() == 2; }));
+  json match;
+  for (auto& g : grants_of(f, none))
+    if (g["campaign_id"] == reload["campaign_id"]) match = g;
+  REQUIRE(match.is_object());
+  CHECK(match["amount"] == 400);
+  CHECK(match["wagering_required"] == 800);
+
+  // Bets wager the oldest spendable grant (the free spins' grant has rounds left, so
+  // the match): progress is pushed, at most once a second.
+  for (int i = 0; i < 5; ++i)
+    REQUIRE(other->request({{"type", "play"},
+                            {"game", "dice"},
+                            {"stake", 100},
+                            {"params", {{"chance", 5000}}}})["type"] == "round");
+  std::optional<json> progress;
+  for (int i = 0; i < 10 && !progress; ++i) {
+    auto push = other->next_of("bonus", std::chrono::seconds{3});
+    if (push && (*push)["event"] == "progress") progress = push;
+  }
+  REQUIRE(progress);
+  CHECK((*progress)["grant_id"] == match["grant_id"]);
+  CHECK((*progress)["wagered"].get<int64_t>() > 0);
+  f.stop_servers();
+  CHECK(f.verify().ok);
+}
+
+TEST_CASE("cashback paid as bonus money carries the campaign's wagering",
+          "[bonus][campaign][cashback]") {
+  server_fixture f{[](server_options& o) { o.bonus_expiry_sweep_ms = 50; }};
+  constexpr int64_t day_us = 86'400'000'000;
+  auto starts = now_us() - day_us + 3'000'000;
+  auto c = created(f, {{"name", "Cashback bonus"},
+                       {"kind", "cashback"},
+                       {"code", "BACK"},
+                       {"cashback_percent", 50},
+                       {"period_days", 1},
+                       {"starts_at_us", starts},
+                       {"wagering_multiplier", 3}});
+  auto id = c["campaign_id"].get<std::string>();
+  auto [ws, reg] = f.register_player("optin");
+  auto player = reg["player_id"].get<int64_t>();
+  auto [ws2, reg2] = f.register_player("optout");
+  auto outsider = reg2["player_id"].get<int64_t>();
+  REQUIRE(ws->request({{"type", "claim_bonus"}, {"code", "BACK"}})["type"] ==
+          "bonus_claimed");
+  f.deposit(player, 10'000, "fund-a");
+  f.deposit(outsider, 10'000, "fund-b");
+  // Ten even-money dice rolls each: the net loss (if any) is what cashback pays on.
+  auto lose = [&](ws_client& w) {
+    for (int i = 0; i < 10; ++i)
+      REQUIRE(w.request({{"type", "play"},
+                         {"game", "dice"},
+                         {"stake", 100},
+                         {"params", {{"chance", 5000}}}})["type"] == "round");
+    return 10'000 -
+           w.request({{"type", "balance"}})["balances"][0]["balance"].get<int64_t>();
+  };
+  auto loss = lose(*ws);
+  auto outsider_loss = lose(*ws2);
+  (void)outsider_loss;
+  REQUIRE(wait_until([&] { return now_us() > starts + day_us + 500'000; },
+                     std::chrono::seconds{20}));
+  if (loss > 0) {
+    REQUIRE(wait_until([&] { return grants_of(f, player).size() == 1; }));
+    auto g = grants_of(f, player)[0];
+    CHECK(g["amount"] == loss / 2);
+    CHECK(g["status"] == "active");
+    CHECK(g["wagering_required"] == 3 * (loss / 2));
+  }
+  // The period is marked paid: nothing more comes, and nobody who did not opt in.
+  REQUIRE(wait_until([&] {
+    auto conn = db::connection::open(f.options().db_path(), db::open_mode::read_only);
+    auto st = conn.prepare("SELECT count(*) FROM bonus_cashback_periods");
+    return st.step() && st.int64(0) == 1;
+  }));
+  CHECK(grants_of(f, outsider).empty());
+  f.stop_servers();
+  CHECK(f.verify().ok);
+}
