@@ -96,7 +96,8 @@ std::vector<std::string> feature_names() {
           "stake_cv",         "stake_top_share", "session_mean_min",
           "sessions_log",     "night_share",     "hours_active",
           "game_switch_rate", "bonus_bet_share", "bonus_low_weight_share",
-          "fast_cashout",     "rtp_deviation",   "linked_group_log2"};
+          "fast_cashout",     "rtp_deviation",   "linked_group_log2",
+          "linked_cashout"};
 }
 
 void player_features::add(const risk_event& e) {
@@ -151,14 +152,18 @@ void player_features::add(const risk_event& e) {
       last_deposit_us_ = e.at_us;
       break;
     case risk_event::kind::withdrawal_request: {
+      ++withdrawal_requests_;
       // Money in and straight out with little play: near 1 for a withdrawal soon
       // after a deposit barely wagered, fading with the time since it.
       if (last_deposit_us_ == 0) break;
       auto played = static_cast<double>(staked_since_deposit_) /
                     static_cast<double>(std::max<int64_t>(1, last_deposit_));
       auto hours = static_cast<double>(e.at_us - last_deposit_us_) / us_per_hour;
+      auto taken =
+          std::min(1.0, static_cast<double>(e.amount) /
+                            static_cast<double>(std::max<int64_t>(1, last_deposit_)));
       fast_cashout_ =
-          std::max(0.0, 1.0 - std::min(1.0, played)) * std::exp(-hours / 24.0);
+          std::max(0.0, 1.0 - std::min(1.0, played)) * taken * std::exp(-hours / 24.0);
       break;
     }
     case risk_event::kind::payout:
@@ -186,6 +191,7 @@ std::vector<double> player_features::values(int64_t linked) const {
   if (staked_ > 0 && bets_ > 0)
     rtp_dev = (static_cast<double>(won_) / static_cast<double>(staked_) - expected_rtp) *
               std::sqrt(static_cast<double>(bets_));
+  auto linked_log2 = std::log2(static_cast<double>(std::max<int64_t>(1, linked)));
   return {std::log1p(static_cast<double>(bets_)),
           gaps_ms_.mean / 1'000.0,
           gaps_ms_.cv(),
@@ -206,7 +212,8 @@ std::vector<double> player_features::values(int64_t linked) const {
                            : 0.0,
           fast_cashout_,
           rtp_dev,
-          std::log2(static_cast<double>(std::max<int64_t>(1, linked)))};
+          linked_log2,
+          fast_cashout_ * linked_log2};
 }
 
 } // namespace agg::risk

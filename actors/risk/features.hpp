@@ -82,6 +82,7 @@ public:
   std::vector<double> values(int64_t linked = 1) const;
 
   int64_t bets() const { return bets_; }
+  int64_t withdrawal_requests() const { return withdrawal_requests_; }
 
 private:
   // A session ends after this long without a bet.
@@ -117,6 +118,7 @@ private:
   int64_t staked_since_deposit_ = 0;
   int64_t last_deposit_us_ = 0;
   double fast_cashout_ = 0; // the last withdrawal request's velocity score
+  int64_t withdrawal_requests_ = 0;
 };
 
 } // namespace agg::risk
