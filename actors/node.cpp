@@ -11,6 +11,7 @@
 #include "actors/players/limits_service.hpp"
 #include "actors/players/login_gate.hpp"
 #include "actors/players/presence.hpp"
+#include "actors/risk/risk_service.hpp"
 #include "actors/supervisor.hpp"
 #include "common/log.hpp"
 #include "payments/provider.hpp"
@@ -271,6 +272,16 @@ login_gate_options login_gate_options_of(const server_options& opts,
   g.guard.suspect_failures = opts.login_suspect_failures;
   g.guard.window_us = opts.login_failure_window_ms * ms;
   g.guard.ban_us = opts.login_address_ban_ms * ms;
+  auto velocity = [&](int64_t max) {
+    login_guard_options v;
+    v.failures_max = max;
+    v.suspect_failures = max;
+    v.window_us = opts.register_window_ms * ms;
+    v.ban_us = opts.register_window_ms * ms;
+    return v;
+  };
+  g.registrations_per_address = velocity(opts.register_address_max);
+  g.registrations_per_device = velocity(opts.register_device_max);
   g.request_timeout = std::chrono::milliseconds{opts.request_timeout_ms};
   return g;
 }
@@ -336,11 +347,31 @@ cashier_options cashier_options_of(const server_options& opts,
   return c;
 }
 
+// The risk service's options from the configuration.
+risk_options risk_options_of(const server_options& opts, std::shared_ptr<metrics> stats) {
+  risk_options r;
+  r.db_path = opts.db_path();
+  r.tuning = db_tuning_of(opts);
+  r.model_path = opts.risk_model;
+  r.review_score = opts.risk_review_score;
+  r.lock_score = opts.risk_lock_score;
+  r.engine.score_every = opts.risk_score_every;
+  r.engine.min_bets = opts.risk_min_bets;
+  r.engine.links.share_cap = opts.risk_share_cap;
+  r.engine.links.address_window_us = opts.risk_address_window_h * 3'600'000'000;
+  r.stuffing.accounts_max = opts.risk_stuffing_accounts;
+  r.stuffing.window_us = opts.risk_stuffing_window_ms * 1'000;
+  r.stats = std::move(stats);
+  return r;
+}
+
 std::vector<child_spec> root_children(const server_options& opts, const node_hooks& hooks,
                                       std::shared_ptr<id_filter> ids,
                                       std::shared_ptr<metrics> stats,
                                       std::shared_ptr<token_authority> tokens,
-                                      std::function<std::string()> operator_url) {
+                                      std::function<std::string()> operator_url,
+                                      std::shared_ptr<const risk::risk_model> model,
+                                      std::shared_ptr<address_rules> rules) {
   std::vector<child_spec> out;
   child_spec presence{"presence", [stats](caf::actor_system& sys, const child_handles&) {
                         return spawn_presence(sys, stats);
@@ -369,7 +400,9 @@ std::vector<child_spec> root_children(const server_options& opts, const node_hoo
       }};
   accounts.registered_name = accounts_name;
   out.push_back(std::move(accounts));
-  child_spec logins{"logins", [g = login_gate_options_of(opts, a),
+  auto gate_options = login_gate_options_of(opts, a);
+  gate_options.rules = rules;
+  child_spec logins{"logins", [g = std::move(gate_options),
                                tokens](caf::actor_system& sys, const child_handles&) {
                       return caf::actor_cast<caf::actor>(
                           spawn_login_gate(sys, g, tokens));
@@ -413,11 +446,39 @@ std::vector<child_spec> root_children(const server_options& opts, const node_hoo
                    }};
   bonus.registered_name = bonus_name();
   out.push_back(std::move(bonus));
+  if (model) {
+    auto risk_opts = risk_options_of(opts, stats);
+    risk_opts.rules = rules;
+    child_spec risk{
+        "risk",
+        [r = std::move(risk_opts), model](caf::actor_system& sys, const child_handles&) {
+          auto mine = r;
+          auto* s = &sys;
+          mine.accounts = [s] {
+            return caf::actor_cast<account_actor>(s->registry().get(accounts_name));
+          };
+          mine.wallets = [s] {
+            return caf::actor_cast<registry_actor>(
+                s->registry().get(wallet_registry_name()));
+          };
+          return spawn_risk_service(sys, std::move(mine), *model);
+        }};
+    risk.registered_name = risk_name();
+    out.push_back(std::move(risk));
+  }
   child_spec cashier{
-      "cashier", [c = cashier_options_of(opts, stats, std::move(operator_url)),
-                  hooks](caf::actor_system& sys, const child_handles&) {
+      "cashier",
+      [c = cashier_options_of(opts, stats, std::move(operator_url)), hooks,
+       risk_on = opts.risk_enabled](caf::actor_system& sys, const child_handles&) {
         auto mine = c;
         mine.risk_gate = hooks.risk_gate;
+        if (!mine.risk_gate && risk_on) {
+          // The risk engine's gate (risk_service.hpp).
+          auto* s = &sys;
+          mine.risk_gate = [s] {
+            return caf::actor_cast<caf::actor>(s->registry().get(risk_name()));
+          };
+        }
         mine.bonus_gate = hooks.bonus_gate;
         if (!mine.bonus_gate) {
           // The bonus rule: no withdrawal while a grant is active (bonus_service.hpp).
@@ -490,11 +551,18 @@ node::node(caf::actor_system& sys, const server_options& opts, node_hooks hooks)
       ids->add(id_key(static_cast<id_kind>(kind), source, id));
     });
   }
+  // A model that cannot be used stops the start (the exception names the file).
+  std::shared_ptr<const risk::risk_model> model;
+  if (opts.risk_enabled)
+    model =
+        std::make_shared<const risk::risk_model>(risk::risk_model::load(opts.risk_model));
   tokens_ = std::make_shared<token_authority>(
       load_or_create_token_key(opts.token_key_path()), opts.token_ttl_s * 1'000'000);
   root_ = spawn_supervisor(sys, flags_of(opts, restart_strategy::one_for_one, stats_),
-                           root_children(opts, hooks_, ids, stats_, tokens_,
-                                         [url = operator_url_] { return url->get(); }));
+                           root_children(
+                               opts, hooks_, ids, stats_, tokens_,
+                               [url = operator_url_] { return url->get(); },
+                               std::move(model), rules_));
   // The supervisors start their children when they first run; wait for that, so
   // that every accessor is valid once the constructor returns.
   caf::scoped_actor self{sys};
@@ -543,6 +611,10 @@ login_actor node::logins() const {
 
 caf::actor node::limits() const {
   return named(limits_name());
+}
+
+caf::actor node::risk() const {
+  return named(risk_name());
 }
 
 caf::actor node::bonus() const {
@@ -620,7 +692,7 @@ bool node::shutdown(std::chrono::milliseconds timeout) {
   for (auto name : {wallet_registry_name(), ledger_writer_name(), feed_name(),
                     presence_name, accounts_name, logins_name, sessions_name,
                     vendor_directory_name(), session_store_name(), cashier_name(),
-                    kafka_publisher_name(), limits_name(), bonus_name()})
+                    kafka_publisher_name(), limits_name(), bonus_name(), risk_name()})
     sys_.registry().erase(name);
   return drained;
 }

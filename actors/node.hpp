@@ -5,6 +5,7 @@
 // wallet registry and the checkpointer), the account service and the session
 // supervisor. Opens and migrates the database before anything starts.
 
+#include "actors/core/address_rules.hpp"
 #include "actors/core/metrics.hpp"
 #include "actors/players/account_service.hpp"
 #include "actors/players/login_gate.hpp"
@@ -65,6 +66,8 @@ public:
   caf::actor limits() const;
   // Bonuses (bonus_service.hpp).
   caf::actor bonus() const;
+  // The risk service (risk_service.hpp); invalid when risk_enabled is off.
+  caf::actor risk() const;
   // The operator API's base URL (http://host:port) as payment providers reach it, for
   // their callbacks; the edge sets it once the port listens, unless configured.
   void set_operator_url(std::string url);
@@ -73,6 +76,8 @@ public:
   caf::actor vendors() const;
   const std::shared_ptr<token_authority>& tokens() const { return tokens_; }
   const std::shared_ptr<metrics>& stats() const { return stats_; }
+  // The operators' address rules, for the player edge (the risk service sets them).
+  const std::shared_ptr<address_rules>& rules() const { return rules_; }
   std::string db_path() const { return opts_.db_path(); }
   const server_options& options() const { return opts_; }
   // What a new player session needs.
@@ -93,6 +98,7 @@ private:
   node_hooks hooks_;
   std::shared_ptr<token_authority> tokens_;
   std::shared_ptr<metrics> stats_;
+  std::shared_ptr<address_rules> rules_ = std::make_shared<address_rules>();
   // Written by the edge once, read by the payment providers' threads.
   struct shared_url {
     std::string get() const {

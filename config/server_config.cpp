@@ -57,6 +57,10 @@ std::optional<std::string> kafka_problem(const kafka_config& k) {
   return std::nullopt;
 }
 
+std::string server_options::default_risk_model() {
+  return AGG_RISK_MODEL_DEFAULT;
+}
+
 std::string server_options::db_path() const {
   return (std::filesystem::path{data_dir} / db_file).string();
 }
@@ -135,6 +139,16 @@ std::optional<std::string> server_options::validate() const {
       in_range("payment_timeout_ms", payment_timeout_ms, 10, hour_ms),
       in_range("limit_increase_delay_h", limit_increase_delay_h, 0, 24 * 90),
       in_range("bonus_expiry_sweep_ms", bonus_expiry_sweep_ms, 10, 3'600'000),
+      in_range("risk_score_every", risk_score_every, 1, 1'000'000),
+      in_range("risk_min_bets", risk_min_bets, 0, 1'000'000),
+      in_range("risk_share_cap", risk_share_cap, 2, 1'000'000),
+      in_range("risk_address_window_h", risk_address_window_h, 1, 24 * 365),
+      in_range("risk_stuffing_accounts", risk_stuffing_accounts, 2, 1'000),
+      in_range("risk_stuffing_window_ms", risk_stuffing_window_ms, 1'000,
+               30 * 24 * hour_ms),
+      in_range("register_address_max", register_address_max, 1, 1'000'000),
+      in_range("register_device_max", register_device_max, 1, 1'000'000),
+      in_range("register_window_ms", register_window_ms, 1'000, 30 * 24 * hour_ms),
   };
   for (const auto& c : checks)
     if (c) return c;
@@ -142,6 +156,12 @@ std::optional<std::string> server_options::validate() const {
     return "aggregator.checkpoint_after_pages: must be below wal_checkpoint_pages_max (" +
            std::to_string(wal_checkpoint_pages_max) + "), got " +
            std::to_string(checkpoint_after_pages);
+  if (!(risk_review_score > 0 && risk_review_score <= 1))
+    return "aggregator.risk_review_score: must be above 0 and at most 1";
+  if (!(risk_lock_score >= risk_review_score && risk_lock_score <= 1))
+    return "aggregator.risk_lock_score: must be from risk_review_score to 1";
+  if (risk_enabled && risk_model.empty())
+    return "aggregator.risk_model: must name the model file";
   if (!log::level_named(log_level))
     return "aggregator.log_level: must be debug, info, warn or error, got '" + log_level +
            "'";
@@ -323,7 +343,27 @@ server_config::server_config() {
       .add(opts.limit_increase_delay_h, "limit_increase_delay_h",
            "hours before a looser responsible-gaming limit takes effect")
       .add(opts.bonus_expiry_sweep_ms, "bonus_expiry_sweep_ms",
-           "how often bonus grants past their expiry are expired");
+           "how often bonus grants past their expiry are expired")
+      .add(opts.risk_enabled, "risk_enabled", "run the risk engine and its gate")
+      .add(opts.risk_model, "risk_model", "the risk model file")
+      .add(opts.risk_review_score, "risk_review_score", "a score that opens a case")
+      .add(opts.risk_lock_score, "risk_lock_score", "a score that locks the account")
+      .add(opts.risk_score_every, "risk_score_every", "bets between two scores")
+      .add(opts.risk_min_bets, "risk_min_bets", "bets before a player is scored")
+      .add(opts.risk_share_cap, "risk_share_cap",
+           "accounts sharing an identifier beyond which it links nobody")
+      .add(opts.risk_address_window_h, "risk_address_window_h",
+           "hours within which two uses of an address link accounts")
+      .add(opts.risk_stuffing_accounts, "risk_stuffing_accounts",
+           "usernames failing from one address or device that open a case")
+      .add(opts.risk_stuffing_window_ms, "risk_stuffing_window_ms",
+           "the window of risk_stuffing_accounts")
+      .add(opts.register_address_max, "register_address_max",
+           "registrations from one address within register_window_ms")
+      .add(opts.register_device_max, "register_device_max",
+           "registrations from one device within register_window_ms")
+      .add(opts.register_window_ms, "register_window_ms",
+           "the window of the registration velocity limits");
   // Declared for --help and the command line; read_sections() takes the section from
   // the parsed content, where the config file's [events.kafka] lands too.
   opt_group{custom_options_, "events.kafka"}

@@ -149,6 +149,28 @@ struct server_options {
   int64_t limit_increase_delay_h = 24;
   // Bonuses: how often grants past their expiry are expired
   int64_t bonus_expiry_sweep_ms = 60'000;
+  // Risk (docs/risk.md): the engine, its model file, the scores that open a case and
+  // lock an account, how often a player is scored, and account linking
+  bool risk_enabled = true;
+  std::string risk_model = default_risk_model();
+  double risk_review_score = 0.5;
+  double risk_lock_score = 0.9;
+  int64_t risk_score_every = 25;
+  int64_t risk_min_bets = 5;
+  int64_t risk_share_cap = 8;
+  int64_t risk_address_window_h = 168;
+  // Credential stuffing: failed logins for this many usernames from one address or
+  // device within the window open a case
+  int64_t risk_stuffing_accounts = 10;
+  int64_t risk_stuffing_window_ms = 3'600'000;
+  // Registration velocity: registrations from one address, or one device, within the
+  // window beyond which more are refused for the window (allowed addresses excepted)
+  int64_t register_address_max = 20;
+  int64_t register_device_max = 8;
+  int64_t register_window_ms = 3'600'000;
+
+  // The model shipped with the sources (config/risk_model.json).
+  static std::string default_risk_model();
 
   std::string db_path() const;
   std::string token_key_path() const;

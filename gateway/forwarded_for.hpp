@@ -5,7 +5,7 @@
 // X-Forwarded-For names: the right-most entry that is not itself a trusted proxy.
 // From anyone else the header is ignored (anybody can send it).
 
-#include <boost/asio/ip/address.hpp>
+#include "common/cidr.hpp"
 
 #include <optional>
 #include <string>
@@ -25,13 +25,7 @@ public:
   std::string client_of(const std::string& peer, std::string_view forwarded_for) const;
 
 private:
-  struct net {
-    boost::asio::ip::address base;
-    int prefix = 0;
-  };
-  bool contains(const net& n, const boost::asio::ip::address& a) const;
-
-  std::vector<net> nets_;
+  cidr_set nets_;
 };
 
 } // namespace agg::gateway

@@ -11,6 +11,7 @@
 #include "actors/core/bonus_errc.hpp"
 #include "actors/core/cashier_errc.hpp"
 #include "actors/core/pam_errc.hpp"
+#include "actors/core/risk_errc.hpp"
 #include "actors/core/vendor_errc.hpp"
 #include "actors/core/wallet_errc.hpp"
 #include "common/clock.hpp"
@@ -109,6 +110,22 @@ int status_of(const caf::error& err) {
         return 503;
       default:
         return 422;
+    }
+  }
+  if (err.category() == risk_error_category()) {
+    switch (static_cast<risk_errc>(err.code())) {
+      case risk_errc::case_not_found:
+      case risk_errc::rule_not_found:
+        return 404;
+      case risk_errc::case_resolved:
+        return 409;
+      case risk_errc::model_refused:
+        return 422;
+      case risk_errc::catching_up:
+      case risk_errc::storage_error:
+        return 503;
+      default:
+        return 400;
     }
   }
   if (err.category() == pam_error_category()) {
@@ -309,6 +326,27 @@ struct http_api::impl {
             guarded(3, [this](call& c) { save_campaign(c, c.req.matches[1].str()); }));
     srv.Post(R"(/v1/bonus/campaigns/(cmp_[0-9a-f]{24})/(pause|resume|end))",
              guarded(3, [this](call& c) { campaign_status_change(c); }));
+    srv.Get("/v1/risk/cases", guarded(1, [this](call& c) { risk_cases(c); }));
+    srv.Get(R"(/v1/risk/cases/(\d+))", guarded(1, [this](call& c) {
+              risk_read(c, "case", std::stoll(c.req.matches[1].str()));
+            }));
+    srv.Post(R"(/v1/risk/cases/(\d+)/resolve)",
+             guarded(2, [this](call& c) { resolve_case(c); }));
+    srv.Post("/v1/risk/model/reload", guarded(3, [this](call& c) { reload_model(c); }));
+    srv.Get("/v1/risk/addresses",
+            guarded(1, [this](call& c) { risk_read(c, "rules", 0); }));
+    srv.Post("/v1/risk/addresses",
+             guarded(3, [this](call& c) { address_rule(c, "rule"); }));
+    srv.Delete("/v1/risk/addresses",
+               guarded(3, [this](call& c) { address_rule(c, "unrule"); }));
+    srv.Get(R"(/v1/players/(\d+)/risk)", guarded(1, [this](call& c) {
+              if (auto p = player_of(c); p && account_of(c, *p))
+                risk_read(c, "player", *p);
+            }));
+    srv.Get(R"(/v1/players/(\d+)/links)", guarded(1, [this](call& c) {
+              if (auto p = player_of(c); p && account_of(c, *p))
+                risk_read(c, "links", *p);
+            }));
     srv.Post("/v1/players", guarded(2, [this](call& c) { create_player(c); }));
     srv.Get(R"(/v1/players/(\d+))", guarded(1, [this](call& c) { get_player(c); }));
     srv.Post(R"(/v1/players/(\d+)/lock)",
@@ -349,6 +387,103 @@ struct http_api::impl {
             guarded(1, [this](call& c) { reconciliation(c); }));
     srv.Get(R"(/v1/vendors/([A-Za-z0-9_.\-]+)/rounds/([^/]+))",
             guarded(1, [this](call& c) { round_details(c); }));
+  }
+
+  // -- risk (docs/risk.md) ----------------------------------------------------------
+
+  // Asks the risk service; answers its JSON, or fails. False when it failed.
+  bool risk_ask(call& c, const std::string& op, int64_t id, const std::string& arg,
+                json& out) {
+    auto risk = n.risk();
+    if (!risk) {
+      c.fail(404, "risk_disabled", "the risk engine is off (risk_enabled=false)");
+      return false;
+    }
+    auto text = ask<std::string>(risk, risk_atom_v, op, id, arg);
+    if (auto* err = std::get_if<caf::error>(&text)) {
+      fail(c, *err);
+      return false;
+    }
+    out = json::parse(std::get<std::string>(text));
+    return true;
+  }
+
+  void risk_read(call& c, const std::string& op, int64_t id) {
+    json out;
+    if (risk_ask(c, op, id, "", out)) c.reply(200, out);
+  }
+
+  void risk_cases(call& c) {
+    auto status = c.req.get_param_value("status");
+    if (!status.empty() && status != "open" && status != "cleared" &&
+        status != "confirmed")
+      return c.fail(400, "invalid_parameter",
+                    "status must be open, cleared or confirmed");
+    auto before = int_param(c, "before", 0, 0, INT64_MAX);
+    if (!before) return;
+    json out;
+    if (risk_ask(c, "cases", *before, status, out)) c.reply(200, out);
+  }
+
+  void resolve_case(call& c) {
+    auto id = std::stoll(c.req.matches[1].str());
+    auto body = json::parse(c.req.body, nullptr, false);
+    if (!body.is_object() || !body["outcome"].is_string() ||
+        (body.contains("note") &&
+         (!body["note"].is_string() || body["note"].get<std::string>().size() > 500)))
+      return c.fail(400, "invalid_outcome",
+                    "the body is {\"outcome\": \"cleared\" or \"confirmed\", "
+                    "\"note\": at most 500 characters}");
+    json arg{{"outcome", body["outcome"]},
+             {"note", body.value("note", std::string{})},
+             {"by", c.key->name}};
+    auto target = "risk_case:" + std::to_string(id);
+    json out;
+    if (!risk_ask(c, "resolve", id, arg.dump(), out)) {
+      audit(c, "risk.case.resolve", target,
+            {{"outcome", arg["outcome"]}, {"failed", true}});
+      return;
+    }
+    audit(c, "risk.case.resolve", target,
+          {{"outcome", arg["outcome"]},
+           {"note", arg["note"]},
+           {"player_id", out["player_id"]}});
+    c.reply(200, out);
+  }
+
+  // Sets (a body {"cidr", "action", "note"}) or removes (?cidr=) an address rule.
+  void address_rule(call& c, const std::string& op) {
+    json arg;
+    if (op == "rule") {
+      auto body = json::parse(c.req.body, nullptr, false);
+      if (!body.is_object() || !body["cidr"].is_string() || !body["action"].is_string() ||
+          (body.contains("note") &&
+           (!body["note"].is_string() || body["note"].get<std::string>().size() > 500)))
+        return c.fail(400, "invalid_rule",
+                      "the body is {\"cidr\": a network, \"action\": \"allow\" or "
+                      "\"deny\", \"note\": at most 500 characters}");
+      arg = {{"cidr", body["cidr"]},
+             {"action", body["action"]},
+             {"note", body.value("note", std::string{})}};
+    } else {
+      arg = {{"cidr", c.req.get_param_value("cidr")}};
+    }
+    arg["by"] = c.key->name;
+    json out;
+    bool ok = risk_ask(c, op, 0, arg.dump(), out);
+    auto detail = arg;
+    detail.erase("by");
+    if (!ok) detail["failed"] = true;
+    audit(c, op == "rule" ? "risk.address.set" : "risk.address.remove",
+          "address:" + arg["cidr"].get<std::string>(), detail);
+    if (ok) c.reply(200, out);
+  }
+
+  void reload_model(call& c) {
+    json out;
+    bool ok = risk_ask(c, "reload", 0, "", out);
+    audit(c, "risk.model.reload", "risk_model", {{"reloaded", ok}});
+    if (ok) c.reply(200, out);
   }
 
   void create_player(call& c) {

@@ -82,7 +82,9 @@ int run_server(int argc, char** argv) {
       node->root());
   const auto& o = cfg.opts;
   auto* n = node.get();
-  agg::gateway::ws_server players{agg::gateway::ws_options_of(o),
+  auto ws_opts = agg::gateway::ws_options_of(o);
+  ws_opts.rules = n->rules();
+  agg::gateway::ws_server players{ws_opts,
                                   [&sys, n](std::shared_ptr<agg::client_sink> sink) {
                                     return agg::spawn_player_session(
                                         sys, n->sessions(), std::move(sink),

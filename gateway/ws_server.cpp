@@ -187,6 +187,15 @@ private:
       return reject(http::status::too_many_requests,
                     "too many connections from your address");
     }
+    auto forwarded = req_["X-Forwarded-For"];
+    client_ = shared_->opts.proxies.client_of(
+        address_, std::string_view{forwarded.data(), forwarded.size()});
+    if (auto& rules = shared_->opts.rules;
+        rules && rules->of(client_) == address_rules::verdict::deny) {
+      shared_->stats->ws_refused.inc("address_denied");
+      shared_->stats->edge_refusals.inc("address_denied");
+      return reject(http::status::forbidden, "your address is denied");
+    }
     auto target = req_.target();
     bool path_ok = target == ws_path || target.starts_with(std::string{ws_path} + "?");
     if (!path_ok) return reject(http::status::not_found, "no such endpoint");
@@ -252,9 +261,6 @@ private:
 
   void on_accept(beast::error_code ec) {
     if (ec) return;
-    auto forwarded = req_["X-Forwarded-For"];
-    client_ = shared_->opts.proxies.client_of(
-        address_, std::string_view{forwarded.data(), forwarded.size()});
     req_ = {};
     {
       std::lock_guard<std::mutex> guard{shared_->mtx};

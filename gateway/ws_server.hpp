@@ -7,6 +7,7 @@
 // Each connection gets a player session actor from the factory; frames go to it as
 // client_request, and it answers through the connection's client_sink.
 
+#include "actors/core/address_rules.hpp"
 #include "actors/core/metrics.hpp"
 #include "actors/players/session_protocol.hpp"
 #include "gateway/forwarded_for.hpp"
@@ -38,6 +39,9 @@ struct ws_options {
   // Connections from these are taken to be from their X-Forwarded-For client (its
   // address goes to the session and the per-address request limit).
   trusted_proxies proxies;
+  // The operators' address rules: a denied client is refused (403) before the
+  // handshake. May be null.
+  std::shared_ptr<address_rules> rules;
 };
 
 // Makes the session actor of a new connection.

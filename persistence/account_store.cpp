@@ -1,8 +1,27 @@
 #include "persistence/account_store.hpp"
 
+#include "common/crypto.hpp"
+
+#include <cctype>
+
 #include <sqlite3.h>
 
 namespace agg {
+
+std::string email_key(const std::string& email) {
+  auto at = email.rfind('@');
+  if (at == std::string::npos) return {};
+  std::string local;
+  std::string domain = email.substr(at + 1);
+  for (char c : email.substr(0, at)) {
+    if (c == '+') break;
+    if (c != '.') local += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  for (auto& c : domain)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto h = sha256(local + "@" + domain);
+  return to_hex(std::string_view(reinterpret_cast<const char*>(h.data()), 16));
+}
 
 namespace {
 

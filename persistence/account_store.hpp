@@ -44,6 +44,11 @@ struct account {
   std::string country;           // ISO 3166-1 alpha-2, or empty
 };
 
+// The registration data accounts are linked by (docs/risk.md): 32 hex digits of the
+// SHA-256 of the normalized mailbox (lower case; in the local part no dots and nothing
+// from a '+'), empty for text without an '@'.
+std::string email_key(const std::string& email);
+
 struct audit_record {
   int64_t at_us = 0;
   std::string actor; // API key name

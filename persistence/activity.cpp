@@ -6,7 +6,7 @@ namespace agg {
 
 namespace {
 
-constexpr std::array<std::pair<activity_kind, const char*>, 28> names = {{
+constexpr std::array<std::pair<activity_kind, const char*>, 31> names = {{
     {activity_kind::registered, "registered"},
     {activity_kind::logged_in, "logged_in"},
     {activity_kind::login_failed, "login_failed"},
@@ -35,6 +35,9 @@ constexpr std::array<std::pair<activity_kind, const char*>, 28> names = {{
     {activity_kind::kyc_changed, "kyc_changed"},
     {activity_kind::limit_changed, "limit_changed"},
     {activity_kind::cooling_off, "cooling_off"},
+    {activity_kind::address_rule_set, "address_rule_set"},
+    {activity_kind::address_rule_removed, "address_rule_removed"},
+    {activity_kind::registrations_blocked, "registrations_blocked"},
 }};
 
 void put_u64(std::string& out, uint64_t x) {

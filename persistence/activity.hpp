@@ -46,6 +46,10 @@ enum class activity_kind : uint8_t {
   kyc_changed = 26,       // an operator set the account's KYC status
   limit_changed = 27, // a responsible-gaming limit set, lowered, or a loosening queued
   cooling_off = 28,   // the player paused the account until a time
+  // Edge protection (docs/risk.md)
+  address_rule_set = 29,      // an operator denied or allowed an address range
+  address_rule_removed = 30,  // an operator removed an address rule
+  registrations_blocked = 31, // too many registrations from an address or a device
 };
 
 const char* to_string(activity_kind k);

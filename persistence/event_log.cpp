@@ -28,8 +28,11 @@ activity_record read_activity(const statement& st, int first) {
 using namespace std::string_literals;
 
 event_log::event_log(db::connection& conn)
-    : ledger_(conn.prepare("SELECT "s + db::entry_columns +
-                           " FROM ledger WHERE gseq > ? ORDER BY gseq LIMIT ?")),
+    : ledger_(
+          conn.prepare("SELECT "s + db::entry_columns +
+                       ", (SELECT game_id FROM rounds r WHERE r.source = ledger.source"
+                       " AND r.round_id = ledger.round_id)"
+                       " FROM ledger WHERE gseq > ? ORDER BY gseq LIMIT ?")),
       activity_(conn.prepare("SELECT "s + db::activity_columns +
                              " FROM activity WHERE gseq > ? ORDER BY gseq LIMIT ?")),
       player_ledger_(conn.prepare("SELECT "s + db::entry_columns +
@@ -52,6 +55,7 @@ std::vector<feed_event> event_log::after(int64_t after, int64_t limit) {
   while (ledger_.step()) {
     feed_event ev;
     ev.money = db::read_entry(ledger_);
+    ev.money.game = ledger_.text(16);
     out.push_back(std::move(ev));
   }
   activity_.reset();

@@ -55,6 +55,9 @@ struct ledger_entry {
   hash256 hash{};
   int64_t gseq = 0; // 0 until committed
   hash256 ghash{};
+  // Not chained, not stored: the round's game, for the event feed's consumers (set by
+  // the wallet, read back from the round on reads of the log).
+  std::string game;
 };
 
 // The state of one game round, keyed by (source, round_id).

@@ -26,7 +26,7 @@ struct migration {
 };
 
 // Append only: never edit a migration that has shipped.
-const std::array<migration, 14> migrations = {{
+const std::array<migration, 15> migrations = {{
     // 1: balances, the hash-chained ledger (a player's chain head is its last row),
     // rollback markers and rounds.
     R"sql(
@@ -371,6 +371,34 @@ CREATE TABLE bonus_cashback_periods(
 CREATE TABLE bonus_awards(
   grant_id   TEXT    PRIMARY KEY,
   awarded_us INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql"},
+    // 15: the risk engine's cases (docs/risk.md) and the operators' address rules.
+    {R"sql(
+CREATE TABLE risk_cases(
+  case_id     INTEGER PRIMARY KEY AUTOINCREMENT,
+  player_id   INTEGER NOT NULL,
+  kind        TEXT    NOT NULL,
+  score       REAL    NOT NULL,
+  reasons     TEXT    NOT NULL,
+  group_size  INTEGER NOT NULL,
+  locked      INTEGER NOT NULL,
+  status      TEXT    NOT NULL,
+  opened_us   INTEGER NOT NULL,
+  updated_us  INTEGER NOT NULL,
+  resolved_us INTEGER NOT NULL DEFAULT 0,
+  resolved_by TEXT    NOT NULL DEFAULT '',
+  note        TEXT    NOT NULL DEFAULT '',
+  subject     TEXT    NOT NULL DEFAULT ''
+);
+CREATE INDEX risk_cases_player ON risk_cases(player_id, case_id);
+CREATE INDEX risk_cases_status ON risk_cases(status, case_id);
+CREATE TABLE risk_address_rules(
+  cidr       TEXT    PRIMARY KEY,
+  action     TEXT    NOT NULL,
+  note       TEXT    NOT NULL,
+  created_us INTEGER NOT NULL,
+  created_by TEXT    NOT NULL
 ) WITHOUT ROWID;
 )sql"},
 }};

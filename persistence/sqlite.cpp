@@ -69,6 +69,12 @@ statement& statement::bind_null(int index) {
   return *this;
 }
 
+statement& statement::bind_real(int index, double value) {
+  if (int rc = sqlite3_bind_double(stmt_, index, value); rc != SQLITE_OK)
+    fail(db_, rc, "bind");
+  return *this;
+}
+
 bool statement::step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
@@ -92,6 +98,10 @@ void statement::reset() {
 
 int64_t statement::int64(int column) const {
   return sqlite3_column_int64(stmt_, column);
+}
+
+double statement::real(int column) const {
+  return sqlite3_column_double(stmt_, column);
 }
 
 std::string statement::text(int column) const {
@@ -182,6 +192,10 @@ statement connection::prepare(std::string_view sql) {
 
 int64_t connection::changes() const {
   return sqlite3_changes64(db_);
+}
+
+int64_t connection::last_insert_rowid() const {
+  return sqlite3_last_insert_rowid(db_);
 }
 
 wal_state connection::checkpoint_passive() {

@@ -38,6 +38,7 @@ public:
   statement& bind(int index, std::string_view value);
   statement& bind_blob(int index, std::span<const uint8_t> value);
   statement& bind_null(int index);
+  statement& bind_real(int index, double value);
 
   // Returns true while a row is available, false when done. Throws db::error.
   bool step();
@@ -50,6 +51,7 @@ public:
   int64_t int64(int column) const;
   std::string text(int column) const;
   std::vector<uint8_t> blob(int column) const;
+  double real(int column) const;
   bool is_null(int column) const;
 
 private:
@@ -94,6 +96,7 @@ public:
   void pragma(const char* name, int64_t value);
   statement prepare(std::string_view sql);
   int64_t changes() const;
+  int64_t last_insert_rowid() const;
   // A PASSIVE checkpoint: copies what it can without waiting for the writer or the
   // readers. Once every frame is copied, the next write starts the log over.
   wal_state checkpoint_passive();

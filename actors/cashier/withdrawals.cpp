@@ -245,6 +245,7 @@ void check(cashier_ptr self, const std::string& id, const std::string& address,
              if (!risk.allow)
                return refuse(self, p, "risk:" + risk.reason,
                              make_error(cashier_errc::risk_refused), address, reply);
+             if (risk.hold) held = "risk:" + risk.reason;
              ask_gate(
                  self, self->state.opts.bonus_gate, p,
                  [self, p, address, reply, held](gate_decision bonus, std::string held2) {

@@ -3,6 +3,7 @@
 #include "actors/core/bonus_errc.hpp"
 #include "actors/core/cashier_errc.hpp"
 #include "actors/core/pam_errc.hpp"
+#include "actors/core/risk_errc.hpp"
 #include "actors/core/vendor_errc.hpp"
 #include "actors/core/wallet_errc.hpp"
 
@@ -19,6 +20,8 @@ std::string error_code_of(const caf::error& err) {
     return to_string(static_cast<cashier_errc>(err.code()));
   if (err.category() == bonus_error_category())
     return to_string(static_cast<bonus_errc>(err.code()));
+  if (err.category() == risk_error_category())
+    return to_string(static_cast<risk_errc>(err.code()));
   return "unavailable";
 }
 

@@ -422,7 +422,8 @@ struct withdrawal_review {
 // A withdrawal check's answer (the risk and bonus gates).
 struct gate_decision {
   bool allow = true;
-  std::string reason; // why not
+  std::string reason; // why not, or why held
+  bool hold = false;  // allowed, but only after an operator's review
 };
 
 // A provider's callback as the operator port received it.
@@ -746,7 +747,7 @@ typename Inspector::result_type inspect(Inspector& f, withdrawal_review& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, gate_decision& x) {
-  return f(caf::meta::type_name("agg.gate_decision"), x.allow, x.reason);
+  return f(caf::meta::type_name("agg.gate_decision"), x.allow, x.reason, x.hold);
 }
 
 template <class Inspector>
@@ -1036,6 +1037,7 @@ CAF_ADD_ATOM(agg, agg, cancel_atom, "cancel")
 CAF_ADD_ATOM(agg, agg, review_atom, "review")
 CAF_ADD_ATOM(agg, agg, withdrawals_atom, "withdrawal")
 CAF_ADD_ATOM(agg, agg, gate_atom, "gate")
+CAF_ADD_ATOM(agg, agg, risk_atom, "risk")
 CAF_ADD_ATOM(agg, agg, campaign_atom, "campaign")
 CAF_ADD_ATOM(agg, agg, claim_atom, "claim")
 CAF_ADD_ATOM(agg, agg, kyc_atom, "kyc")

@@ -145,6 +145,22 @@ std::string metrics::prometheus() const {
          "Registrations and logins waiting for a password worker.", get(login_queue_len));
   login_wait.render("agg_login_wait_seconds",
                     "Time a registration or login waited for a password worker.", out);
+  scalar(out, "agg_risk_events_total", "counter", "Feed events the risk engine took.",
+         get(risk_events));
+  scalar(out, "agg_risk_scores_total", "counter", "Players scored by the risk model.",
+         get(risk_scores));
+  risk_cases.render("agg_risk_cases_total", "kind", "Risk cases opened, by kind.", out);
+  scalar(out, "agg_risk_locks_total", "counter", "Accounts locked by the risk engine.",
+         get(risk_locks));
+  risk_gate.render("agg_risk_gate_total", "decision",
+                   "Withdrawals the risk gate decided, by decision.", out);
+  risk_gate_latency.render("agg_risk_gate_seconds",
+                           "Time from the withdrawal gate's question to its decision.",
+                           out);
+  edge_refusals.render("agg_edge_refusals_total", "reason",
+                       "Registrations and logins refused at the edge by an address rule "
+                       "or a velocity limit, by reason.",
+                       out);
   feed_latency.render("agg_feed_latency_seconds",
                       "Time from a commit to a feed subscriber receiving its events.",
                       out);

@@ -100,6 +100,14 @@ struct metrics {
   labeled_counter vendor_calls; // studios' calls to our wallet, by "vendor/op/status"
   // Cashier
   labeled_counter payments; // payments entering a status, by "kind/status"
+  // Risk (docs/risk.md)
+  std::atomic<int64_t> risk_events{0}; // feed events the engine took
+  std::atomic<int64_t> risk_scores{0}; // players scored
+  labeled_counter risk_cases;          // cases opened, by kind
+  std::atomic<int64_t> risk_locks{0};  // accounts the engine locked
+  labeled_counter risk_gate;           // withdrawal decisions: allow, hold, refuse
+  histogram risk_gate_latency;         // from the gate's question to its answer
+  labeled_counter edge_refusals;       // addresses refused by a rule or a velocity
 
   std::string prometheus() const;
 

@@ -27,6 +27,8 @@ const char* to_string(pam_errc x) {
       return "invalid_currency";
     case pam_errc::invalid_country:
       return "invalid_country";
+    case pam_errc::registrations_blocked:
+      return "registrations_blocked";
     case pam_errc::player_not_found:
       return "player_not_found";
     case pam_errc::storage_error:

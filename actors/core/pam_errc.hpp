@@ -31,6 +31,9 @@ enum class pam_errc : uint8_t {
   invalid_limit, // an unknown limit, or an amount out of its range
   account_cooling_off, // the player paused the account (cool-off) until a time
   invalid_country,     // not two letters A-Z (ISO 3166-1 alpha-2)
+  // Too many registrations from the client's address or device lately; the error's
+  // context holds when a retry can succeed (docs/risk.md).
+  registrations_blocked,
 };
 
 const char* to_string(pam_errc x);

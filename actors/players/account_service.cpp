@@ -172,11 +172,11 @@ account_actor::behavior_type account_worker(account_pointer self, account_option
           return view_of(*st.store->by_id(player));
         });
         if (!kind) return answer_after(self, std::move(out), {});
-        return answer_after(
-            self, std::move(out),
-            {make_activity(
-                *kind, player, by, {},
-                {{"status", to_string(static_cast<account_status>(status))}})});
+        nlohmann::json detail{{"status", to_string(static_cast<account_status>(status))}};
+        // Not an operator's hand: the reason is who did it (the risk engine: "risk").
+        if (by.rfind("operator:", 0) != 0) detail["reason"] = by;
+        return answer_after(self, std::move(out),
+                            {make_activity(*kind, player, by, {}, std::move(detail))});
       },
       [self](status_atom, int64_t player, uint8_t status, const std::string& by,
              int64_t until_us) -> caf::result<account_view> {
@@ -266,9 +266,12 @@ caf::expected<login_grant> do_register(worker_state& st, const register_request&
     auto id = st.store->create(a);
     if (!id) return make_error(pam_errc::username_taken);
     a.player_id = *id;
-    records.push_back(make_activity(
-        activity_kind::registered, a.player_id, r.address, r.device,
-        {{"username", a.username}, {"currency", a.currency}, {"country", a.country}}));
+    records.push_back(make_activity(activity_kind::registered, a.player_id, r.address,
+                                    r.device,
+                                    {{"username", a.username},
+                                     {"currency", a.currency},
+                                     {"country", a.country},
+                                     {"email_key", email_key(a.email)}}));
     if (!r.open_session)
       return login_grant{a.player_id, a.username, a.currency, a.status, {}, {}, 0};
     st.store->record_login(a.player_id, r.address, a.created_us);

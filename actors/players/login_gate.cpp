@@ -30,6 +30,8 @@ struct gate_state {
   std::vector<size_t> idle; // indexes into workers
   std::optional<fair_queue<login_job>> queue;
   std::optional<login_guard> guard;
+  std::optional<login_guard> by_address; // registrations
+  std::optional<login_guard> by_device;
   std::unordered_map<std::string, size_t> per_account; // jobs waiting per account
   static inline const char* name = "login_gate";
 };
@@ -58,6 +60,9 @@ public:
   }
 
   caf::result<login_grant> enroll(register_request& r) {
+    if (auto until = registration_velocity(r); until > 0)
+      return refuse("registrations_blocked",
+                    make_error(pam_errc::registrations_blocked, until));
     login_job job;
     job.address = r.address;
     job.account = lower(r.username);
@@ -66,6 +71,37 @@ public:
   }
 
 private:
+  // Counts the registration against its address and device; the end of a ban that
+  // refuses it, else 0. A ban it starts is recorded (the registration that fills the
+  // bucket still passes).
+  int64_t registration_velocity(const register_request& r) {
+    if (r.address.rfind("operator:", 0) == 0) return 0;
+    auto& rules = st_.opts.rules;
+    if (rules && rules->of(r.address) == address_rules::verdict::allow) return 0;
+    auto now = now_us();
+    auto device = r.device.id.empty() ? std::string{} : "device:" + r.device.id;
+    auto until = st_.by_address->banned_until(r.address, now);
+    if (!device.empty())
+      until = std::max(until, st_.by_device->banned_until(device, now));
+    if (until > 0) {
+      if (auto& m = st_.opts.accounts.stats)
+        m->edge_refusals.inc("registration_velocity");
+      return until;
+    }
+    std::vector<activity_record> bans;
+    auto count = [&](login_guard& g, const std::string& key, const char* what) {
+      if (key.empty() || !g.failure(key, now)) return;
+      bans.push_back(
+          make_activity(activity_kind::registrations_blocked, 0, r.address, r.device,
+                        {{"by", what}, {"until_us", g.banned_until(key, now)}}));
+    };
+    count(*st_.by_address, r.address, "address");
+    count(*st_.by_device, device, "device");
+    if (!bans.empty())
+      record_activity(self_, std::move(bans), st_.opts.request_timeout, [](bool) {});
+    return 0;
+  }
+
   caf::error refuse(const char* reason, caf::error err) {
     if (auto& m = st_.opts.accounts.stats) m->login_refusals.inc(reason);
     return err;
@@ -187,6 +223,8 @@ login_actor::behavior_type gate_impl(gate_pointer self, login_gate_options opts,
   st.opts = std::move(opts);
   st.queue.emplace(st.opts.queue_len_max, st.opts.queue_per_address_max);
   st.guard.emplace(st.opts.guard);
+  st.by_address.emplace(st.opts.registrations_per_address);
+  st.by_device.emplace(st.opts.registrations_per_device);
   for (size_t i = 0; i < st.opts.workers; ++i) {
     auto w = spawn_password_worker(self->system(), st.opts.accounts, tokens);
     self->link_to(w);

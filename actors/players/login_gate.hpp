@@ -15,7 +15,11 @@
 //
 // Accounts lock themselves out after repeated failures (account_service.hpp,
 // lockout_policy): the workers refuse those without hashing.
+//
+// Registrations from one address or one device beyond a rate are refused
+// (registrations_blocked) until the rate has drained, each ban an activity record.
 
+#include "actors/core/address_rules.hpp"
 #include "actors/players/account_service.hpp"
 #include "actors/players/login_guard.hpp"
 
@@ -33,6 +37,12 @@ struct login_gate_options {
   size_t queue_per_address_max = 4;
   size_t queue_per_account_max = 4;
   login_guard_options guard;
+  // Registration velocity (docs/risk.md): a leaky bucket per client address and one
+  // per device (login_guard's), filled by one per registration; a full one refuses
+  // registrations (registrations_blocked) for its ban. Allowed addresses are spared.
+  login_guard_options registrations_per_address{20, 20, 3'600'000'000, 3'600'000'000};
+  login_guard_options registrations_per_device{8, 8, 3'600'000'000, 3'600'000'000};
+  std::shared_ptr<address_rules> rules; // may be null
   std::chrono::milliseconds request_timeout{15'000};
 };
 

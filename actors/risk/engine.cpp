@@ -37,6 +37,11 @@ std::vector<double> engine::features(int64_t player) {
   return (i == players_.end() ? none : i->second).values(links_.group_size(player));
 }
 
+bool engine::scorable(int64_t player) const {
+  auto* p = find(player);
+  return p != nullptr && p->bets() >= opts_.min_bets;
+}
+
 const player_features* engine::find(int64_t player) const {
   auto i = players_.find(player);
   return i == players_.end() ? nullptr : &i->second;

@@ -19,6 +19,9 @@ namespace agg::risk {
 
 struct engine_options {
   int64_t score_every = 25; // bets between two scores
+  // Players with fewer bets are not scored: the model judges play (money in and out
+  // without play is for the cashier's own rules).
+  int64_t min_bets = 5;
   link_options links;
 };
 
@@ -36,6 +39,8 @@ public:
 
   // The player's feature values (feature_names() order), the linked group included.
   std::vector<double> features(int64_t player);
+  // True when the player has played enough to be scored.
+  bool scorable(int64_t player) const;
   // Null for a player never seen.
   const player_features* find(int64_t player) const;
   account_links& links() { return links_; }

@@ -98,14 +98,15 @@ public:
              const std::string& card) {
     auto t = between(0, 10 * minute);
     registration(p, t, device, address);
-    auto deposit = 1'000 * between(2, 10);
+    auto deposit = 10'000 * between(2, 10);
     t += between(5 * second, 60 * second);
     money(p, sim_action::kind::deposit, t, deposit, card);
     bool casual = chance(0.15);
     int sessions = casual ? 1 : static_cast<int>(between(1, 2));
     auto median = uniform(2'500, 8'000);
     auto sigma = uniform(0.6, 1.1);
-    const int64_t steps[] = {10, 20, 50, 100};
+    // Valid on both games: the dice take 100 and up, the slot multiples of 10.
+    const int64_t steps[] = {100, 200, 500, 1'000};
     auto stake = steps[between(0, 3)];
     auto favourite = between(0, 1);
     for (int s = 0; s < sessions; ++s) {
@@ -132,13 +133,13 @@ public:
     auto t = between(0, 10 * minute);
     registration(p, t, token("dev-"), address());
     auto card = token("card-");
-    auto deposit = 1'000 * between(5, 20);
+    auto deposit = 10'000 * between(5, 20);
     t += between(2 * second, 20 * second);
     money(p, sim_action::kind::deposit, t, deposit, card);
     auto base = uniform(1'000, 4'000);
     bool fixed = chance(0.5);
     auto spread = fixed ? uniform(0.0, 0.03) : uniform(0.02, 0.10);
-    std::vector<int64_t> cycle{10 * between(1, 10)};
+    std::vector<int64_t> cycle{100 * between(1, 10)};
     if (chance(0.4)) {
       cycle.push_back(cycle[0] * 2);
       if (chance(0.5)) cycle.push_back(cycle[0] * 4);
@@ -173,13 +174,13 @@ public:
       auto t = start + between(0, 3 * minute);
       registration(p, t, devices[static_cast<size_t>(m) % devices.size()],
                    chance(0.7) ? address_shared : address());
-      auto deposit = 1'000 * between(2, 5);
+      auto deposit = 10'000 * between(2, 5);
       t += between(10 * second, 60 * second);
       money(p, sim_action::kind::deposit, t, deposit,
             chance(0.8) ? card : token("card-"));
       auto bets = between(6, 18);
       auto median = uniform(2'000, 5'000);
-      auto stake = 10 * between(1, 2);
+      auto stake = 100 * between(1, 2);
       for (int64_t b = 0; b < bets; ++b) {
         t += think(median, 0.7);
         bet(p, t, stake, "dice");
@@ -200,13 +201,13 @@ public:
     auto t = between(0, 10 * minute);
     registration(p, t, token("dev-"), address());
     auto card = token("card-");
-    auto deposit = 1'000 * between(2, 10);
+    auto deposit = 10'000 * between(2, 10);
     t += between(10 * second, 60 * second);
     money(p, sim_action::kind::deposit, t, deposit, card);
     auto bets = between(8, 20);
     auto median = uniform(2'000, 6'000);
     auto game = games[between(0, 1)];
-    auto stake = 10 * between(1, 2);
+    auto stake = 100 * between(1, 2);
     for (int64_t b = 0; b < bets; ++b) {
       t += think(median, 0.8);
       bet(p, t, stake, game);

@@ -43,6 +43,7 @@ std::vector<sample> replay(const std::vector<sim_player>& players,
   engine e(eo);
   std::vector<sample> out;
   auto take = [&](int index, bool withdrawal) {
+    if (!e.scorable(index + 1)) return; // as the server: no score without play
     const auto& p = players[static_cast<size_t>(index)];
     out.push_back({index, p.truth, withdrawal, e.features(index + 1)});
   };

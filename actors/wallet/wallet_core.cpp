@@ -834,6 +834,7 @@ apply_outcome wallet_core::write_entry(const wallet_request& req, entry_kind kin
   assert(e.balance_after >= 0);
   e.created_us = now_us;
   e.bonus = format_parts(parts);
+  e.game = round && !round->game_id.empty() ? round->game_id : req.game_id;
   e.prev_hash = last_hash_;
   e.hash = chain_hash(e.prev_hash, e);
   last_seq_ = e.seq;

@@ -144,6 +144,7 @@ TEST_CASE(
 
   server_fixture f{[&](server_options& o) {
     o.vendors = {"builtin", "remote"};
+    o.risk_enabled = false; // machine-paced play: the risk engine would lock it
     o.ws_rate_per_s = 1'000'000;
     o.ws_burst = 1'000'000;
     o.ip_rate_per_s = 1'000'000;

@@ -31,6 +31,7 @@ public:
     auto ws = gateway::ws_options_of(o);
     ws.port = 0;
     auto* n = &the_node();
+    ws.rules = n->rules();
     auto* s = &sys;
     players_ = std::make_unique<gateway::ws_server>(
         ws,

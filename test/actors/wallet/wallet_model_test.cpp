@@ -283,6 +283,7 @@ void run_model(int64_t filter_bytes, uint64_t seed) {
     o.wallet_cache_entries_max = 16;
     o.wallet_idle_timeout_ms = 20;
     o.id_filter_bytes = filter_bytes;
+    o.risk_enabled = false; // machine-paced play: the risk engine would lock it
   }};
   model m;
   generator gen{seed, players};
