@@ -76,6 +76,8 @@ private:
   // bucket still passes).
   int64_t registration_velocity(const register_request& r) {
     if (r.address.rfind("operator:", 0) == 0) return 0;
+    // Loopback is this host: a local proxy not configured as trusted, or a test.
+    if (auto a = address_of(r.address); a && a->is_loopback()) return 0;
     auto& rules = st_.opts.rules;
     if (rules && rules->of(r.address) == address_rules::verdict::allow) return 0;
     auto now = now_us();

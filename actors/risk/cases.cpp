@@ -73,7 +73,9 @@ void evaluate(risk_ptr self, int64_t player, int64_t now) {
     std::optional<risk_case> open;
     if (p.open_case != 0) open = st.store->by_id(p.open_case);
     if (open && open->status == "open") {
-      if (p.last.score > open->score || lock || group > open->group_size) {
+      // Written again only when it says more: a score higher by the margin, a
+      // lock, a larger group (each write is a commit beside the ledger's).
+      if (p.last.score > open->score + new_evidence || lock || group > open->group_size) {
         if (p.last.score >= open->score) {
           open->kind = p.last.kind;
           open->score = p.last.score;

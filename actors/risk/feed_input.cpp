@@ -32,8 +32,19 @@ std::string text_of(const nlohmann::json& d, const char* key) {
   return i != d.end() && i->is_string() ? i->get<std::string>() : std::string{};
 }
 
+// True when one of the bet's grants counts its stake under half.
+bool low_weight(const ledger_entry& m, const weight_lookup& weight_of) {
+  std::vector<bonus_part> parts;
+  if (!weight_of || !parse_parts(m.bonus, parts)) return false;
+  for (const auto& p : parts) {
+    auto w = weight_of(p.grant_id, m.source, m.game);
+    if (w >= 0 && w < 50) return true;
+  }
+  return false;
+}
 
-void take_money(engine& e, const ledger_entry& m, feed_outcome& out) {
+void take_money(engine& e, const ledger_entry& m, feed_outcome& out,
+                const weight_lookup& weight_of) {
   entry_kind k;
   if (!entry_kind_from_int(m.kind, k)) return;
   auto bonus = parts_total_all(m.bonus);
@@ -45,6 +56,7 @@ void take_money(engine& e, const ledger_entry& m, feed_outcome& out) {
       r.what = risk_event::kind::bet;
       r.amount = -(m.amount + bonus);
       r.bonus_active = !m.bonus.empty();
+      r.low_weight = r.bonus_active && low_weight(m, weight_of);
       break;
     case entry_kind::win:
       r.what = risk_event::kind::win;
@@ -104,10 +116,10 @@ bool client_address(const std::string& a) {
   return !a.empty() && a.rfind("operator:", 0) != 0 && a != "system" && a != "risk";
 }
 
-feed_outcome take_event(engine& e, const feed_event& ev) {
+feed_outcome take_event(engine& e, const feed_event& ev, const weight_lookup& weight_of) {
   feed_outcome out;
   if (ev.is_money)
-    take_money(e, ev.money, out);
+    take_money(e, ev.money, out, weight_of);
   else
     take_activity(e, ev.activity, out);
   return out;

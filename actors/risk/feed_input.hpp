@@ -9,6 +9,7 @@
 #include "persistence/event_log.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -19,7 +20,15 @@ struct feed_outcome {
   std::string withdrawal_tx; // a withdrawal request's payment id, when it was one
 };
 
-feed_outcome take_event(engine& e, const feed_event& ev);
+// The percent of a stake on `game` of `vendor` that counts toward a grant's
+// wagering (bonus_parts.hpp stake_weight), or -1 when the grant is unknown.
+using weight_lookup = std::function<int64_t(
+    const std::string& grant_id, const std::string& vendor, const std::string& game)>;
+
+// A bet with bonus money is on a low-weight game when one of its grants counts its
+// stake under half (`weight_of` may be empty: none is).
+feed_outcome take_event(engine& e, const feed_event& ev,
+                        const weight_lookup& weight_of = {});
 
 // A client's address: not an operator's ("operator:<key>"), the system's or the
 // engine's own; only those link accounts and count failed logins.

@@ -6,6 +6,7 @@
 #include "actors/risk/risk_views.hpp"
 #include "common/clock.hpp"
 #include "common/log.hpp"
+#include "persistence/bonus_parts.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -86,7 +87,24 @@ void take(risk_ptr self, const feed_event& ev) {
   if (!ev.is_money &&
       ev.activity.kind == static_cast<uint8_t>(activity_kind::login_failed))
     failed_login(self, ev.activity);
-  auto out = risk::take_event(*st.engine, ev);
+  auto out = risk::take_event(*st.engine, ev,
+                              [self](const std::string& grant, const std::string& vendor,
+                                     const std::string& game) {
+                                auto& terms = self->state.grant_terms;
+                                auto i = terms.find(grant);
+                                if (i == terms.end()) {
+                                  std::optional<bonus_grant> g;
+                                  try {
+                                    g = self->state.grants->by_id(grant);
+                                  } catch (const db::error&) {
+                                    return int64_t{-1}; // asked again at the next bet
+                                  }
+                                  if (terms.size() >= 100'000) terms.clear();
+                                  i = terms.emplace(grant, std::move(g)).first;
+                                }
+                                return i->second ? stake_weight(*i->second, vendor, game)
+                                                 : int64_t{-1};
+                              });
   if (st.opts.stats) st.opts.stats->risk_events.fetch_add(1, std::memory_order_relaxed);
   if (!out.withdrawal_tx.empty()) {
     auto& w = st.profiles[ev.player_id()].withdrawals;
@@ -142,6 +160,23 @@ void catch_up(risk_ptr self) {
             {{"gseq", st.done}, {"players", static_cast<int64_t>(st.engine->players())}});
 }
 
+// An operator's write, synced to the disk at its commit (synchronous=FULL for it).
+template <class F>
+caf::expected<std::string> durable_write(risk_ptr self, F f) {
+  auto& conn = self->state.conn;
+  conn.pragma("synchronous", 2);
+  struct back {
+    db::connection& c;
+    ~back() {
+      try {
+        c.pragma("synchronous", 1);
+      } catch (const db::error&) {
+      }
+    }
+  } restore{conn};
+  return f();
+}
+
 caf::expected<std::string> protocol(risk_ptr self, const std::string& op, int64_t id,
                                     const std::string& arg) {
   auto& st = self->state;
@@ -154,9 +189,11 @@ caf::expected<std::string> protocol(risk_ptr self, const std::string& op, int64_
     }
     if (op == "player") return player_risk_json(self, id);
     if (op == "links") return links_json(self, id);
-    if (op == "rules" || op == "rule" || op == "unrule")
-      return address_rule_op(self, op, arg);
-    if (op == "resolve") return resolve_case(self, id, arg);
+    if (op == "rules") return address_rule_op(self, op, arg);
+    if (op == "rule" || op == "unrule")
+      return durable_write(self, [&] { return address_rule_op(self, op, arg); });
+    if (op == "resolve")
+      return durable_write(self, [&] { return resolve_case(self, id, arg); });
     if (op == "reload") {
       auto path = arg.empty() ? st.opts.model_path : arg;
       try {
@@ -181,8 +218,13 @@ caf::behavior risk_impl(risk_ptr self, risk_options opts, risk::risk_model model
   st.engine = std::make_unique<risk::engine>(st.opts.engine);
   st.conn = db::connection::open(st.opts.db_path, db::open_mode::read_write_create,
                                  st.opts.tuning);
+  // The engine's own cases come back from the log after a crash (it reads the log
+  // again at start): they commit without waiting for the disk. An operator's
+  // resolution or rule is synced before it is answered (durable_write below).
+  st.conn.pragma("synchronous", 1);
   st.log = std::make_unique<event_log>(st.conn);
   st.store = std::make_unique<risk_store>(st.conn);
+  st.grants = std::make_unique<grant_store>(st.conn);
   st.stuffing = std::make_unique<risk::credential_watch>(st.opts.stuffing);
   load_cases(self);
   publish_rules(self);

@@ -6,6 +6,7 @@
 #include "actors/events/feed_subscription.hpp"
 #include "actors/risk/risk_service.hpp"
 #include "persistence/event_log.hpp"
+#include "persistence/grant_store.hpp"
 #include "persistence/risk_store.hpp"
 
 #include <caf/all.hpp>
@@ -47,6 +48,9 @@ struct risk_state {
   std::deque<event_batch> queued;
   std::vector<pending_gate> gates;
   std::unique_ptr<risk::credential_watch> stuffing;
+  std::unique_ptr<grant_store> grants;
+  // Grants' stake weights as bets name them (read once a grant).
+  std::unordered_map<std::string, std::optional<bonus_grant>> grant_terms;
   static inline const char* name = "risk";
 };
 

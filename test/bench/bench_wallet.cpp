@@ -5,7 +5,7 @@
 //   bench_wallet --players 10000 --ops 200000 --clients 256 --mode group|per_op
 //                [--events both|on|off] [--data-dir DIR] [--commit-window-us 100]
 //                [--batch-max 1024] [--seed 1] [--kafka on|off] [--kafka-broker PATH]
-//                [--limits off|both] [--bonus off|both]
+//                [--limits off|both] [--bonus off|both] [--risk off|both]
 //
 // Each client keeps one request in flight. The mix per client: a bet, then mostly its
 // win (some rollbacks instead), and now and then an exact replay of an earlier
@@ -29,6 +29,11 @@
 // --bonus both does the same with 30% of the players holding an active bonus grant
 // (never converted: its wagering is out of reach), whose wagering every bet of theirs
 // moves, against none.
+//
+// --risk both does the same, with the event feed on in every run, with the risk engine
+// (every event taken, players scored every 25 bets, cases opened; its lock score set
+// out of reach, so that both runs do the same wallet work) against without. The other
+// modes run without the risk engine.
 
 #include "actors/core/wallet_errc.hpp"
 #include "actors/events/feed_subscription.hpp"
@@ -252,11 +257,13 @@ struct run_params {
   int64_t scheduler_threads = 2;
   bool kafka = true;        // with events: the Kafka publisher too
   bool accounts = false;    // every player with an account (EUR)
+  bool risk = false;        // this run with the risk engine
   std::string kafka_broker; // the mock cluster's executable
 };
 
 struct run_result {
   bool events = false;
+  bool risk = false;
   bool limits = false;
   bool bonus = false;
   double seconds = 0;
@@ -327,12 +334,15 @@ run_result run_once(const run_params& p, bool events, bool limits = false,
   out.events = events;
   out.limits = limits;
   out.bonus = bonus;
+  out.risk = p.risk;
   std::filesystem::remove_all(p.data_dir);
   server_options opts;
   opts.data_dir = p.data_dir;
   opts.commit_window_us = p.mode == "group" ? p.window_us : 0;
   opts.commit_batch_max = p.mode == "group" ? p.batch_max : 1;
   opts.wallet_queue_len_max = 1 << 16;
+  opts.risk_enabled = p.risk;
+  opts.risk_lock_score = 1.0; // scored and cased, never locked: the same work
   std::unique_ptr<agg::test::kafka_broker_process> broker;
   if (events && p.kafka) {
     broker = std::make_unique<agg::test::kafka_broker_process>(p.kafka_broker);
@@ -449,6 +459,7 @@ void print(const run_params& p, run_result& r) {
   std::cout << "{\"bench\":\"wallet\",\"mode\":\"" << p.mode << "\",\"events\":\""
             << (r.events ? "on" : "off") << "\",\"limits\":\""
             << (r.limits ? "on" : "off") << "\",\"bonus\":\"" << (r.bonus ? "on" : "off")
+            << "\",\"risk\":\"" << (r.risk ? "on" : "off")
             << "\",\"players\":" << p.players << ",\"ops\":" << r.done
             << ",\"clients\":" << p.clients
             << ",\"ops_per_s\":" << static_cast<int64_t>(ops_per_s)
@@ -499,7 +510,10 @@ int main(int argc, char** argv) {
   p.scheduler_threads = a.num("scheduler-threads", 2);
   auto limits = a.str("limits", "off");
   auto bonus = a.str("bonus", "off");
-  auto events = a.str("events", limits == "both" || bonus == "both" ? "off" : "both");
+  auto risk = a.str("risk", "off");
+  auto events = a.str("events", limits == "both" || bonus == "both" ? "off"
+                                : risk == "both"                    ? "on"
+                                                                    : "both");
   p.kafka = a.str("kafka", "on") != "off";
   p.kafka_broker = a.str("kafka-broker", KAFKA_BROKER_PATH);
   a.reject_unknown();
@@ -519,8 +533,16 @@ int main(int argc, char** argv) {
     std::cerr << "--limits both, --bonus both: --events on or off" << std::endl;
     return 2;
   }
-  if (limits == "both" && bonus == "both") {
-    std::cerr << "--limits both and --bonus both: one at a time" << std::endl;
+  if ((limits == "both") + (bonus == "both") + (risk == "both") > 1) {
+    std::cerr << "--limits both, --bonus both, --risk both: one at a time" << std::endl;
+    return 2;
+  }
+  if (risk != "off" && risk != "both") {
+    std::cerr << "--risk: off or both" << std::endl;
+    return 2;
+  }
+  if (risk == "both" && events != "on") {
+    std::cerr << "--risk both: the engine reads the feed (--events on)" << std::endl;
     return 2;
   }
   p.accounts = limits == "both";
@@ -538,8 +560,14 @@ int main(int argc, char** argv) {
                   ("bench-wallet-" + std::to_string(::getpid())))
                      .string();
   std::vector<run_result> runs;
-  bool ab = limits == "both" || bonus == "both";
-  if (ab) {
+  bool ab = limits == "both" || bonus == "both" || risk == "both";
+  if (risk == "both") {
+    p.kafka = false; // the feed and the engine only
+    for (bool on : {true, false, false, true}) {
+      p.risk = on;
+      runs.push_back(run_once(p, true));
+    }
+  } else if (ab) {
     // On, off, off, on: a drift of the machine over the runs weighs on both alike.
     bool l = limits == "both", b = bonus == "both";
     runs.push_back(run_once(p, events == "on", l, b));
@@ -568,7 +596,10 @@ int main(int argc, char** argv) {
     };
     auto on = pair(0, 3), off = pair(1, 2);
     auto ratio = on / off;
-    std::cout << "{\"bench\":\"" << (bonus == "both" ? "wallet_bonus" : "wallet_limits")
+    std::cout << "{\"bench\":\""
+              << (bonus == "both"  ? "wallet_bonus"
+                  : risk == "both" ? "wallet_risk"
+                                   : "wallet_limits")
               << "\",\"on_ops_per_s\":" << static_cast<int64_t>(on)
               << ",\"off_ops_per_s\":" << static_cast<int64_t>(off)
               << ",\"on_cpu_us_per_op\":" << cpu(0, 3)
@@ -577,6 +608,9 @@ int main(int argc, char** argv) {
     std::cout << (bonus == "both"
                       ? "bonus on (30% of players with an active grant, wagered by "
                         "each of their bets) ran at "
+                  : risk == "both"
+                      ? "risk on (every event taken, players scored every 25 bets, "
+                        "cases opened) ran at "
                       : "limits on (six money limits per player, each bet checked) ran "
                         "at ")
               << static_cast<int>(ratio * 100 + 0.5)

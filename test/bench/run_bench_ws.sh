@@ -8,25 +8,32 @@
 # event feed stays: the balance pushes ride on it). both (the default): on, then off,
 # back to back, and a line comparing the two. bench_ws prints the feed's lag p99 (from
 # the server's agg_feed_latency_seconds) and, with Kafka, its greatest lag.
+# --risk both: without Kafka, the risk engine on, off, off, on (its lock score out of
+# reach, so that every run serves the same play), and a line comparing both runs of
+# each; --risk on|off: one run so. Without --risk the server's default (on) holds.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="${AGG_BUILD_DIR:-$root/build}"
 port="${BENCH_WS_PORT:-18080}"
 http_port="${BENCH_HTTP_PORT:-18081}"
 events=both
+risk=""
 args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --events) events="$2"; shift 2 ;;
     --events=*) events="${1#--events=}"; shift ;;
+    --risk) risk="$2"; shift 2 ;;
+    --risk=*) risk="${1#--risk=}"; shift ;;
     *) args+=("$1"); shift ;;
   esac
 done
 case "$events" in both|on|off) ;; *) echo "--events: both, on or off" >&2; exit 2 ;; esac
+case "$risk" in ""|both|on|off) ;; *) echo "--risk: both, on or off" >&2; exit 2 ;; esac
 
 # One run: $1 is on or off. Prints bench_ws's lines; its JSON line is kept in $last_json.
 run_one() {
-  local kafka="$1" data server broker="" extra=()
+  local kafka="$1" risk_on="${2:-}" data server broker="" extra=()
   data="$(mktemp -d)"
   local key="bench-admin-key-$RANDOM$RANDOM$RANDOM"
   if [ "$kafka" = on ]; then
@@ -42,7 +49,14 @@ run_one() {
            "--events.kafka.brokers=$(sed -n 's/^bootstrap //p' "$data/broker.out")"
            '--events.kafka.settings=["log_level=3"]')
   fi
-  "$build/gateway/aggregator" --config-file="$root/config/aggregator.conf" \
+  local config="$root/config/aggregator.conf"
+  if [ -n "$risk_on" ]; then
+    # A flag cannot be turned off on the command line: a copy of the file does it.
+    config="$data/aggregator.conf"
+    sed -e "s/^risk_enabled=.*/risk_enabled=$([ "$risk_on" = on ] && echo true || echo false)/" \
+        -e 's/^risk_lock_score=.*/risk_lock_score=1.0/' "$root/config/aggregator.conf" > "$config"
+  fi
+  "$build/gateway/aggregator" --config-file="$config" \
     --aggregator.data_dir="$data" --aggregator.ws_port="$port" \
     --aggregator.http_port="$http_port" --aggregator.api_keys="[\"bench:admin:$key\"]" \
     --aggregator.password_ops_limit=1 --aggregator.password_mem_kib=8 \
@@ -72,6 +86,25 @@ run_one() {
 rate_of() { sed -n 's/.*"requests_per_s":\([0-9]*\).*/\1/p' <<< "$1"; }
 
 status=0
+if [ -n "$risk" ]; then
+  case "$risk" in
+    on|off) run_one off "$risk" || status=$? ;;
+    both)
+      declare -a rates=()
+      for mode in on off off on; do
+        run_one off "$mode" || status=$?
+        rates+=("$(rate_of "$last_json")")
+      done
+      if [ -n "${rates[0]}" ] && [ -n "${rates[1]}" ] && [ -n "${rates[2]}" ] && [ -n "${rates[3]}" ]; then
+        on_rate=$(( (rates[0] + rates[3]) / 2 ))
+        off_rate=$(( (rates[1] + rates[2]) / 2 ))
+        echo "{\"bench\":\"ws_risk\",\"on_requests_per_s\":$on_rate,\"off_requests_per_s\":$off_rate,\"on_over_off\":$(awk "BEGIN{printf \"%.3f\", $on_rate/$off_rate}")}"
+        echo "with the risk engine the server served $(awk "BEGIN{printf \"%d\", 100*$on_rate/$off_rate+0.5}")% of the rate without it (runs on, off, off, on, back to back)"
+      fi
+      ;;
+  esac
+  exit $status
+fi
 case "$events" in
   on|off) run_one "$events" || status=$? ;;
   both)

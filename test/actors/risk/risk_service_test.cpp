@@ -339,3 +339,26 @@ TEST_CASE("cases, locks and features survive a restart", "[risk][restart]") {
   CHECK(risk["locked"] == true);
   CHECK(cases_of(f, bot_id).size() == 1);
 }
+
+TEST_CASE("bets with bonus money on a game its grant barely counts are low-weight play",
+          "[risk][bonus]") {
+  auto f = cashier_server(900'000, {}, risk_tuning());
+  auto p = join(f, "weights", "dev-w", 1'000, "card-w");
+  // A grant whose wagering counts the dice at 5%.
+  auto g = f.http(admin_key).Post(
+      "/v1/players/" + std::to_string(p.id) + "/bonuses",
+      R"({"amount":50000,"wagering_multiplier":30,"reason":"test",)"
+      R"("weights":{"game:dice":5}})",
+      "application/json");
+  REQUIRE(g);
+  INFO(g->body);
+  REQUIRE(g->status / 100 == 2);
+  for (int i = 0; i < 12; ++i)
+    p.c->request({{"type", "play"},
+                  {"game", "dice"},
+                  {"stake", 200},
+                  {"params", {{"chance", 4950}}}});
+  auto risk = get(f, "/v1/players/" + std::to_string(p.id) + "/risk");
+  CHECK(risk["features"]["bonus_bet_share"].get<double>() > 0.5);
+  CHECK(risk["features"]["bonus_low_weight_share"].get<double>() > 0.5);
+}
