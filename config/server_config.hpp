@@ -155,7 +155,7 @@ struct server_options {
   std::string risk_model = default_risk_model();
   double risk_review_score = 0.5;
   double risk_lock_score = 0.9;
-  int64_t risk_score_every = 25;
+  int64_t risk_score_every = 50;
   int64_t risk_min_bets = 5;
   int64_t risk_share_cap = 8;
   int64_t risk_address_window_h = 168;

@@ -18,7 +18,7 @@
 namespace agg::risk {
 
 struct engine_options {
-  int64_t score_every = 25; // bets between two scores
+  int64_t score_every = 50; // bets between two scores
   // Players with fewer bets are not scored: the model judges play (money in and out
   // without play is for the cashier's own rules).
   int64_t min_bets = 5;

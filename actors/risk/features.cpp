@@ -91,13 +91,13 @@ double frequent_values::top_share() const {
 }
 
 std::vector<std::string> feature_names() {
-  return {"bets_log",         "gap_mean_s",      "gap_cv",
-          "gap_entropy_bits", "gap_mode_share",  "burst_max_per_min",
-          "stake_cv",         "stake_top_share", "session_mean_min",
-          "sessions_log",     "night_share",     "hours_active",
-          "game_switch_rate", "bonus_bet_share", "bonus_low_weight_share",
-          "fast_cashout",     "rtp_deviation",   "linked_group_log2",
-          "linked_cashout"};
+  return {"bets_log",         "gap_mean_s",       "gap_cv",
+          "gap_entropy_bits", "gap_mode_share",   "burst_max_per_min",
+          "stake_cv",         "stake_top_share",  "session_mean_min",
+          "sessions_log",     "night_share",      "hours_active",
+          "game_switch_rate", "bonus_bet_share",  "bonus_low_weight_share",
+          "fast_cashout",     "rtp_deviation",    "linked_group_log2",
+          "linked_cashout",   "bonus_grants_log", "linked_bonus"};
 }
 
 void player_features::add(const risk_event& e) {
@@ -168,6 +168,9 @@ void player_features::add(const risk_event& e) {
     }
     case risk_event::kind::payout:
       break;
+    case risk_event::kind::bonus_grant:
+      ++grants_;
+      break;
   }
 }
 
@@ -213,7 +216,9 @@ std::vector<double> player_features::values(int64_t linked) const {
           fast_cashout_,
           rtp_dev,
           linked_log2,
-          fast_cashout_ * linked_log2};
+          fast_cashout_ * linked_log2,
+          std::log1p(static_cast<double>(grants_)),
+          (grants_ > 0 ? 1.0 : 0.0) * linked_log2};
 }
 
 } // namespace agg::risk

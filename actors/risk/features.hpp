@@ -62,7 +62,15 @@ private:
 
 // One bet, win or money movement as the features see it.
 struct risk_event {
-  enum class kind : uint8_t { bet, win, refund, deposit, withdrawal_request, payout };
+  enum class kind : uint8_t {
+    bet,
+    win,
+    refund,
+    deposit,
+    withdrawal_request,
+    payout,
+    bonus_grant, // a bonus grant received (a claim, a deposit match ...)
+  };
   kind what = kind::bet;
   int64_t at_us = 0;
   int64_t amount = 0;        // minor units, positive
@@ -119,6 +127,7 @@ private:
   int64_t last_deposit_us_ = 0;
   double fast_cashout_ = 0; // the last withdrawal request's velocity score
   int64_t withdrawal_requests_ = 0;
+  int64_t grants_ = 0; // bonus grants received
 };
 
 } // namespace agg::risk

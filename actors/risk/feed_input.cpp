@@ -70,6 +70,10 @@ void take_money(engine& e, const ledger_entry& m, feed_outcome& out,
       r.what = risk_event::kind::deposit;
       r.amount = m.amount;
       break;
+    case entry_kind::bonus_grant:
+      r.what = risk_event::kind::bonus_grant;
+      r.amount = bonus;
+      break;
     case entry_kind::withdrawal:
       r.what = risk_event::kind::withdrawal_request;
       r.amount = -m.amount;

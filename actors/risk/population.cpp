@@ -83,6 +83,12 @@ public:
     a.instrument = card;
     p.actions.push_back(std::move(a));
   }
+  static void claim(sim_player& p, int64_t at) {
+    sim_action a;
+    a.what = sim_action::kind::claim;
+    a.at_ms = at;
+    p.actions.push_back(std::move(a));
+  }
   static void bet(sim_player& p, int64_t at, int64_t stake, const std::string& game) {
     sim_action a;
     a.at_ms = at;
@@ -98,6 +104,7 @@ public:
              const std::string& card) {
     auto t = between(0, 10 * minute);
     registration(p, t, device, address);
+    if (chance(0.2)) claim(p, t + between(1 * second, 4 * second));
     auto deposit = 10'000 * between(2, 10);
     t += between(5 * second, 60 * second);
     money(p, sim_action::kind::deposit, t, deposit, card);
@@ -174,6 +181,7 @@ public:
       auto t = start + between(0, 3 * minute);
       registration(p, t, devices[static_cast<size_t>(m) % devices.size()],
                    chance(0.7) ? address_shared : address());
+      claim(p, t + between(1 * second, 4 * second));
       auto deposit = 10'000 * between(2, 5);
       t += between(10 * second, 60 * second);
       money(p, sim_action::kind::deposit, t, deposit,
@@ -189,10 +197,13 @@ public:
     }
     for (auto i : mine) {
       auto& p = players_[i];
-      auto deposit = p.actions[1].amount;
+      auto paid =
+          std::find_if(p.actions.begin(), p.actions.end(), [](const sim_action& a) {
+            return a.what == sim_action::kind::deposit;
+          });
       money(p, sim_action::kind::withdraw, last + between(10 * second, 60 * second),
-            static_cast<int64_t>(static_cast<double>(deposit) * uniform(0.8, 0.95)),
-            p.actions[1].instrument);
+            static_cast<int64_t>(static_cast<double>(paid->amount) * uniform(0.8, 0.95)),
+            paid->instrument);
     }
   }
 
@@ -200,6 +211,7 @@ public:
   void abuser(sim_player& p) {
     auto t = between(0, 10 * minute);
     registration(p, t, token("dev-"), address());
+    if (chance(0.7)) claim(p, t + between(1 * second, 4 * second));
     auto card = token("card-");
     auto deposit = 10'000 * between(2, 10);
     t += between(10 * second, 60 * second);

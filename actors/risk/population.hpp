@@ -5,10 +5,11 @@
 // households that share an address, a device or a card, some behind a public
 // address), bots (narrow or fixed timing, scripted stakes, one game, long sessions),
 // multi-account rings (accounts sharing devices, an address and a card, little play,
-// withdrawals together) and bonus abusers (alone: money in, a little play on one
-// game, money out). Each player is a script of actions in simulated time, the same for
-// the offline trainer and for the evaluation that plays it over the real protocol.
-// Deterministic for a seed. No actors, no storage.
+// withdrawals together, each claiming the welcome bonus) and bonus abusers (alone:
+// the bonus claimed, money in, a little play on one game, money out); a fifth of the
+// honest players claim the bonus too. Each player is a script of actions in simulated
+// time, the same for the offline trainer and for the evaluation that plays it over the
+// real protocol. Deterministic for a seed. No actors, no storage.
 
 #include <cstdint>
 #include <string>
@@ -21,7 +22,9 @@ enum class label : uint8_t { human = 0, bot = 1, ring = 2, bonus_abuse = 3 };
 const char* to_string(label l);
 
 struct sim_action {
-  enum class kind : uint8_t { registration, deposit, bet, withdraw };
+  // claim: the player claims the welcome bonus code (a deposit match granted at the
+  // next deposit).
+  enum class kind : uint8_t { registration, deposit, bet, withdraw, claim };
   kind what = kind::bet;
   int64_t at_ms = 0;      // simulated time since the population's start
   int64_t amount = 0;     // a deposit or withdrawal, or a bet's stake (minor units)

@@ -48,6 +48,7 @@ std::vector<sample> replay(const std::vector<sim_player>& players,
     out.push_back({index, p.truth, withdrawal, e.features(index + 1)});
   };
   std::uniform_real_distribution<double> unit(0, 1);
+  std::vector<bool> claimed(players.size(), false); // a grant at the next deposit
   std::exponential_distribution<double> slot_multiplier(1.0 / 3.84);
   for (const auto& t : order) {
     const auto& p = players[static_cast<size_t>(t.player)];
@@ -65,9 +66,17 @@ std::vector<sample> replay(const std::vector<sim_player>& players,
         link(link_kind::address, a.address);
         link(link_kind::registration, p.email);
         break;
+      case sim_action::kind::claim:
+        claimed[static_cast<size_t>(t.player)] = true;
+        break;
       case sim_action::kind::deposit:
         link(link_kind::instrument, a.instrument);
         e.on_event(id, {risk_event::kind::deposit, t.at_us, a.amount, "", false, false});
+        if (claimed[static_cast<size_t>(t.player)]) {
+          claimed[static_cast<size_t>(t.player)] = false;
+          e.on_event(
+              id, {risk_event::kind::bonus_grant, t.at_us, a.amount, "", false, false});
+        }
         break;
       case sim_action::kind::withdraw:
         link(link_kind::instrument, a.instrument);

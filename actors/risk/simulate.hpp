@@ -18,7 +18,7 @@ struct replay_options {
   double time_scale = 1.0; // real time per simulated time
   double jitter_ms = 0;    // standard deviation added to each action's time
   double rtt_ms = 0;       // the most a round trip adds before a bet (uniform)
-  int64_t score_every = 25;
+  int64_t score_every = 50;
 };
 
 struct sample {

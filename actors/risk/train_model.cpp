@@ -33,11 +33,11 @@ namespace {
 // session lengths, no rates per minute (the evaluation plays the population faster
 // than life).
 const std::vector<std::string> model_features = {
-    "bets_log",         "gap_cv",          "gap_entropy_bits",
-    "gap_mode_share",   "stake_cv",        "stake_top_share",
-    "game_switch_rate", "bonus_bet_share", "bonus_low_weight_share",
-    "fast_cashout",     "rtp_deviation",   "linked_group_log2",
-    "linked_cashout"};
+    "bets_log",         "gap_cv",           "gap_entropy_bits",
+    "gap_mode_share",   "stake_cv",         "stake_top_share",
+    "game_switch_rate", "bonus_bet_share",  "bonus_low_weight_share",
+    "fast_cashout",     "rtp_deviation",    "linked_group_log2",
+    "linked_cashout",   "bonus_grants_log", "linked_bonus"};
 
 const std::vector<std::pair<std::string, label>> kinds = {
     {"bot", label::bot}, {"ring", label::ring}, {"bonus_abuse", label::bonus_abuse}};

@@ -31,7 +31,7 @@
 // moves, against none.
 //
 // --risk both does the same, with the event feed on in every run, with the risk engine
-// (every event taken, players scored every 25 bets, cases opened; its lock score set
+// (every event taken, players scored every 50 bets, cases opened; its lock score set
 // out of reach, so that both runs do the same wallet work) against without. The other
 // modes run without the risk engine.
 
@@ -609,7 +609,7 @@ int main(int argc, char** argv) {
                       ? "bonus on (30% of players with an active grant, wagered by "
                         "each of their bets) ran at "
                   : risk == "both"
-                      ? "risk on (every event taken, players scored every 25 bets, "
+                      ? "risk on (every event taken, players scored every 50 bets, "
                         "cases opened) ran at "
                       : "limits on (six money limits per player, each bet checked) ran "
                         "at ")

@@ -89,7 +89,8 @@ TEST_CASE("address rules: a denied client is refused before the handshake, an al
   CHECK(missing->status == 404);
   CHECK(json::parse(missing->body)["error"]["code"] == "rule_not_found");
   CHECK(wait_until([&] { return count_events(f, "activity.address_rule_set") == 2; }));
-  CHECK(count_events(f, "activity.address_rule_removed") == 1);
+  CHECK(
+      wait_until([&] { return count_events(f, "activity.address_rule_removed") == 1; }));
   auto trail = json::parse(f.http(admin_key).Get("/v1/audit")->body);
   int audited = 0;
   for (auto& e : trail["entries"])

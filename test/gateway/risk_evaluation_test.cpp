@@ -2,11 +2,12 @@
 // seed the model was not trained on, played through the real WebSocket protocol and
 // operator API on loopback, its time between actions 60 times shorter than the
 // script's. Each player registers from its own address (X-Forwarded-For behind a
-// trusted proxy) with its device, is verified by an operator, deposits through the
-// sandbox provider with its card, plays its bets at their times and asks for its
-// withdrawals. Then the cases and the withdrawals are read: bots and ring members are
-// found with precision at least 0.95 and recall at least 0.90 each, none of them is
-// paid, and the honest players who asked are paid.
+// trusted proxy) with its device, is verified by an operator, claims the welcome bonus
+// when its script does, deposits through the sandbox provider with its card, plays its
+// bets at their times and asks for its withdrawals (forfeiting any bonus). Then the cases
+// and the withdrawals are read: bots and ring members are found with precision at least
+// 0.95 and recall at least 0.90 each, none of them is paid, and the honest players who
+// asked are paid.
 
 #include "actors/risk/population.hpp"
 #include "support/cashier_support.hpp"
@@ -84,6 +85,14 @@ void play(server_fixture& f, const risk::sim_player& p,
         }
         break;
       }
+      case risk::sim_action::kind::claim: {
+        auto r = c->request({{"type", "claim_bonus"}, {"code", "WELCOME"}});
+        if (r["type"] == "error") {
+          out.failed = "claim: " + r.dump();
+          return;
+        }
+        break;
+      }
       case risk::sim_action::kind::bet: {
         json req{{"type", "play"}, {"game", a.game}, {"stake", a.amount}};
         if (a.game == "dice") req["params"] = {{"chance", 4950}};
@@ -103,7 +112,8 @@ void play(server_fixture& f, const risk::sim_player& p,
         auto w = c->request({{"type", "withdraw"},
                              {"amount", amount},
                              {"provider", "sandbox"},
-                             {"instrument", a.instrument}});
+                             {"instrument", a.instrument},
+                             {"forfeit_bonus", true}});
         if (w.contains("payment_id"))
           out.withdrawal = w["payment_id"].get<std::string>();
         else
@@ -148,6 +158,23 @@ TEST_CASE("a population of an unseen seed: bots and rings are found, never paid"
     o.trusted_proxies = {"127.0.0.1"};
     o.withdrawal_auto_approve_max = {"EUR:1000000"};
   });
+  // The welcome bonus the script's claims name: a match of the first deposit.
+  auto campaign = f.http(admin_key).Post("/v1/bonus/campaigns",
+                                         json{{"name", "Welcome"},
+                                              {"kind", "deposit_match"},
+                                              {"code", "WELCOME"},
+                                              {"match_percent", 100},
+                                              {"max_bonus", 20'000},
+                                              {"min_deposit", 1'000},
+                                              {"first_deposit", true},
+                                              {"currencies", {"EUR"}},
+                                              {"wagering_multiplier", 30},
+                                              {"expiry_days", 7}}
+                                             .dump(),
+                                         "application/json");
+  REQUIRE(campaign);
+  INFO(campaign->body);
+  REQUIRE(campaign->status == 201);
   risk::population_options opts;
   opts.seed = 4242; // the model was trained on seed 1
   auto people = risk::generate_population(opts);

@@ -158,4 +158,15 @@ TEST_CASE("a malformed device is refused with invalid_field", "[ws][activity]") 
     CHECK(r["code"] == "invalid_field");
   }
   CHECK(with_device({{"id", std::string(128, 'x')}})["type"] == "registered");
+  // A login with a malformed device fails alone: the connection logs in next.
+  auto other = f.connect();
+  auto login = [&](const json& d) {
+    return other->request({{"type", "login"},
+                           {"username", "carol"},
+                           {"password", "correct horse battery"},
+                           {"device", d}});
+  };
+  CHECK(login({{"id", 5}})["code"] == "invalid_field");
+  CHECK(login({{"timezone", std::string(100, 'z')}})["code"] == "invalid_field");
+  CHECK(login({{"id", "fp-ok"}})["type"] == "logged_in");
 }

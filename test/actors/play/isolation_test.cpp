@@ -31,6 +31,7 @@ TEST_CASE("a faulty vendor harms only its own games", "[isolation]") {
   scripts::get().clear();
   int constructions_before = crashing_constructions.load();
   node_fixture f{[](server_options& o) {
+    o.risk_enabled = false; // machine-paced play: the risk engine would lock it
     o.vendors = {"builtin", "faulty", "crashing"};
     o.vendor_settings["faulty"] = {{"kind", "scripted"},
                                    {"round_timeout_ms", "100"},

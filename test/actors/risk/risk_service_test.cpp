@@ -141,7 +141,7 @@ TEST_CASE("a scripted bot is scored, gets a case with its reasons and is locked"
   CHECK(risk["locked"] == true);
   CHECK(risk["kind"] == "bot");
   CHECK(risk["features"]["gap_cv"].get<double>() < 0.3);
-  CHECK(risk["features"].size() == 19);
+  CHECK(risk["features"].size() == 21);
   auto account = get(f, "/v1/players/" + std::to_string(bot.id));
   CHECK(account["status"] == "locked");
   // Money in is still taken; money out is not.
