@@ -13,8 +13,10 @@
 #include "actors/players/presence.hpp"
 #include "actors/risk/risk_service.hpp"
 #include "actors/supervisor.hpp"
+#include "common/clock.hpp"
 #include "common/log.hpp"
 #include "payments/provider.hpp"
+#include "persistence/cluster_identity.hpp"
 #include "persistence/ledger_store.hpp"
 #include "persistence/schema.hpp"
 #include "persistence/seed_repository_db.hpp"
@@ -67,9 +69,11 @@ supervisor_flags flags_of(const server_options& opts, restart_strategy strategy,
 std::vector<child_spec> storage_children(const server_options& opts,
                                          const node_hooks& hooks,
                                          std::shared_ptr<id_filter> ids,
-                                         std::shared_ptr<metrics> stats) {
+                                         std::shared_ptr<metrics> stats,
+                                         std::function<bool(int64_t)> owns) {
   std::vector<child_spec> out;
   writer_options w;
+  w.owns = std::move(owns);
   w.db_path = opts.db_path();
   w.tuning = db_tuning_of(opts);
   w.commit_window = std::chrono::microseconds{opts.commit_window_us};
@@ -371,7 +375,8 @@ std::vector<child_spec> root_children(const server_options& opts, const node_hoo
                                       std::shared_ptr<token_authority> tokens,
                                       std::function<std::string()> operator_url,
                                       std::shared_ptr<const risk::risk_model> model,
-                                      std::shared_ptr<address_rules> rules) {
+                                      std::shared_ptr<address_rules> rules,
+                                      std::function<bool(int64_t)> owns) {
   std::vector<child_spec> out;
   child_spec presence{"presence", [stats](caf::actor_system& sys, const child_handles&) {
                         return spawn_presence(sys, stats);
@@ -387,13 +392,14 @@ std::vector<child_spec> root_children(const server_options& opts, const node_hoo
     kafka.registered_name = kafka_publisher_name();
     out.push_back(std::move(kafka));
   }
-  auto storage = storage_children(opts, hooks, std::move(ids), stats);
+  auto storage = storage_children(opts, hooks, std::move(ids), stats, owns);
   auto storage_flags = flags_of(opts, restart_strategy::rest_for_one, stats);
   out.push_back(
       {"storage", [storage, storage_flags](caf::actor_system& sys, const child_handles&) {
          return spawn_supervisor(sys, storage_flags, storage);
        }});
   auto a = account_options_of(opts, stats);
+  a.owns = owns;
   child_spec accounts{
       "accounts", [a, tokens](caf::actor_system& sys, const child_handles&) {
         return caf::actor_cast<caf::actor>(spawn_account_service(sys, a, tokens));
@@ -543,10 +549,25 @@ node::node(caf::actor_system& sys, const server_options& opts, node_hooks hooks)
                          ? opts.payment_callback_base_url
                          : "http://127.0.0.1:" + std::to_string(opts.http_port));
   auto ids = std::make_shared<id_filter>(static_cast<size_t>(opts.id_filter_bytes));
+  std::function<bool(int64_t)> owns;
+  if (opts.cluster.enabled()) {
+    node_set set;
+    if (auto problem = node_set::parse(opts.cluster, set))
+      throw std::invalid_argument(*problem);
+    if (set.self().role != node_role::core)
+      throw std::invalid_argument("an edge node runs no node of its own");
+    cluster_ = std::make_shared<const node_set>(std::move(set));
+    owns = [set = cluster_](int64_t player) { return set->owns(player); };
+  }
   {
     auto conn = db::connection::open(opts.db_path(), db::open_mode::read_write_create,
                                      db_tuning_of(opts));
     db::migrate(conn);
+    if (cluster_)
+      if (auto problem =
+              db::claim_for_node(conn, cluster_->self().name, cluster_->epoch(),
+                                 cluster_->digest(), now_us()))
+        throw std::invalid_argument(*problem);
     for_each_id(conn, [&](char kind, std::string_view source, std::string_view id) {
       ids->add(id_key(static_cast<id_kind>(kind), source, id));
     });
@@ -562,7 +583,7 @@ node::node(caf::actor_system& sys, const server_options& opts, node_hooks hooks)
                            root_children(
                                opts, hooks_, ids, stats_, tokens_,
                                [url = operator_url_] { return url->get(); },
-                               std::move(model), rules_));
+                               std::move(model), rules_, owns));
   // The supervisors start their children when they first run; wait for that, so
   // that every accessor is valid once the constructor returns.
   caf::scoped_actor self{sys};

@@ -79,6 +79,8 @@ public:
   // The operators' address rules, for the player edge (the risk service sets them).
   const std::shared_ptr<address_rules>& rules() const { return rules_; }
   std::string db_path() const { return opts_.db_path(); }
+  // The cluster's node set, when [cluster] is configured (this node a core); else null.
+  const std::shared_ptr<const node_set>& cluster() const { return cluster_; }
   const server_options& options() const { return opts_; }
   // What a new player session needs.
   session_deps session_dependencies() const;
@@ -113,6 +115,7 @@ private:
     std::string url;
   };
   std::shared_ptr<shared_url> operator_url_ = std::make_shared<shared_url>();
+  std::shared_ptr<const node_set> cluster_;
   caf::actor root_;
   bool stopped_ = false;
 };

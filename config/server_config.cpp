@@ -170,6 +170,10 @@ std::optional<std::string> server_options::validate() const {
   if (db_file.empty() || db_file.find('/') != std::string::npos)
     return "aggregator.db_file: must be a plain file name, got '" + db_file + "'";
   if (auto problem = kafka_problem(kafka)) return problem;
+  if (cluster.enabled()) {
+    node_set set;
+    if (auto problem = node_set::parse(cluster, set)) return problem;
+  }
   for (const auto& p : payments)
     if (p.empty() || p.size() > 32 ||
         p.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") !=
@@ -374,6 +378,16 @@ server_config::server_config() {
            "events produced and not yet acknowledged at most")
       .add(opts.kafka.retry_ms, "retry_ms", "new producer after a failed delivery")
       .add(opts.kafka.settings, "settings", "librdkafka settings, \"name=value\"");
+  opt_group{custom_options_, "cluster"}
+      .add(opts.cluster.node, "node", "this node's name in cluster.nodes")
+      .add(opts.cluster.nodes, "nodes", "every node, \"name=core|edge@host:port\"")
+      .add(opts.cluster.epoch, "epoch", "the node set's epoch, raised at each change")
+      .add(opts.cluster.app_id, "app_id", "the middleman's application identifier")
+      .add(opts.cluster.bind_address, "bind_address", "where the middleman listens")
+      .add(opts.cluster.heartbeat_ms, "heartbeat_ms", "middleman heartbeat period")
+      .add(opts.cluster.connection_timeout_ms, "connection_timeout_ms",
+           "a peer silent this long is down")
+      .add(opts.cluster.reconnect_ms, "reconnect_ms", "a down peer is tried this often");
 }
 
 namespace {

@@ -4,6 +4,8 @@
 // Read from config/aggregator.conf (CAF INI syntax, section [aggregator]) and
 // overridden on the command line: --aggregator.commit_window_us=250
 
+#include "config/node_set.hpp"
+
 #include <caf/actor_system_config.hpp>
 
 #include <cstdint>
@@ -129,6 +131,8 @@ struct server_options {
   std::map<std::string, std::map<std::string, std::string>> vendor_settings;
   // Filled from the [events.kafka] section
   kafka_config kafka;
+  // The [cluster] section (docs/cluster.md): empty, one core node as ever
+  cluster_config cluster;
   // Payment providers (docs/cashier.md): the ids, each with a [payments.<id>] section
   // ("kind" picks the provider; default: the id)
   std::vector<std::string> payments;

@@ -3,6 +3,7 @@
 #include "common/log.hpp"
 #include "gateway/ask.hpp"
 #include "gateway/campaign_json.hpp"
+#include "gateway/cluster_http.hpp"
 #include "gateway/http_listener.hpp"
 #include "gateway/json_codec.hpp"
 #include "gateway/operator_bodies.hpp"
@@ -82,6 +83,7 @@ int status_of(const caf::error& err) {
         return 404;
       case wallet_errc::storage_error:
       case wallet_errc::unavailable:
+      case wallet_errc::not_owner:
         return 503;
       default:
         return 409;
@@ -222,6 +224,11 @@ struct http_api::impl {
 
   // -- plumbing -----------------------------------------------------------------------
 
+  // How long GET /v1/cluster waits for a node's status.
+  std::chrono::milliseconds status_timeout() const {
+    return std::chrono::milliseconds{n.options().cluster.connection_timeout_ms};
+  }
+
   template <class R, class Handle, class... Ts>
   std::variant<R, caf::error> ask(const Handle& h, Ts&&... xs) {
     return gateway::ask<R>(sys, opts.request_timeout, h, std::forward<Ts>(xs)...);
@@ -242,6 +249,9 @@ struct http_api::impl {
   httplib::Server::Handler guarded(int min_rank, F f) {
     return [this, min_rank, f](const httplib::Request& req, httplib::Response& res) {
       n.stats()->http_requests.fetch_add(1, std::memory_order_relaxed);
+      // In a cluster, a call another node serves goes there (cluster_http.hpp).
+      if (opts.cluster && pass_on(sys, *opts.cluster, opts.request_timeout, req, res))
+        return;
       auto rid = req.get_header_value("X-Request-Id");
       call c{req, res, rid.empty() || rid.size() > 64 ? new_request_id() : rid};
       c.key = find_key(req);
@@ -309,10 +319,17 @@ struct http_api::impl {
     srv.Get("/ready", [this](const httplib::Request&, httplib::Response& res) {
       auto live = ask<int64_t>(n.wallets(), stats_atom_v);
       bool ready = std::holds_alternative<int64_t>(live) && n.accounts() && n.logins();
+      std::string body = ready ? R"({"status":"ready"})" : R"({"status":"not_ready"})";
+      if (opts.cluster) ready = cluster_ready(*opts.cluster, ready, body);
       res.status = ready ? 200 : 503;
-      res.set_content(ready ? R"({"status":"ready"})" : R"({"status":"not_ready"})",
-                      "application/json");
+      res.set_content(body, "application/json");
     });
+    if (opts.cluster) {
+      srv.Get("/v1/cluster", guarded(1, [this](call& c) {
+                c.res.set_content(cluster_json(sys, *opts.cluster, status_timeout()),
+                                  "application/json");
+              }));
+    }
     srv.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
       res.set_content(n.stats()->prometheus() + campaign_metrics(),
                       "text/plain; version=0.0.4");

@@ -5,6 +5,7 @@
 // X-API-Key) whose role allows it; every write is recorded in the audit table with
 // the key's name and the request id. Errors are JSON with a stable code.
 
+#include "actors/cluster/membership.hpp"
 #include "actors/node.hpp"
 
 #include <memory>
@@ -29,6 +30,9 @@ struct http_options {
   size_t body_bytes_max = 64 * 1024;
   std::chrono::milliseconds request_timeout{15'000};
   std::vector<api_key> keys;
+  // In a cluster (cluster_http.hpp): calls another node serves go there, GET
+  // /v1/cluster answers, and /ready reflects the membership. Null: one node.
+  std::shared_ptr<cluster_view> cluster;
 };
 
 class http_api {

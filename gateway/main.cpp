@@ -2,10 +2,12 @@
 // server; `aggregator verify ...` and `aggregator events ...` work on a data directory
 // (cli_tools.hpp).
 
+#include "actors/cluster/membership.hpp"
 #include "actors/node.hpp"
 #include "common/log.hpp"
 #include "config/server_config.hpp"
 #include "gateway/cli_tools.hpp"
+#include "gateway/cluster_node.hpp"
 #include "gateway/edge_options.hpp"
 #include "persistence/schema.hpp"
 
@@ -64,6 +66,10 @@ int run_server(int argc, char** argv) {
   agg::log::configure(*agg::log::level_named(cfg.opts.log_level),
                       *agg::log::format_named(cfg.opts.log_format));
   raise_fd_limit();
+  if (cfg.opts.cluster.enabled()) {
+    agg::configure_cluster(cfg, cfg.opts.cluster);
+    return agg::gateway::run_cluster_node(cfg, stop_signals);
+  }
   caf::actor_system sys{cfg};
   std::unique_ptr<agg::node> node;
   try {

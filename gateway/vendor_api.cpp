@@ -107,7 +107,7 @@ class studio_connection;
 // What every connection of one listener shares.
 struct shared_state {
   vendor_api_options opts;
-  node& n;
+  vendor_api_deps deps;
   caf::actor_system& sys;
   std::map<std::string, std::unique_ptr<vendors::wallet_codec>> codecs; // by vendor id
   std::mutex mtx;
@@ -117,8 +117,8 @@ struct shared_state {
   std::shared_mutex gate;
   bool gate_open = true;
 
-  shared_state(vendor_api_options o, node& nd, caf::actor_system& s)
-      : opts(std::move(o)), n(nd), sys(s) {}
+  shared_state(vendor_api_options o, vendor_api_deps d, caf::actor_system& s)
+      : opts(std::move(o)), deps(std::move(d)), sys(s) {}
 };
 
 // Carries one connection's calls to the studios' actors and their results back: the
@@ -162,7 +162,7 @@ public:
       shared_->live.emplace(this, weak_from_this());
     }
     if (full) {
-      shared_->n.stats()->errors.inc("too_many_connections");
+      shared_->deps.stats->errors.inc("too_many_connections");
       // Answered at once, without reading what the client sends.
       return net::dispatch(socket_.get_executor(), [self = shared_from_this()] {
         self->answer(http::status::service_unavailable, 11, false,
@@ -302,7 +302,7 @@ private:
     if (req_.method() != http::verb::post)
       return answer(http::status::method_not_allowed, req_.version(), keep,
                     error_body("method_not_allowed", "wallet calls are POST requests"));
-    auto& stats = *shared_->n.stats();
+    auto& stats = *shared_->deps.stats;
     auto c = shared_->codecs.find(vendor);
     if (c == shared_->codecs.end()) {
       stats.errors.inc("unknown_vendor");
@@ -348,7 +348,7 @@ private:
   }
 
   void answer_call(vendors::seamless_result result) {
-    shared_->n.stats()->vendor_calls.inc(
+    shared_->deps.stats->vendor_calls.inc(
         vendor_ + "/" + op_name(call_.op) + "/" +
         vendors::to_string(static_cast<vendors::seamless_status>(result.status)));
     std::string body;
@@ -450,6 +450,24 @@ private:
   bool watching_ = false;
 };
 
+// The node that owns the call's player: the one the call names, else the one that
+// leads its game session's token; empty when neither names one.
+std::string owner_of_call(const cluster_view& view, const vendors::seamless_call& call) {
+  auto number = [](const std::string& s, size_t end) -> std::optional<int64_t> {
+    if (end == 0 || end > 18) return std::nullopt;
+    int64_t v = 0;
+    for (size_t i = 0; i < end; ++i) {
+      if (s[i] < '0' || s[i] > '9') return std::nullopt;
+      v = v * 10 + (s[i] - '0');
+    }
+    return v;
+  };
+  auto player = number(call.user, call.user.size());
+  if (!player) player = number(call.token, call.token.find('-'));
+  if (!player) return view.self().role == node_role::core ? view.self().name : "";
+  return view.set().owner_of(*player);
+}
+
 caf::behavior call_relay(relay_pointer self, std::weak_ptr<studio_connection> conn,
                          std::shared_ptr<shared_state> shared) {
   // Inside the gate, so that a connection this relay happens to release last goes
@@ -477,6 +495,18 @@ caf::behavior call_relay(relay_pointer self, std::weak_ptr<studio_connection> co
       [=](seamless_atom, std::string& vendor, vendors::seamless_call& call,
           uint64_t seq) {
         auto& st = self->state;
+        if (const auto& view = shared->deps.cluster) {
+          auto owner = owner_of_call(*view, call);
+          if (owner != view->self().name) {
+            auto ep = owner.empty() ? caf::actor{} : view->endpoint(owner);
+            if (!ep) return deliver(seq, unknown_result());
+            self->request(ep, caf::infinite, seamless_atom_v, vendor, std::move(call))
+                .then([deliver,
+                       seq](vendors::seamless_result& r) { deliver(seq, std::move(r)); },
+                      [deliver, seq](caf::error&) { deliver(seq, unknown_result()); });
+            return;
+          }
+        }
         if (st.target && st.vendor == vendor)
           return send(st.target, std::move(call), seq);
         caf::actor vendors;
@@ -484,7 +514,7 @@ caf::behavior call_relay(relay_pointer self, std::weak_ptr<studio_connection> co
           // The node outlives the listener's open gate, not the listener's actors.
           std::shared_lock<std::shared_mutex> guard{shared->gate};
           if (!shared->gate_open) return;
-          vendors = shared->n.vendors();
+          vendors = shared->deps.vendors ? shared->deps.vendors() : caf::actor{};
         }
         self->request(vendors, caf::infinite, caf::get_atom_v, vendor)
             .then(
@@ -510,10 +540,10 @@ struct vendor_api::impl {
   std::vector<std::thread> threads;
   std::atomic<bool> stopped{false};
 
-  impl(vendor_api_options o, caf::actor_system& sys, node& n)
-      : shared(std::make_shared<shared_state>(std::move(o), n, sys)),
+  impl(vendor_api_options o, caf::actor_system& sys, vendor_api_deps deps)
+      : shared(std::make_shared<shared_state>(std::move(o), std::move(deps), sys)),
         ioc(shared->opts.threads) {
-    const auto& server = n.options();
+    const auto& server = shared->deps.server;
     for (const auto& id : server.vendors) {
       vendors::settings_map settings;
       if (auto i = server.vendor_settings.find(id); i != server.vendor_settings.end())
@@ -530,8 +560,15 @@ struct vendor_api::impl {
       }};
 };
 
-vendor_api::vendor_api(vendor_api_options opts, caf::actor_system& sys, node& n)
-    : impl_(std::make_unique<impl>(std::move(opts), sys, n)) {}
+vendor_api::vendor_api(vendor_api_options opts, caf::actor_system& sys,
+                       vendor_api_deps deps)
+    : impl_(std::make_unique<impl>(std::move(opts), sys, std::move(deps))) {}
+
+vendor_api::vendor_api(vendor_api_options opts, caf::actor_system& sys, node& n,
+                       std::shared_ptr<cluster_view> cluster)
+    : vendor_api(std::move(opts), sys,
+                 vendor_api_deps{n.options(), n.stats(), [&n] { return n.vendors(); },
+                                 std::move(cluster)}) {}
 
 vendor_api::~vendor_api() {
   stop();

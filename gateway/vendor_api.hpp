@@ -11,6 +11,7 @@
 // wallet protocol answers 404 {"error":{"code":"unknown_vendor"}}; anything else the
 // codec answers in the studio's own format with HTTP 200.
 
+#include "actors/cluster/membership.hpp"
 #include "actors/node.hpp"
 
 #include <chrono>
@@ -29,11 +30,25 @@ struct vendor_api_options {
   std::chrono::milliseconds request_timeout{15'000};
 };
 
+// What the listener calls into.
+struct vendor_api_deps {
+  server_options server; // the studios' sections
+  std::shared_ptr<metrics> stats;
+  // The vendor directory (each studio's connection); may return null (an edge node).
+  std::function<caf::actor()> vendors;
+  // In a cluster: a call for a player another node owns (the player id leads the
+  // game session's token, or the call names the player) goes to that node's endpoint.
+  std::shared_ptr<cluster_view> cluster;
+};
+
 class vendor_api {
 public:
   // Builds the codec of every configured studio that has one (throws
   // std::invalid_argument on a bad setting, e.g. an unreadable key file).
-  vendor_api(vendor_api_options opts, caf::actor_system& sys, node& n);
+  vendor_api(vendor_api_options opts, caf::actor_system& sys, vendor_api_deps deps);
+  // The node's studios, in a cluster or not.
+  vendor_api(vendor_api_options opts, caf::actor_system& sys, node& n,
+             std::shared_ptr<cluster_view> cluster = nullptr);
   ~vendor_api();
   vendor_api(const vendor_api&) = delete;
   vendor_api& operator=(const vendor_api&) = delete;

@@ -89,6 +89,7 @@ public:
       : conn_(std::move(conn)), shared_(std::move(shared)), address_(std::move(address)) {
   }
   void deliver(server_message msg) override;
+  void deliver_encoded(std::string text, std::string state, int64_t version) override;
   void close(uint16_t code, std::string reason) override;
   const std::string& peer_address() const override { return address_; }
 
@@ -134,6 +135,13 @@ public:
       f.state = b->push.currency;
       f.version = b->push.seq;
     }
+    net::post(ws_.get_executor(),
+              [self = shared_from_this(), f = std::move(f)]() mutable {
+                self->send(std::move(f));
+              });
+  }
+
+  void deliver_encoded(outbox::frame f) {
     net::post(ws_.get_executor(),
               [self = shared_from_this(), f = std::move(f)]() mutable {
                 self->send(std::move(f));
@@ -426,6 +434,14 @@ void connection_sink::deliver(server_message msg) {
   std::shared_lock<std::shared_mutex> guard{shared_->gate};
   if (!shared_->gate_open) return;
   if (auto c = conn_.lock()) c->deliver(std::move(msg));
+}
+
+void connection_sink::deliver_encoded(std::string text, std::string state,
+                                      int64_t version) {
+  std::shared_lock<std::shared_mutex> guard{shared_->gate};
+  if (!shared_->gate_open) return;
+  if (auto c = conn_.lock())
+    c->deliver_encoded({std::move(text), std::move(state), version});
 }
 
 void connection_sink::close(uint16_t code, std::string reason) {

@@ -105,6 +105,34 @@ account_store::account_store(db::connection& conn)
                        "= ? AND last_login_us >= ?")) {}
 
 std::optional<int64_t> account_store::create(const account& a) {
+  if (owns_) {
+    // Ids this node owns, tried in turn: another writer may take one first.
+    auto top = conn_.prepare("SELECT coalesce(max(player_id), 0) FROM accounts");
+    int64_t id = top.step() ? top.int64(0) : 0;
+    auto insert = conn_.prepare(
+        "INSERT INTO accounts(player_id, username, password_hash, email, currency, "
+        "status, tokens_valid_after_us, created_us, updated_us, country) VALUES (?, ?, "
+        "?, ?, ?, ?, 0, ?, ?, ?) ON CONFLICT DO NOTHING");
+    for (int tries = 0; tries < 1'000; ++tries) {
+      do
+        ++id;
+      while (!owns_(id));
+      insert.reset();
+      insert.bind(1, id);
+      insert.bind(2, a.username);
+      insert.bind(3, a.password_hash);
+      insert.bind(4, a.email);
+      insert.bind(5, a.currency);
+      insert.bind(6, int64_t{a.status});
+      insert.bind(7, a.created_us);
+      insert.bind(8, a.created_us);
+      insert.bind(9, a.country);
+      insert.run();
+      if (conn_.changes() != 0) return id;
+      if (by_username(a.username)) return std::nullopt;
+    }
+    throw db::error(SQLITE_CONSTRAINT, "no free player id");
+  }
   insert_.bind(1, a.username)
       .bind(2, a.password_hash)
       .bind(3, a.email)

@@ -6,6 +6,7 @@
 #include "persistence/sqlite.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -65,6 +66,9 @@ public:
 
   // Returns the new player id, or nothing when the username is taken.
   std::optional<int64_t> create(const account& a);
+  // In a cluster: new players get the lowest id above every id here that this node
+  // owns (node_set::owns), so that ids never meet across the nodes' shards.
+  void pick_ids(std::function<bool(int64_t player_id)> owns) { owns_ = std::move(owns); }
   std::optional<account> by_id(int64_t player_id);
   std::optional<account> by_username(const std::string& username);
   // Sets the status; leaving `active` also voids every token issued so far.
@@ -109,6 +113,7 @@ private:
 
   db::connection& conn_;
   db::statement insert_;
+  std::function<bool(int64_t)> owns_;
   db::statement by_id_;
   db::statement by_name_;
   db::statement set_status_;

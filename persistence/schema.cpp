@@ -26,7 +26,7 @@ struct migration {
 };
 
 // Append only: never edit a migration that has shipped.
-const std::array<migration, 15> migrations = {{
+const std::array<migration, 16> migrations = {{
     // 1: balances, the hash-chained ledger (a player's chain head is its last row),
     // rollback markers and rounds.
     R"sql(
@@ -400,6 +400,15 @@ CREATE TABLE risk_address_rules(
   created_us INTEGER NOT NULL,
   created_by TEXT    NOT NULL
 ) WITHOUT ROWID;
+)sql"},
+    // 16: the cluster node whose shard this database is (docs/cluster.md): one row.
+    {R"sql(
+CREATE TABLE cluster_identity(
+  node       TEXT    NOT NULL,
+  epoch      INTEGER NOT NULL,
+  digest     TEXT    NOT NULL,
+  updated_us INTEGER NOT NULL
+);
 )sql"},
 }};
 

@@ -10,7 +10,7 @@ AGG_PACKAGES=(
   g++ cmake make pkg-config
   libcaf-dev libboost-dev libboost-system-dev libcpp-httplib-dev librdkafka-dev
   libsqlite3-dev libssl-dev libsodium-dev nlohmann-json3-dev catch2 libjemalloc-dev
-  liblinear-dev
+  liblinear-dev python3 python3-yaml
   clang libclang-rt-14-dev
 )
 

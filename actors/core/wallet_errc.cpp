@@ -42,6 +42,8 @@ const char* to_string(wallet_errc x) {
       return "no_free_rounds";
     case wallet_errc::free_round_mismatch:
       return "free_round_mismatch";
+    case wallet_errc::not_owner:
+      return "not_owner";
     case wallet_errc::bonus_not_found:
       return "bonus_not_found";
     case wallet_errc::bonus_not_active:

@@ -34,6 +34,7 @@ enum class wallet_errc : uint8_t {
   bonus_not_active,     // the grant has ended (converted, forfeited or expired)
   no_free_rounds,       // a free round of a grant whose rounds are all played
   free_round_mismatch,  // a free round on another game, vendor, currency or stake
+  not_owner,            // another node of the cluster owns the player's wallet
 };
 
 const char* to_string(wallet_errc x);

@@ -31,7 +31,8 @@ caf::result<launch_reply> seamless_calls::launch(launch_request& r) {
   if (st_.find_game(r.game_id) == nullptr) return make_error(vendor_errc::unknown_game);
   auto now = now_us();
   vendor_session s{
-      to_hex(random_bytes(16)),
+      // The player id first: any node of a cluster routes a call by it.
+      std::to_string(r.player_id) + "-" + to_hex(random_bytes(16)),
       st_.opts.id,
       r.player_id,
       r.game_id,

@@ -63,6 +63,7 @@ void open_store(worker_state& st, const account_options& opts,
   st.conn = db::connection::open(st.opts.db_path, db::open_mode::read_write_create,
                                  st.opts.tuning);
   st.store = std::make_unique<account_store>(st.conn);
+  if (opts.owns) st.store->pick_ids(opts.owns);
 }
 
 std::string hash_password(const worker_state& st, const std::string& password) {

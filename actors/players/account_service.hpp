@@ -65,6 +65,8 @@ struct account_options {
   size_t workers = 2;                    // the pool's database workers
   lockout_policy lockout;
   std::shared_ptr<metrics> stats; // may be empty
+  // In a cluster: the ids this node may give new players (account_store::pick_ids).
+  std::function<bool(int64_t player_id)> owns;
 };
 
 // Validation shared with every edge that takes these fields.

@@ -160,6 +160,12 @@ class client_sink {
 public:
   virtual ~client_sink() = default;
   virtual void deliver(server_message msg) = 0;
+  // A message another node encoded already (a player connection here whose session
+  // runs at the player's owner): `state` and `version` are a balance push's currency
+  // and sequence, else empty and 0. Sinks that never carry such frames drop it.
+  virtual void deliver_encoded(std::string text, std::string state, int64_t version) {
+    (void)text, (void)state, (void)version;
+  }
   // Sends a close frame with the code and reason, then closes.
   virtual void close(uint16_t code, std::string reason) = 0;
   // The client's address, as the server sees it.

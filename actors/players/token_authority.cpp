@@ -95,6 +95,20 @@ std::string token_authority::issue(const token_claims& c) const {
   return signed_part + "." + b64url(mac(signed_part));
 }
 
+std::optional<int64_t> token_authority::peek_player(std::string_view token) {
+  if (token.size() > token_len_max || token.substr(0, prefix.size()) != prefix)
+    return std::nullopt;
+  auto dot = token.rfind('.');
+  if (dot == std::string_view::npos || dot <= prefix.size()) return std::nullopt;
+  std::string payload;
+  if (!b64url_decode(token.substr(prefix.size(), dot - prefix.size()), payload))
+    return std::nullopt;
+  int64_t player = 0;
+  if (!to_int(std::string_view{payload}.substr(0, payload.find('|')), player))
+    return std::nullopt;
+  return player;
+}
+
 token_check token_authority::verify(std::string_view token, int64_t now_us,
                                     token_claims& out) const {
   if (token.size() > token_len_max || token.substr(0, prefix.size()) != prefix)

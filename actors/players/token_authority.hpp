@@ -7,6 +7,7 @@
 // voided by a lock) that the account service keeps current. Thread-safe.
 
 #include <cstdint>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -31,6 +32,9 @@ public:
   token_authority(std::string key, int64_t ttl_us);
 
   std::string issue(const token_claims& claims) const;
+  // The player a token names, read without any check (a cluster routes by it; the
+  // owner checks the token in full). Nothing when it is not a token's shape.
+  static std::optional<int64_t> peek_player(std::string_view token);
   // Full check of a token presented by a client.
   token_check verify(std::string_view token, int64_t now_us, token_claims& out) const;
   // Expiry and revocation of claims verified earlier (no signature work).

@@ -128,6 +128,7 @@ public:
 
   void run() {
     auto take = [this](append_atom, append_request& req) {
+      if (opts_.owns && !opts_.owns(req.player_id)) return refuse(req);
       writes_ += req.writes.size();
       batch_.push_back(
           {caf::actor_cast<caf::actor>(self_->current_sender()), std::move(req)});
@@ -184,6 +185,18 @@ public:
   }
 
 private:
+  // A player another node owns: nothing of it is written here (no split brain).
+  void refuse(const append_request& req) {
+    log::error("ledger_writer", "refused a write for a player this node does not own",
+               {{"player", req.player_id}});
+    commit_result r{req.player_id, req.epoch, 0, 0,
+                    static_cast<uint8_t>(wallet_errc::not_owner)};
+    r.failed_seq = req.writes.empty() ? 1 : req.writes.front().entry.seq;
+    r.committed_seq = r.failed_seq - 1;
+    self_->send(caf::actor_cast<caf::actor>(self_->current_sender()), committed_atom_v,
+                r);
+  }
+
   static int after_commit(void* self, sqlite3* db, const char* name, int frames) {
     auto& me = *static_cast<group_committer*>(self);
     if (me.opts_.wal_frames)

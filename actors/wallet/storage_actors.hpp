@@ -66,6 +66,9 @@ struct writer_options {
   // records the chain's head as a chain_checkpoint activity record, logs it and shows
   // it in the metrics. Zero: never.
   std::chrono::milliseconds chain_checkpoint_interval{60'000};
+  // In a cluster: whether this node owns the player (node_set::owns). A write for a
+  // player it does not own fails with not_owner and nothing is written. Empty: all.
+  std::function<bool(int64_t player_id)> owns;
 };
 
 // The writer is a blocking actor with a dynamically typed handle. It accepts

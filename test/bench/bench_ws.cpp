@@ -4,7 +4,7 @@
 // the connections, and measures each request's latency until its reply.
 //
 //   bench_ws --connections 10000 --rate 20000 --duration-s 20 --scenario balance|spin
-//            [--host 127.0.0.1] [--port 8080] [--server-pid PID]
+//            [--host 127.0.0.1] [--port 8080] [--server-pid PID] [--behind-pid PID]
 //            [--connect-concurrency 256] [--http-port 8081 --api-key KEY]
 //
 // scenario balance asks for the balance; scenario spin plays the built-in slot
@@ -302,6 +302,8 @@ int main(int argc, char** argv) {
   auto duration_s = a.num("duration-s", 10);
   auto scenario = a.str("scenario", "balance");
   auto server_pid = a.num("server-pid", 0);
+  // A second server process whose CPU counts too (the owner behind an edge).
+  auto behind_pid = a.num("behind-pid", 0);
   auto concurrency = a.num("connect-concurrency", 256);
   auto http_port = a.num("http-port", 0);
   auto api_key = a.str("api-key", "");
@@ -419,6 +421,7 @@ int main(int argc, char** argv) {
   // Send at `rate` in total, round-robin, on a 1 ms tick.
   auto steal_before = agg::bench::steal_us();
   auto server_cpu_before = cpu_us_of(server_pid);
+  auto behind_cpu_before = behind_pid > 0 ? cpu_us_of(behind_pid) : -1;
   auto own_cpu_before = agg::bench::process_cpu_us();
   auto load_began = clock_type::now();
   auto end = load_began + std::chrono::seconds{duration_s};
@@ -456,6 +459,7 @@ int main(int argc, char** argv) {
     ioc.run_for(std::chrono::milliseconds{50});
   auto timed_out = outstanding();
   auto server_cpu = cpu_us_of(server_pid);
+  auto behind_cpu = behind_pid > 0 ? cpu_us_of(behind_pid) : -1;
   auto steal = agg::bench::steal_us() - steal_before;
   sampling = false;
   lag_sampler.join();
@@ -473,6 +477,8 @@ int main(int argc, char** argv) {
   auto server_per_request = per_request(
       server_cpu >= 0 && server_cpu_before >= 0 ? server_cpu - server_cpu_before : -1);
   auto own_per_request = per_request(own_cpu);
+  auto behind_per_request = per_request(
+      behind_cpu >= 0 && behind_cpu_before >= 0 ? behind_cpu - behind_cpu_before : -1);
   auto per_conn =
       rss_before > 0 && rss_idle > 0 && !ready.empty()
           ? static_cast<double>(rss_idle - rss_before) / static_cast<double>(ready.size())
@@ -489,6 +495,7 @@ int main(int argc, char** argv) {
             << ",\"closed\":" << t.closed << ",\"server_rss_kib_idle\":" << rss_idle
             << ",\"server_rss_kib_per_connection\":" << per_conn
             << ",\"server_cpu_us_per_request\":" << server_per_request
+            << ",\"behind_cpu_us_per_request\":" << behind_per_request
             << ",\"load_cpu_us_per_request\":" << own_per_request
             << ",\"steal_ms\":" << (steal >= 0 ? steal / 1000 : -1)
             << ",\"feed_lag_p99_us\":" << feed_p99

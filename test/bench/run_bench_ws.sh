@@ -11,6 +11,10 @@
 # --risk both: without Kafka, the risk engine on, off, off, on (its lock score out of
 # reach, so that every run serves the same play), and a line comparing both runs of
 # each; --risk on|off: one run so. Without --risk the server's default (on) holds.
+# --cluster: a cluster of one core and one edge (docs/cluster.md); the same load
+# directly at the core, then through the edge, back to back, and a line with the
+# latency the edge adds (p50, p99) and the CPU per request of the extra hop (the
+# edge's, and the core's beyond its direct run).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="${AGG_BUILD_DIR:-$root/build}"
@@ -18,6 +22,7 @@ port="${BENCH_WS_PORT:-18080}"
 http_port="${BENCH_HTTP_PORT:-18081}"
 events=both
 risk=""
+cluster=""
 args=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -25,6 +30,7 @@ while [ $# -gt 0 ]; do
     --events=*) events="${1#--events=}"; shift ;;
     --risk) risk="$2"; shift 2 ;;
     --risk=*) risk="${1#--risk=}"; shift ;;
+    --cluster) cluster=1; shift ;;
     *) args+=("$1"); shift ;;
   esac
 done
@@ -84,8 +90,68 @@ run_one() {
 }
 
 rate_of() { sed -n 's/.*"requests_per_s":\([0-9]*\).*/\1/p' <<< "$1"; }
+field_of() { sed -n "s/.*\"$2\":\(-\?[0-9]*\).*/\1/p" <<< "$1"; }
+
+# One core and one edge; bench_ws at the core, then at the edge.
+run_cluster() {
+  local data key core edge cport eport
+  data="$(mktemp -d)"
+  key="bench-admin-key-$RANDOM$RANDOM$RANDOM"
+  cport=$((port + 100)); eport=$((port + 101))
+  local nodes="[\"core-0=core@127.0.0.1:$cport\",\"edge-0=edge@127.0.0.1:$eport\"]"
+  local common=(--config-file="$root/config/aggregator.conf"
+    --aggregator.api_keys="[\"bench:admin:$key\"]"
+    --aggregator.password_ops_limit=1 --aggregator.password_mem_kib=8
+    --aggregator.ip_rate_per_s=100000000 --aggregator.ip_burst=100000000
+    --aggregator.account_workers=1 --aggregator.ws_connections_per_address_max=1000000
+    --aggregator.login_queue_len_max=100000 --aggregator.login_queue_per_address_max=100000
+    --aggregator.vendor_http_port=0 --cluster.nodes="$nodes" --cluster.bind_address=127.0.0.1)
+  mkdir -p "$data/core" "$data/edge"
+  "$build/gateway/aggregator" "${common[@]}" --cluster.node=core-0 \
+    --aggregator.data_dir="$data/core" --aggregator.ws_port="$port" \
+    --aggregator.http_port="$http_port" ${SERVER_ARGS:-} > "$data/core.log" 2>&1 &
+  core=$!
+  "$build/gateway/aggregator" "${common[@]}" --cluster.node=edge-0 \
+    --aggregator.data_dir="$data/edge" --aggregator.ws_port="$((port + 2))" \
+    --aggregator.http_port="$((http_port + 2))" > "$data/edge.log" 2>&1 &
+  edge=$!
+  for _ in $(seq 1 100); do
+    grep -q "aggregator ready" "$data/core.log" && grep -q "aggregator ready" "$data/edge.log" && break
+    sleep 0.1
+  done
+  for _ in $(seq 1 100); do
+    curl -fs "http://127.0.0.1:$((http_port + 2))/ready" > /dev/null 2>&1 && break
+    sleep 0.1
+  done
+  local rc=0
+  echo "directly at the core:"
+  "$build/test/bench/bench_ws" --port "$port" --server-pid "$core" \
+    --http-port "$http_port" --api-key "$key" "${args[@]}" | tee "$data/direct.out" || rc=$?
+  echo "through the edge:"
+  "$build/test/bench/bench_ws" --port "$((port + 2))" --server-pid "$edge" --behind-pid "$core" \
+    --http-port "$((http_port + 2))" --api-key "$key" "${args[@]}" | tee "$data/edge.out" || rc=$?
+  local d e
+  d="$(grep '^{' "$data/direct.out" | head -1)"
+  e="$(grep '^{' "$data/edge.out" | head -1)"
+  kill -TERM "$edge" "$core" 2>/dev/null; wait "$edge" "$core" 2>/dev/null || true
+  if [ -n "$d" ] && [ -n "$e" ]; then
+    local p50 p99 cpu_edge cpu_core_extra
+    p50=$(( $(field_of "$e" p50_us) - $(field_of "$d" p50_us) ))
+    p99=$(( $(field_of "$e" p99_us) - $(field_of "$d" p99_us) ))
+    cpu_edge=$(field_of "$e" server_cpu_us_per_request)
+    cpu_core_extra=$(( $(field_of "$e" behind_cpu_us_per_request) - $(field_of "$d" server_cpu_us_per_request) ))
+    echo "{\"bench\":\"ws_cluster\",\"direct_p50_us\":$(field_of "$d" p50_us),\"direct_p99_us\":$(field_of "$d" p99_us),\"edge_p50_us\":$(field_of "$e" p50_us),\"edge_p99_us\":$(field_of "$e" p99_us),\"added_p50_us\":$p50,\"added_p99_us\":$p99,\"edge_cpu_us_per_request\":$cpu_edge,\"core_extra_cpu_us_per_request\":$cpu_core_extra,\"direct_steal_ms\":$(field_of "$d" steal_ms),\"edge_steal_ms\":$(field_of "$e" steal_ms)}"
+    echo "through the edge: +$p50 us at p50, +$p99 us at p99; the hop costs $cpu_edge us of the edge's CPU and $cpu_core_extra us more of the core's per request"
+  fi
+  rm -rf "$data"
+  return $rc
+}
 
 status=0
+if [ -n "$cluster" ]; then
+  run_cluster || status=$?
+  exit $status
+fi
 if [ -n "$risk" ]; then
   case "$risk" in
     on|off) run_one off "$risk" || status=$? ;;

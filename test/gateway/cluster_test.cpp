@@ -1,0 +1,264 @@
+// Three core nodes and one edge node as real processes on loopback (docs/cluster.md).
+// Players of every shard register and play through the edge; one core is killed with
+// SIGKILL: its players are answered `unavailable` at once (no 15 s timeout), everyone
+// else plays on without an error; it is restarted and serves its players again from
+// its ledger. Every core's ledger then verifies, and no player's money is in two.
+
+#include "config/node_set.hpp"
+#include "persistence/sqlite.hpp"
+#include "support/server_process.hpp"
+#include "support/temp_dir.hpp"
+#include "support/ws_client.hpp"
+
+#include <catch2/catch.hpp>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <netinet/in.h>
+#include <set>
+#include <sys/socket.h>
+#include <thread>
+#include <unistd.h>
+
+using namespace agg;
+using namespace agg::test;
+using json = nlohmann::json;
+
+namespace {
+
+const std::string admin = "cluster-admin-key-0123456789abcdef";
+
+uint16_t free_port() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0);
+  socklen_t len = sizeof(a);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  close(fd);
+  return ntohs(a.sin_port);
+}
+
+template <class F>
+bool eventually(F f, std::chrono::milliseconds bound = std::chrono::seconds{30}) {
+  auto deadline = std::chrono::steady_clock::now() + bound;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (f()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds{20});
+  }
+  return f();
+}
+
+struct cluster {
+  std::vector<std::string> names{"core-0", "core-1", "core-2", "edge-0"};
+  std::vector<uint16_t> ports;
+  std::vector<std::unique_ptr<temp_dir>> dirs;
+  std::vector<std::unique_ptr<server_process>> procs;
+  cluster_config config;
+  node_set set;
+
+  cluster() {
+    for (size_t i = 0; i < names.size(); ++i) {
+      ports.push_back(free_port());
+      dirs.push_back(std::make_unique<temp_dir>());
+      config.nodes.push_back(names[i] + "=" + (i < 3 ? "core" : "edge") +
+                             "@127.0.0.1:" + std::to_string(ports[i]));
+    }
+    config.node = "edge-0";
+    REQUIRE_FALSE(node_set::parse(config, set));
+    procs.resize(names.size());
+    for (size_t i = 0; i < names.size(); ++i)
+      start(i);
+  }
+
+  void start(size_t i) {
+    std::string nodes = "[";
+    for (size_t k = 0; k < config.nodes.size(); ++k)
+      nodes += (k ? ",\"" : "\"") + config.nodes[k] + "\"";
+    nodes += "]";
+    procs[i] = std::make_unique<server_process>(
+        AGGREGATOR_PATH,
+        std::vector<std::string>{
+            "--aggregator.data_dir=" + dirs[i]->str(),
+            "--aggregator.ws_bind_address=127.0.0.1", "--aggregator.ws_port=0",
+            "--aggregator.http_port=0", "--aggregator.vendor_http_port=0",
+            "--aggregator.password_mem_kib=8192", "--aggregator.password_ops_limit=1",
+            "--aggregator.api_keys=[\"ops:admin:" + admin + "\"]",
+            "--cluster.node=" + names[i], "--cluster.nodes=" + nodes,
+            "--cluster.bind_address=127.0.0.1", "--cluster.heartbeat_ms=200",
+            "--cluster.connection_timeout_ms=1000", "--cluster.reconnect_ms=200"});
+  }
+
+  server_process& edge() { return *procs[3]; }
+
+  httplib::Client api(size_t i) {
+    httplib::Client c{"127.0.0.1", procs[i]->http_port};
+    c.set_default_headers({{"Authorization", "Bearer " + admin}});
+    c.set_read_timeout(20, 0);
+    return c;
+  }
+
+  // The edge's view: node name -> state.
+  std::map<std::string, std::string> states() {
+    auto res = api(3).Get("/v1/cluster");
+    std::map<std::string, std::string> out;
+    if (!res || res->status != 200) return out;
+    auto body = json::parse(res->body);
+    for (const auto& n : body["nodes"])
+      out[n["name"].get<std::string>()] = n["state"].get<std::string>();
+    return out;
+  }
+
+  bool all_up() {
+    auto s = states();
+    return s["core-0"] == "up" && s["core-1"] == "up" && s["core-2"] == "up";
+  }
+};
+
+struct player {
+  std::string username;
+  int64_t id = 0;
+  std::string owner;
+  std::string token;
+  std::unique_ptr<ws_client> ws;
+  int64_t balance = 0;
+};
+
+} // namespace
+
+TEST_CASE("cluster: three cores and an edge, one core killed and restarted",
+          "[cluster][process]") {
+  cluster c;
+  REQUIRE(eventually([&] { return c.all_up(); }));
+  {
+    auto ready = c.api(3).Get("/ready");
+    REQUIRE(ready);
+    CHECK(ready->status == 200);
+  }
+  // Players register through the edge; each lands on its username's owner, with an id
+  // that hashes to the same node.
+  std::vector<player> players(18);
+  std::map<std::string, int> per_shard;
+  for (size_t i = 0; i < players.size(); ++i) {
+    auto& p = players[i];
+    p.username = "cluster-player-" + std::to_string(i);
+    p.ws = std::make_unique<ws_client>(c.edge().ws_port);
+    auto r = p.ws->request({{"type", "register"},
+                            {"username", p.username},
+                            {"password", "correct horse battery"},
+                            {"currency", "EUR"}});
+    INFO(r.dump());
+    REQUIRE(r["type"] == "registered");
+    p.id = r["player_id"].get<int64_t>();
+    p.token = r["token"].get<std::string>();
+    p.owner = c.set.owner_of(p.id);
+    CHECK(p.owner == c.set.owner_of_username(p.username));
+    ++per_shard[p.owner];
+  }
+  REQUIRE(per_shard.size() == 3); // every shard has players
+  // Money in through the operator API at the edge (forwarded to the owner), then play.
+  for (auto& p : players) {
+    auto res = c.api(3).Post(
+        "/v1/players/" + std::to_string(p.id) + "/deposits",
+        json{{"amount", 10'000}, {"idempotency_key", "d-" + p.username}}.dump(),
+        "application/json");
+    REQUIRE(res);
+    INFO(res->body);
+    REQUIRE(res->status / 100 == 2);
+    CHECK(res->get_header_value("X-Aggregator-Node") == p.owner);
+    for (int k = 0; k < 3; ++k) {
+      auto r = p.ws->request({{"type", "play"}, {"game", "slot-5x3"}, {"stake", 100}});
+      INFO(r.dump());
+      REQUIRE(r["type"] == "round");
+    }
+    auto b = p.ws->request({{"type", "balance"}});
+    REQUIRE(b["type"] == "balance");
+    p.balance = b["balances"][0]["balance"].get<int64_t>();
+  }
+  // The operator API at any core answers for any player.
+  for (auto& p : players) {
+    auto res = c.api(0).Get("/v1/players/" + std::to_string(p.id) + "/balance");
+    REQUIRE(res);
+    REQUIRE(res->status == 200);
+    CHECK(json::parse(res->body)["balance"] == p.balance);
+  }
+  {
+    auto res = c.api(0).Get("/v1/cluster");
+    REQUIRE(res);
+    auto body = json::parse(res->body);
+    int64_t players_total = 0;
+    for (const auto& n : body["nodes"])
+      if (n["role"] == "core") players_total += n.value("players", int64_t{0});
+    CHECK(players_total == static_cast<int64_t>(players.size()));
+  }
+
+  // core-1 dies.
+  c.procs[1]->kill9();
+  int errors_elsewhere = 0;
+  for (auto& p : players) {
+    auto started = std::chrono::steady_clock::now();
+    auto r = p.ws->request({{"type", "play"}, {"game", "slot-5x3"}, {"stake", 100}},
+                           std::chrono::seconds{8});
+    auto took = std::chrono::steady_clock::now() - started;
+    if (p.owner == "core-1") {
+      INFO(r.dump());
+      CHECK(r["type"] == "error");
+      CHECK(r["code"] == "unavailable");
+      CHECK(took < std::chrono::seconds{8}); // answered, not timed out
+    } else if (r["type"] != "round") {
+      ++errors_elsewhere;
+      UNSCOPED_INFO(r.dump());
+    } else {
+      p.balance = r["balance"].get<int64_t>();
+    }
+  }
+  CHECK(errors_elsewhere == 0);
+  {
+    auto& lost = *std::find_if(players.begin(), players.end(),
+                               [](const player& p) { return p.owner == "core-1"; });
+    auto res = c.api(3).Get("/v1/players/" + std::to_string(lost.id) + "/balance");
+    REQUIRE(res);
+    CHECK(res->status == 503);
+    CHECK(json::parse(res->body)["error"]["code"] == "unavailable");
+    REQUIRE(eventually([&] { return c.states()["core-1"] == "down"; }));
+  }
+
+  // core-1 returns on its volume: its players resume and find their money.
+  c.start(1);
+  REQUIRE(eventually([&] { return c.all_up(); }));
+  for (auto& p : players) {
+    if (p.owner != "core-1") continue;
+    auto r = p.ws->request({{"type", "resume"}, {"token", p.token}});
+    INFO(r.dump());
+    REQUIRE(r["type"] == "resumed");
+    auto b = p.ws->request({{"type", "balance"}});
+    CHECK(b["balances"][0]["balance"] == p.balance);
+    auto spin = p.ws->request({{"type", "play"}, {"game", "slot-5x3"}, {"stake", 100}});
+    CHECK(spin["type"] == "round");
+  }
+
+  // Every core's ledger verifies; no player's entries are in two ledgers, and each is
+  // in its owner's.
+  for (auto& p : players)
+    p.ws.reset();
+  std::map<int64_t, std::string> seen;
+  for (size_t i = 0; i < 3; ++i) {
+    c.procs[i]->kill9();
+    auto verify = std::string{AGGREGATOR_PATH} + " verify --data-dir " +
+                  c.dirs[i]->str() + " > /dev/null";
+    CHECK(std::system(verify.c_str()) == 0);
+    auto conn = db::connection::open(c.dirs[i]->str() + "/aggregator.db",
+                                     db::open_mode::read_only);
+    auto st = conn.prepare("SELECT DISTINCT player_id FROM ledger");
+    while (st.step()) {
+      auto id = st.int64(0);
+      INFO("player " << id);
+      CHECK(seen.count(id) == 0);
+      seen[id] = c.names[i];
+      CHECK(c.set.owner_of(id) == c.names[i]);
+    }
+  }
+  CHECK(seen.size() == players.size());
+}
