@@ -77,6 +77,7 @@ int run_cluster_node(server_config& cfg, const sigset_t& stop_signals) {
   auto request_timeout = std::chrono::milliseconds{o.request_timeout_ms};
   auto http_port = std::make_shared<std::atomic<uint16_t>>(0);
   cluster_services services;
+  caf::actor executor; // runs the operator calls other nodes pass here
   if (core) {
     auto* np = n.get();
     auto make_session = [&sys, np](std::shared_ptr<client_sink> sink) {
@@ -87,7 +88,7 @@ int run_cluster_node(server_config& cfg, const sigset_t& stop_signals) {
                                            const std::string& address) {
       return attach_remote_connection(sys, relay, address, make_session);
     };
-    auto executor = spawn_http_executor(sys, http_port, 4, request_timeout);
+    executor = spawn_http_executor(sys, http_port, 4, request_timeout);
     services.http = [executor] { return executor; };
     services.vendors = [np] { return np->vendors(); };
     services.status = [&sys, np] { return core_status(sys, *np); };
@@ -101,6 +102,7 @@ int run_cluster_node(server_config& cfg, const sigset_t& stop_signals) {
   auto endpoint = spawn_cluster_endpoint(sys, {o.cluster, view, std::move(services)});
   auto stop_node = [&] {
     caf::anon_send_exit(endpoint, caf::exit_reason::user_shutdown);
+    if (executor) caf::anon_send_exit(executor, caf::exit_reason::user_shutdown);
     bool drained = !n || n->shutdown(std::chrono::milliseconds{o.shutdown_timeout_ms});
     n.reset();
     return drained;

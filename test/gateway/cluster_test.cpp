@@ -2,10 +2,12 @@
 // Players of every shard register and play through the edge; one core is killed with
 // SIGKILL: its players are answered `unavailable` at once (no 15 s timeout), everyone
 // else plays on without an error; it is restarted and serves its players again from
-// its ledger. Every core's ledger then verifies, and no player's money is in two.
+// its ledger. Another is frozen (SIGSTOP): the heartbeats tell. Every node drains on
+// SIGTERM; every core's ledger then verifies, and no player's money is in two.
 
 #include "config/node_set.hpp"
 #include "persistence/sqlite.hpp"
+#include "support/caleta_support.hpp"
 #include "support/server_process.hpp"
 #include "support/temp_dir.hpp"
 #include "support/ws_client.hpp"
@@ -14,6 +16,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <fstream>
 #include <map>
 #include <netinet/in.h>
 #include <set>
@@ -59,7 +62,9 @@ struct cluster {
   cluster_config config;
   node_set set;
 
-  cluster() {
+  std::vector<std::string> extra; // more arguments for every node
+
+  explicit cluster(std::vector<std::string> more = {}) : extra(std::move(more)) {
     for (size_t i = 0; i < names.size(); ++i) {
       ports.push_back(free_port());
       dirs.push_back(std::make_unique<temp_dir>());
@@ -78,17 +83,27 @@ struct cluster {
     for (size_t k = 0; k < config.nodes.size(); ++k)
       nodes += (k ? ",\"" : "\"") + config.nodes[k] + "\"";
     nodes += "]";
-    procs[i] = std::make_unique<server_process>(
-        AGGREGATOR_PATH,
-        std::vector<std::string>{
-            "--aggregator.data_dir=" + dirs[i]->str(),
-            "--aggregator.ws_bind_address=127.0.0.1", "--aggregator.ws_port=0",
-            "--aggregator.http_port=0", "--aggregator.vendor_http_port=0",
-            "--aggregator.password_mem_kib=8192", "--aggregator.password_ops_limit=1",
-            "--aggregator.api_keys=[\"ops:admin:" + admin + "\"]",
-            "--cluster.node=" + names[i], "--cluster.nodes=" + nodes,
-            "--cluster.bind_address=127.0.0.1", "--cluster.heartbeat_ms=200",
-            "--cluster.connection_timeout_ms=1000", "--cluster.reconnect_ms=200"});
+    std::vector<std::string> args = extra;
+    args.insert(args.end(),
+                {"--aggregator.data_dir=" + dirs[i]->str(),
+                 "--aggregator.ws_bind_address=127.0.0.1", "--aggregator.ws_port=0",
+                 "--aggregator.http_port=0", "--aggregator.vendor_http_port=0",
+                 "--aggregator.vendor_http_bind_address=127.0.0.1",
+                 "--aggregator.password_mem_kib=8192",
+                 "--aggregator.password_ops_limit=1",
+                 "--aggregator.api_keys=[\"ops:admin:" + admin + "\"]",
+                 "--cluster.node=" + names[i], "--cluster.nodes=" + nodes,
+                 "--cluster.bind_address=127.0.0.1", "--cluster.heartbeat_ms=200",
+                 "--cluster.connection_timeout_ms=1000", "--cluster.reconnect_ms=200"});
+    procs[i] = std::make_unique<server_process>(AGGREGATOR_PATH, args);
+  }
+
+  // The studios' port of node i.
+  uint16_t vendor_port(size_t i) const {
+    const auto& line = procs[i]->ready_line;
+    auto at = line.find("studios http://127.0.0.1:");
+    REQUIRE(at != std::string::npos);
+    return static_cast<uint16_t>(std::stoi(line.substr(at + 25)));
   }
 
   server_process& edge() { return *procs[3]; }
@@ -241,11 +256,58 @@ TEST_CASE("cluster: three cores and an edge, one core killed and restarted",
 
   // Every core's ledger verifies; no player's entries are in two ledgers, and each is
   // in its owner's.
+  // core-2 freezes (SIGSTOP): no connection drops, the heartbeats stop; its players
+  // are answered `unavailable` once the edge's connection timeout (1 s) has passed,
+  // well before the request timeout; the others play on. Thawed, it serves again.
+  c.procs[2]->signal(SIGSTOP);
+  errors_elsewhere = 0;
+  for (auto& p : players) {
+    auto r = p.ws->request({{"type", "play"}, {"game", "slot-5x3"}, {"stake", 100}},
+                           std::chrono::seconds{8});
+    if (p.owner == "core-2") {
+      INFO(r.dump());
+      CHECK(r["code"] == "unavailable");
+    } else if (r["type"] != "round") {
+      ++errors_elsewhere;
+      UNSCOPED_INFO(r.dump());
+    } else {
+      p.balance = r["balance"].get<int64_t>();
+    }
+  }
+  CHECK(errors_elsewhere == 0);
+  c.procs[2]->signal(SIGCONT);
+  REQUIRE(eventually([&] { return c.all_up(); }));
+  for (auto& p : players) {
+    if (p.owner != "core-2") continue;
+    auto r = p.ws->request({{"type", "resume"}, {"token", p.token}});
+    INFO(r.dump());
+    REQUIRE(r["type"] == "resumed");
+    // The spin it was answered `unavailable` for may have reached the frozen node: its
+    // outcome was unknown, and the node played it when it thawed. The balance is the
+    // deposit and every round the ledger holds, whichever way that went.
+    auto b = p.ws->request({{"type", "balance"}});
+    auto rounds = p.ws->request({{"type", "rounds"}, {"limit", 100}});
+    INFO(rounds.dump());
+    REQUIRE(rounds["type"] == "rounds");
+    int64_t expected = 10'000;
+    for (const auto& r : rounds["rounds"])
+      expected += r["win"].get<int64_t>() - r["stake"].get<int64_t>();
+    CHECK(b["balances"][0]["balance"] == expected);
+  }
+
+  // A SIGTERM drains each node: its player connections are closed with 1001, and it
+  // exits 0 once its wallets have finished.
+  {
+    auto& p = players.front();
+    CHECK(c.edge().terminate() == 0);
+    CHECK(p.ws->closed());
+    CHECK(p.ws->close_code() == 1001);
+  }
   for (auto& p : players)
     p.ws.reset();
   std::map<int64_t, std::string> seen;
   for (size_t i = 0; i < 3; ++i) {
-    c.procs[i]->kill9();
+    CHECK(c.procs[i]->terminate() == 0);
     auto verify = std::string{AGGREGATOR_PATH} + " verify --data-dir " +
                   c.dirs[i]->str() + " > /dev/null";
     CHECK(std::system(verify.c_str()) == 0);
@@ -261,4 +323,90 @@ TEST_CASE("cluster: three cores and an edge, one core killed and restarted",
     }
   }
   CHECK(seen.size() == players.size());
+}
+
+TEST_CASE("cluster: a studio's wallet calls reach the player's owner from any node",
+          "[cluster][process][caleta]") {
+  temp_dir keys;
+  auto caleta_keys = rsa_pair::generate(keys.file("caleta"));
+  auto our_keys = rsa_pair::generate(keys.file("operator"));
+  fake_caleta_games_api games_api{our_keys.public_pem};
+  auto conf = keys.str() + "/cluster.conf";
+  {
+    std::ofstream out{conf};
+    out << "[aggregator]\nvendors=[\"builtin\", \"caleta\"]\n"
+        << "[vendors.caleta]\nkind=\"caleta\"\napi_url=\"" << games_api.url() << "\"\n"
+        << "operator_id=\"test-operator\"\nsub_partner_id=\"test-casino\"\n"
+        << "private_key_file=\"" << our_keys.private_file << "\"\n"
+        << "public_key_file=\"" << caleta_keys.public_file << "\"\n"
+        << "games=\"cg_torchoffire:Torch of Fire:slots\"\ndefault_country=\"MT\"\n";
+  }
+  cluster c{{"--config-file=" + conf}};
+  REQUIRE(eventually([&] { return c.all_up(); }));
+  // One player of each core, launched through the edge.
+  std::map<std::string, player> by_core;
+  for (int i = 0; by_core.size() < 3 && i < 60; ++i) {
+    player p;
+    p.username = "studio-player-" + std::to_string(i);
+    auto owner = c.set.owner_of_username(p.username);
+    if (by_core.count(owner)) continue;
+    p.ws = std::make_unique<ws_client>(c.edge().ws_port);
+    auto r = p.ws->request({{"type", "register"},
+                            {"username", p.username},
+                            {"password", "correct horse battery"},
+                            {"currency", "EUR"}});
+    REQUIRE(r["type"] == "registered");
+    p.id = r["player_id"].get<int64_t>();
+    p.owner = owner;
+    auto dep = c.api(3).Post(
+        "/v1/players/" + std::to_string(p.id) + "/deposits",
+        json{{"amount", 5'000}, {"idempotency_key", "d" + p.username}}.dump(),
+        "application/json");
+    REQUIRE(dep);
+    REQUIRE(dep->status / 100 == 2);
+    auto before = games_api.calls().size();
+    auto l = p.ws->request(
+        {{"type", "launch"}, {"vendor", "caleta"}, {"game", "cg_torchoffire"}});
+    INFO(l.dump());
+    REQUIRE(l["type"] == "launched");
+    auto calls = games_api.calls();
+    REQUIRE(calls.size() == before + 1);
+    p.token = calls.back().body["token"].get<std::string>();
+    by_core[owner] = std::move(p);
+  }
+  REQUIRE(by_core.size() == 3);
+  int n = 0;
+  for (auto& [owner, p] : by_core) {
+    // Each player's calls arrive at every node: the edge and all three cores.
+    int64_t balance = 5'000;
+    for (size_t node = 0; node < 4; ++node) {
+      caleta_client caleta{c.vendor_port(node), "caleta", caleta_keys.private_pem};
+      auto id = std::to_string(++n);
+      auto b = caleta.post("balance", {{"token", p.token},
+                                       {"request_uuid", "b-" + id},
+                                       {"supplier_user", std::to_string(p.id)},
+                                       {"game_code", "cg_torchoffire"}});
+      INFO(c.names[node] << " for a player of " << owner << ": " << b.body.dump());
+      CHECK(b.body["status"] == "RS_OK");
+      CHECK(b.body["balance"] == balance * 1'000); // Caleta's units: 1,000 to a cent
+      auto bet = caleta.post("bet", {{"token", p.token},
+                                     {"transaction_uuid", "tx-" + id},
+                                     {"supplier_user", std::to_string(p.id)},
+                                     {"round_closed", true},
+                                     {"round", "r-" + id},
+                                     {"request_uuid", "q-" + id},
+                                     {"is_free", false},
+                                     {"game_code", "cg_torchoffire"},
+                                     {"currency", "EUR"},
+                                     {"amount", 100'000}});
+      CHECK(bet.body["status"] == "RS_OK");
+      balance -= 100;
+      CHECK(bet.body["balance"] == balance * 1'000);
+    }
+    // The owner's ledger has every bet.
+    auto res = c.api(3).Get("/v1/players/" + std::to_string(p.id) + "/balance");
+    REQUIRE(res);
+    CHECK(json::parse(res->body)["balance"] == balance);
+    CHECK(res->get_header_value("X-Aggregator-Node") == owner);
+  }
 }

@@ -6,10 +6,12 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <csignal>
 #include <string>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 #include <vector>
 
@@ -64,6 +66,28 @@ public:
     int status = 0;
     waitpid(pid_, &status, 0);
     pid_ = -1;
+  }
+
+  void signal(int sig) {
+    if (pid_ > 0) ::kill(pid_, sig);
+  }
+
+  // SIGTERM, then waits up to `bound` for the exit: its status (WEXITSTATUS), or -1
+  // when it had to be killed.
+  int terminate(std::chrono::milliseconds bound = std::chrono::seconds{30}) {
+    if (pid_ <= 0) return -1;
+    ::kill(pid_, SIGTERM);
+    auto deadline = std::chrono::steady_clock::now() + bound;
+    int status = 0;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds{10});
+    }
+    kill9();
+    return -1;
   }
 
   std::string ready_line;
