@@ -205,6 +205,23 @@ std::string cluster_json(caf::actor_system& sys, const cluster_view& view,
   return out.dump();
 }
 
+std::string cluster_metrics(const cluster_view& view) {
+  std::string out =
+      "# HELP agg_cluster_peer_up Whether a node of the cluster is up (1) as this node "
+      "sees it; this node counts as up.\n# TYPE agg_cluster_peer_up gauge\n";
+  for (const auto& p : view.peers()) {
+    bool up = p.state == cluster_view::peer_state::self ||
+              p.state == cluster_view::peer_state::up;
+    out += "agg_cluster_peer_up{node=\"" + p.node.name + "\",role=\"" +
+           to_string(p.node.role) + "\"} " + (up ? "1" : "0") + "\n";
+  }
+  out += "# HELP agg_cluster_node_set_mismatch 1 when no peer agrees with this node's "
+         "node set.\n# TYPE agg_cluster_node_set_mismatch gauge\n"
+         "agg_cluster_node_set_mismatch " +
+         std::string{view.mismatched() ? "1" : "0"} + "\n";
+  return out;
+}
+
 bool cluster_ready(const cluster_view& view, bool locally_ready, std::string& body) {
   std::string why;
   if (!locally_ready)

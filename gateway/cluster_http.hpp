@@ -54,6 +54,10 @@ caf::actor spawn_http_executor(caf::actor_system& sys,
 std::string cluster_json(caf::actor_system& sys, const cluster_view& view,
                          std::chrono::milliseconds timeout);
 
+// The cluster's lines of /metrics: agg_cluster_peer_up{node,role} (1 up or this node,
+// 0 down or refused) and agg_cluster_node_set_mismatch.
+std::string cluster_metrics(const cluster_view& view);
+
 // /ready in a cluster: this node's own readiness, and no node refused (its set is the
 // cluster's); an edge also needs a core node up. Fills the body.
 bool cluster_ready(const cluster_view& view, bool locally_ready, std::string& body);

@@ -78,9 +78,11 @@ int run_cluster_node(server_config& cfg, const sigset_t& stop_signals) {
   auto http_port = std::make_shared<std::atomic<uint16_t>>(0);
   cluster_services services;
   caf::actor executor; // runs the operator calls other nodes pass here
+  // A player session here (a core): for a connection of this node's or another's.
+  std::function<caf::actor(std::shared_ptr<client_sink>)> make_session;
   if (core) {
     auto* np = n.get();
-    auto make_session = [&sys, np](std::shared_ptr<client_sink> sink) {
+    make_session = [&sys, np](std::shared_ptr<client_sink> sink) {
       return spawn_player_session(sys, np->sessions(), std::move(sink),
                                   np->session_dependencies());
     };
@@ -122,6 +124,7 @@ int run_cluster_node(server_config& cfg, const sigset_t& stop_signals) {
   relay.view = view;
   relay.attach_timeout = std::chrono::milliseconds{o.cluster.connection_timeout_ms};
   relay.retry_after = std::chrono::milliseconds{o.cluster.reconnect_ms};
+  relay.local_session = make_session;
   ws_server players{ws_opts,
                     [&sys, relay](std::shared_ptr<client_sink> sink) {
                       return spawn_player_relay(sys, std::move(sink), relay);

@@ -17,7 +17,8 @@ struct relay_state {
   std::shared_ptr<client_sink> sink;
   relay_options opts;
   std::string node;  // the node the connection is attached to, or attaching
-  caf::actor remote; // its remote connection; null while attaching
+  caf::actor remote; // its remote connection (or the local session); null while attaching
+  bool local = false; // `remote` is a session of this node's, speaking to the sink
   bool attaching = false;
   std::vector<client_request> queue;    // while attaching
   std::multiset<std::string> in_flight; // request ids sent and not answered
@@ -51,9 +52,13 @@ void drop_binding(relay_pointer self) {
   st.queue.clear();
   if (st.remote) {
     self->demonitor(st.remote);
-    self->send(st.remote, detach_atom_v);
+    if (st.local)
+      self->send(st.remote, disconnect_atom_v);
+    else
+      self->send(st.remote, detach_atom_v);
   }
   st.remote = nullptr;
+  st.local = false;
   st.attaching = false;
   st.node.clear();
   st.authenticated = false; // the session there is gone
@@ -61,13 +66,23 @@ void drop_binding(relay_pointer self) {
 
 void forward(relay_pointer self, client_request req) {
   auto& st = self->state;
-  if (!req.id.empty()) st.in_flight.insert(req.id);
+  // A local session answers the connection itself: nothing to track.
+  if (!st.local && !req.id.empty()) st.in_flight.insert(req.id);
   self->send(st.remote, std::move(req));
 }
 
 void attach(relay_pointer self, const std::string& node, client_request first) {
   auto& st = self->state;
   drop_binding(self);
+  if (st.opts.local_session && node == st.opts.view->self().name) {
+    auto session = st.opts.local_session(st.sink);
+    if (!session) return unavailable(self, first.id, node);
+    st.node = node;
+    st.remote = session;
+    st.local = true;
+    self->monitor(session);
+    return forward(self, std::move(first));
+  }
   auto ep = st.opts.view->endpoint(node);
   if (!ep) return unavailable(self, first.id, node);
   st.node = node;
@@ -156,7 +171,12 @@ caf::behavior player_relay(relay_pointer self, std::shared_ptr<client_sink> sink
       // The connection is gone.
       [self](disconnect_atom) {
         auto& st = self->state;
-        if (st.remote) self->send(st.remote, detach_atom_v);
+        if (st.remote) {
+          if (st.local)
+            self->send(st.remote, disconnect_atom_v);
+          else
+            self->send(st.remote, detach_atom_v);
+        }
         st.remote = nullptr;
         self->quit();
       },

@@ -30,6 +30,10 @@ struct relay_options {
   // When a refused request may be retried, from now.
   std::chrono::milliseconds retry_after{1'000};
   size_t queue_len_max = 64; // requests waiting for an attach at most
+  // At a core node: the player session of a connection whose player this node owns,
+  // made here with the connection's own sink (no encoding on the actor's side, no
+  // hop back through the relay). Empty at an edge.
+  std::function<caf::actor(std::shared_ptr<client_sink>)> local_session;
 };
 
 // The relay of one connection: the actor the WebSocket edge sends its requests to.

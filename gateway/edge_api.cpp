@@ -23,8 +23,9 @@ edge_api::edge_api(http_options opts, caf::actor_system& sys,
     res.status = cluster_ready(*view, true, body) ? 200 : 503;
     res.set_content(body, "application/json");
   });
-  srv.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
-    res.set_content(stats_->prometheus(), "text/plain; version=0.0.4");
+  srv.Get("/metrics", [this, view](const httplib::Request&, httplib::Response& res) {
+    res.set_content(stats_->prometheus() + cluster_metrics(*view),
+                    "text/plain; version=0.0.4");
   });
   srv.Get("/v1/cluster", [this, view](const httplib::Request& req,
                                       httplib::Response& res) {

@@ -331,7 +331,8 @@ struct http_api::impl {
               }));
     }
     srv.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
-      res.set_content(n.stats()->prometheus() + campaign_metrics(),
+      res.set_content(n.stats()->prometheus() + campaign_metrics() +
+                          (opts.cluster ? cluster_metrics(*opts.cluster) : ""),
                       "text/plain; version=0.0.4");
     });
     srv.Get("/v1/bonus/campaigns", guarded(1, [this](call& c) { campaigns(c, ""); }));

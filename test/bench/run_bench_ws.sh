@@ -140,7 +140,7 @@ run_cluster() {
     p99=$(( $(field_of "$e" p99_us) - $(field_of "$d" p99_us) ))
     cpu_edge=$(field_of "$e" server_cpu_us_per_request)
     cpu_core_extra=$(( $(field_of "$e" behind_cpu_us_per_request) - $(field_of "$d" server_cpu_us_per_request) ))
-    echo "{\"bench\":\"ws_cluster\",\"direct_p50_us\":$(field_of "$d" p50_us),\"direct_p99_us\":$(field_of "$d" p99_us),\"edge_p50_us\":$(field_of "$e" p50_us),\"edge_p99_us\":$(field_of "$e" p99_us),\"added_p50_us\":$p50,\"added_p99_us\":$p99,\"edge_cpu_us_per_request\":$cpu_edge,\"core_extra_cpu_us_per_request\":$cpu_core_extra,\"direct_steal_ms\":$(field_of "$d" steal_ms),\"edge_steal_ms\":$(field_of "$e" steal_ms)}"
+    echo "{\"bench\":\"ws_cluster\",\"direct_p50_us\":$(field_of "$d" p50_us),\"direct_p99_us\":$(field_of "$d" p99_us),\"edge_p50_us\":$(field_of "$e" p50_us),\"edge_p99_us\":$(field_of "$e" p99_us),\"added_p50_us\":$p50,\"added_p99_us\":$p99,\"direct_cpu_us_per_request\":$(field_of "$d" server_cpu_us_per_request),\"edge_cpu_us_per_request\":$cpu_edge,\"edge_core_cpu_us_per_request\":$(field_of "$e" behind_cpu_us_per_request),\"core_extra_cpu_us_per_request\":$cpu_core_extra,\"direct_steal_ms\":$(field_of "$d" steal_ms),\"edge_steal_ms\":$(field_of "$e" steal_ms)}"
     echo "through the edge: +$p50 us at p50, +$p99 us at p99; the hop costs $cpu_edge us of the edge's CPU and $cpu_core_extra us more of the core's per request"
   fi
   rm -rf "$data"

@@ -121,3 +121,37 @@ TEST_CASE("node set: a fourth core moves only about a quarter of the players") {
   CHECK(moved > 4'000);
   CHECK(moved < 6'000);
 }
+
+TEST_CASE("node set: an edge pattern admits a Deployment's pods, and only edges") {
+  cluster_config c;
+  c.node = "edge-7d9f8c-x2k4q";
+  c.nodes = {"core-0=core@core-0.core:4242", "core-1=core@core-1.core:4242",
+             "edge-*=edge@*:4242"};
+  node_set s;
+  REQUIRE_FALSE(node_set::parse(c, s));
+  CHECK(s.self().name == "edge-7d9f8c-x2k4q");
+  CHECK(s.self().role == node_role::edge);
+  CHECK(s.self().port == 4242);
+  REQUIRE(s.find("edge-abc"));
+  CHECK(s.find("edge-abc")->pattern());
+  CHECK(s.find("core-0"));
+  CHECK_FALSE(s.find("core-9"));
+  CHECK_FALSE(s.find("edgy"));
+  // Owners are cores only, whatever edges there are.
+  for (int64_t p = 1; p < 100; ++p)
+    CHECK(s.owner_of(p).rfind("core-", 0) == 0);
+  auto bad = [](cluster_config x) {
+    node_set out;
+    return node_set::parse(x, out).value_or("");
+  };
+  auto x = c;
+  x.nodes[2] = "edge-*=core@*:4242"; // a core is never a pattern
+  CHECK_FALSE(bad(x).empty());
+  x.nodes[2] = "edge-*=edge@10.0.0.1:4242"; // a pattern has no address
+  CHECK_FALSE(bad(x).empty());
+  x.nodes[2] = "edge-1=edge@*:4242"; // and an address is not a pattern
+  CHECK_FALSE(bad(x).empty());
+  x = c;
+  x.node = "other-1";
+  CHECK(bad(x).find("not in cluster.nodes") != std::string::npos);
+}

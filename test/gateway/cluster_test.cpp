@@ -183,6 +183,11 @@ TEST_CASE("cluster: three cores and an edge, one core killed and restarted",
     INFO(res->body);
     REQUIRE(res->status / 100 == 2);
     CHECK(res->get_header_value("X-Aggregator-Node") == p.owner);
+    // The owner pushes the change to the player's connection at the edge.
+    bool pushed = false;
+    while (auto push = p.ws->next_of("balance", std::chrono::seconds{10}))
+      if ((pushed = (*push)["balance"] == 10'000)) break;
+    CHECK(pushed);
     for (int k = 0; k < 3; ++k) {
       auto r = p.ws->request({{"type", "play"}, {"game", "slot-5x3"}, {"stake", 100}});
       INFO(r.dump());
@@ -198,6 +203,28 @@ TEST_CASE("cluster: three cores and an edge, one core killed and restarted",
     REQUIRE(res);
     REQUIRE(res->status == 200);
     CHECK(json::parse(res->body)["balance"] == p.balance);
+  }
+  // Players may connect at any core too: at their owner (served there) or at another
+  // (relayed), the same session state either way.
+  for (size_t k = 0; k < 6; ++k) {
+    auto node = k % 3;
+    bool at_owner = k < 3;
+    auto& p = *std::find_if(players.begin(), players.end(), [&](const player& x) {
+      return (x.owner == c.names[node]) == at_owner;
+    });
+    ws_client direct{c.procs[node]->ws_port};
+    auto r = direct.request({{"type", "resume"}, {"token", p.token}});
+    INFO(c.names[node] << " for a player of " << p.owner << ": " << r.dump());
+    REQUIRE(r["type"] == "resumed");
+    auto b = direct.request({{"type", "balance"}});
+    CHECK(b["balances"][0]["balance"] == p.balance);
+    auto spin = direct.request({{"type", "play"}, {"game", "slot-5x3"}, {"stake", 100}});
+    REQUIRE(spin["type"] == "round");
+    p.balance = spin["balance"].get<int64_t>();
+    CHECK(direct.request({{"type", "login"},
+                          {"username", p.username},
+                          {"password", "correct horse battery"}})["code"] ==
+          "already_authenticated");
   }
   {
     auto res = c.api(0).Get("/v1/cluster");
@@ -238,6 +265,12 @@ TEST_CASE("cluster: three cores and an edge, one core killed and restarted",
     CHECK(res->status == 503);
     CHECK(json::parse(res->body)["error"]["code"] == "unavailable");
     REQUIRE(eventually([&] { return c.states()["core-1"] == "down"; }));
+    auto metrics = c.api(3).Get("/metrics");
+    REQUIRE(metrics);
+    CHECK(metrics->body.find("agg_cluster_peer_up{node=\"core-1\",role=\"core\"} 0") !=
+          std::string::npos);
+    CHECK(metrics->body.find("agg_cluster_peer_up{node=\"core-0\",role=\"core\"} 1") !=
+          std::string::npos);
   }
 
   // core-1 returns on its volume: its players resume and find their money.
