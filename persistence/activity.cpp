@@ -73,6 +73,10 @@ bool activity_kind_from_int(int64_t code, activity_kind& out) {
   return false;
 }
 
+bool is_client_address(std::string_view a) {
+  return !a.empty() && a.substr(0, 9) != "operator:" && a != "system" && a != "risk";
+}
+
 std::string canonical_encoding(const activity_record& a) {
   std::string out;
   out.reserve(128 + a.detail.size());

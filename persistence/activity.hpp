@@ -75,7 +75,9 @@ struct activity_record {
   uint8_t kind = 0;       // activity_kind
   int64_t player_id = 0;  // 0 when there is none (a login for an unknown username)
   int64_t created_us = 0; // unix time, microseconds
-  std::string address;    // the client's address, or "operator:<key name>", or empty
+  // the client's address, or "operator:<key name>", "system" (the server's own
+  // steps), "risk" (the risk engine), or empty
+  std::string address;
   device_info device;
   std::string detail; // JSON object text: the rest (username, reason, until ...)
   hash256 hash{};     // SHA-256 of the canonical encoding (activity_hash)
@@ -84,6 +86,11 @@ struct activity_record {
 };
 
 // Deterministic bytes of every field but the hashes and gseq.
+// Whether an activity's address is a client's: not empty, an operator's, the
+// server's or the risk engine's. Only a client's address links accounts, counts
+// failed logins and counts against registration limits.
+bool is_client_address(std::string_view address);
+
 std::string canonical_encoding(const activity_record& a);
 hash256 activity_hash(const activity_record& a);
 

@@ -40,6 +40,20 @@ using namespace std::string_literals;
 
 risk_store::risk_store(db::connection& conn) : conn_(conn) {}
 
+namespace {
+
+// What a case found (kind, score, reasons, group size, locked), from column `first` on:
+// written when it opens and each time it is brought up to date.
+void bind_finding(db::statement& st, int first, const risk_case& c) {
+  st.bind(first, c.kind);
+  st.bind_real(first + 1, c.score);
+  st.bind(first + 2, c.reasons);
+  st.bind(first + 3, c.group_size);
+  st.bind(first + 4, int64_t{c.locked ? 1 : 0});
+}
+
+} // namespace
+
 void risk_store::open(risk_case& c) {
   auto st =
       conn_.prepare("INSERT INTO risk_cases(player_id, kind, score, reasons, group_size, "
@@ -47,11 +61,7 @@ void risk_store::open(risk_case& c) {
                     "opened_us, updated_us, subject) "
                     "VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)");
   st.bind(1, c.player_id);
-  st.bind(2, c.kind);
-  st.bind_real(3, c.score);
-  st.bind(4, c.reasons);
-  st.bind(5, c.group_size);
-  st.bind(6, int64_t{c.locked ? 1 : 0});
+  bind_finding(st, 2, c);
   st.bind(7, c.opened_us);
   st.bind(8, c.updated_us);
   st.bind(9, c.subject);
@@ -64,11 +74,7 @@ void risk_store::update(const risk_case& c) {
   auto st = conn_.prepare("UPDATE risk_cases SET kind = ?, score = ?, reasons = ?, "
                           "group_size = ?, locked = ?, updated_us = ? "
                           "WHERE case_id = ? AND status = 'open'");
-  st.bind(1, c.kind);
-  st.bind_real(2, c.score);
-  st.bind(3, c.reasons);
-  st.bind(4, c.group_size);
-  st.bind(5, int64_t{c.locked ? 1 : 0});
+  bind_finding(st, 1, c);
   st.bind(6, c.updated_us);
   st.bind(7, c.case_id);
   st.run();

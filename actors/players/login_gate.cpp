@@ -75,7 +75,7 @@ private:
   // refuses it, else 0. A ban it starts is recorded (the registration that fills the
   // bucket still passes).
   int64_t registration_velocity(const register_request& r) {
-    if (r.address.rfind("operator:", 0) == 0) return 0;
+    if (!is_client_address(r.address)) return 0;
     // Loopback is this host: a local proxy not configured as trusted, or a test.
     if (auto a = address_of(r.address); a && a->is_loopback()) return 0;
     auto& rules = st_.opts.rules;

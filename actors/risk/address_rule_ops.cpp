@@ -54,7 +54,7 @@ void failed_login(risk_ptr self, const activity_record& a) {
   auto username = detail["username"].get<std::string>();
   for (auto lower = username.begin(); lower != username.end(); ++lower)
     *lower = static_cast<char>(std::tolower(static_cast<unsigned char>(*lower)));
-  if (risk::client_address(a.address)) {
+  if (is_client_address(a.address)) {
     auto subject = "address:" + a.address;
     if (st.stuffing->failed(subject, username, a.created_us))
       stuffing_case(self, subject, a.created_us);

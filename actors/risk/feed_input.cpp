@@ -99,7 +99,7 @@ void take_activity(engine& e, const activity_record& a, feed_outcome& out) {
     case activity_kind::logged_in:
     case activity_kind::resumed:
       link(e, out, a.player_id, link_kind::device, a.device.id, a.created_us);
-      if (client_address(a.address))
+      if (is_client_address(a.address))
         link(e, out, a.player_id, link_kind::address, a.address, a.created_us);
       break;
     case activity_kind::payment_created: {
@@ -115,10 +115,6 @@ void take_activity(engine& e, const activity_record& a, feed_outcome& out) {
 }
 
 } // namespace
-
-bool client_address(const std::string& a) {
-  return !a.empty() && a.rfind("operator:", 0) != 0 && a != "system" && a != "risk";
-}
 
 feed_outcome take_event(engine& e, const feed_event& ev, const weight_lookup& weight_of) {
   feed_outcome out;

@@ -30,8 +30,4 @@ using weight_lookup = std::function<int64_t(
 feed_outcome take_event(engine& e, const feed_event& ev,
                         const weight_lookup& weight_of = {});
 
-// A client's address: not an operator's ("operator:<key>"), the system's or the
-// engine's own; only those link accounts and count failed logins.
-bool client_address(const std::string& address);
-
 } // namespace agg::risk

@@ -19,9 +19,13 @@ constexpr size_t withdrawals_kept = 8;
 // Gates older than this are dropped (their asker has long given up).
 constexpr int64_t gate_forget_us = 120'000'000;
 
-bool taken(const risk_profile& p, const std::string& payment_id) {
-  return std::find(p.withdrawals.begin(), p.withdrawals.end(), payment_id) !=
-         p.withdrawals.end();
+// Whether the engine has taken the withdrawal's reservation (a player it has no
+// profile of has taken none; none is made for asking).
+bool taken(const risk_state& st, int64_t player, const std::string& payment_id) {
+  auto i = st.profiles.find(player);
+  if (i == st.profiles.end()) return false;
+  const auto& w = i->second.withdrawals;
+  return std::find(w.begin(), w.end(), payment_id) != w.end();
 }
 
 gate_decision decide(risk_ptr self, int64_t player) {
@@ -72,7 +76,7 @@ void answer_gates(risk_ptr self) {
   auto now = now_us();
   std::vector<pending_gate> left;
   for (auto& g : st.gates) {
-    if (taken(st.profiles[g.player], g.payment_id))
+    if (taken(st, g.player, g.payment_id))
       answer(self, g);
     else if (now - g.asked_us < gate_forget_us)
       left.push_back(std::move(g));
@@ -263,7 +267,7 @@ caf::behavior risk_impl(risk_ptr self, risk_options opts, risk::risk_model model
         pending_gate g{p.player_id, p.payment_id, now_us(),
                        self->make_response_promise<gate_decision>()};
         auto rp = g.rp;
-        if (!st.catching_up && taken(st.profiles[p.player_id], p.payment_id))
+        if (!st.catching_up && taken(st, p.player_id, p.payment_id))
           answer(self, g);
         else
           st.gates.push_back(std::move(g));
