@@ -3,6 +3,9 @@
 #include "common/currency.hpp"
 #include "common/log.hpp"
 
+#include <caf/make_config_option.hpp>
+#include <caf/pec.hpp>
+
 #include <unistd.h>
 
 #include <filesystem>
@@ -222,6 +225,36 @@ std::map<std::string, int64_t> currency_amounts(const std::vector<std::string>& 
   return out;
 }
 
+namespace {
+
+// A fraction option that may be written as a whole number ("risk_lock_score=1"):
+// CAF's own double option refuses an integer from the INI file without a word and
+// keeps its default.
+caf::error check_fraction(const caf::config_value& x) {
+  if (caf::holds_alternative<double>(x) || caf::holds_alternative<int64_t>(x))
+    return caf::none;
+  return caf::make_error(caf::pec::type_mismatch);
+}
+
+void store_fraction(void* ptr, const caf::config_value& x) {
+  auto* target = static_cast<double*>(ptr);
+  if (auto whole = caf::get_if<int64_t>(&x))
+    *target = static_cast<double>(*whole);
+  else
+    *target = caf::get<double>(x);
+}
+
+caf::config_option::meta_state fraction_state{
+    check_fraction, store_fraction, caf::detail::get_impl<double>,
+    caf::detail::parse_impl_delegate<double>, "double"};
+
+caf::config_option fraction_option(double& target, const char* name,
+                                   const char* description) {
+  return {"aggregator", name, description, &fraction_state, &target};
+}
+
+} // namespace
+
 void apply_scheduler_defaults(caf::actor_system_config& cfg) {
   cfg.set("work-stealing.moderate-poll-attempts", 0);
   cfg.set("work-stealing.relaxed-sleep-duration",
@@ -291,6 +324,8 @@ server_config::server_config() {
            "kernel send buffer per connection (0: the system's)")
       .add(opts.trusted_proxies, "trusted_proxies",
            "reverse proxies whose X-Forwarded-For names the client (CIDR)")
+      .add(opts.web_dir, "web_dir",
+           "folder of the web client (player/, console/, common/); empty: none")
       .add(opts.http_bind_address, "http_bind_address", "operator API listen address")
       .add(opts.http_port, "http_port", "operator API port (0: any free port)")
       .add(opts.http_threads, "http_threads", "operator API threads")
@@ -350,8 +385,6 @@ server_config::server_config() {
            "how often bonus grants past their expiry are expired")
       .add(opts.risk_enabled, "risk_enabled", "run the risk engine and its gate")
       .add(opts.risk_model, "risk_model", "the risk model file")
-      .add(opts.risk_review_score, "risk_review_score", "a score that opens a case")
-      .add(opts.risk_lock_score, "risk_lock_score", "a score that locks the account")
       .add(opts.risk_score_every, "risk_score_every", "bets between two scores")
       .add(opts.risk_min_bets, "risk_min_bets", "bets before a player is scored")
       .add(opts.risk_share_cap, "risk_share_cap",
@@ -368,6 +401,10 @@ server_config::server_config() {
            "registrations from one device within register_window_ms")
       .add(opts.register_window_ms, "register_window_ms",
            "the window of the registration velocity limits");
+  custom_options_.add(fraction_option(opts.risk_review_score, "risk_review_score",
+                                      "a score that opens a case"));
+  custom_options_.add(fraction_option(opts.risk_lock_score, "risk_lock_score",
+                                      "a score that locks the account"));
   // Declared for --help and the command line; read_sections() takes the section from
   // the parsed content, where the config file's [events.kafka] lands too.
   opt_group{custom_options_, "events.kafka"}

@@ -86,6 +86,9 @@ struct server_options {
   int64_t ws_send_buffer_bytes = 0; // kernel send buffer per connection; 0: the system's
   // Reverse proxies (addresses or CIDR networks) whose X-Forwarded-For names the client
   std::vector<std::string> trusted_proxies;
+  // The web client: player/ at /app/ on the WebSocket port, console/ at /console/ on
+  // the operator port, common/ on both; empty: none
+  std::string web_dir;
   // Operator HTTP API
   std::string http_bind_address = "127.0.0.1";
   int64_t http_port = 8081; // 0 picks a free port

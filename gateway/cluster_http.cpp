@@ -34,6 +34,8 @@ std::optional<std::string> route_of(const httplib::Request& req,
     if (body.is_object() && body.contains("username") && body["username"].is_string())
       return pick(set.owner_of_username(body["username"].get<std::string>()));
   }
+  if (path == "/v1/players" && req.has_param("username"))
+    return pick(set.owner_of_username(req.get_param_value("username")));
   if (view.self().role == node_role::edge) return view.first_core_up();
   return std::nullopt;
 }

@@ -3,6 +3,7 @@
 #include "common/crypto.hpp"
 #include "gateway/cluster_http.hpp"
 #include "gateway/error_body.hpp"
+#include "gateway/http_files.hpp"
 
 namespace agg::gateway {
 
@@ -43,6 +44,7 @@ edge_api::edge_api(http_options opts, caf::actor_system& sys,
     }
     res.set_content(cluster_json(sys_, *view, status_timeout_), "application/json");
   });
+  serve_files(srv, opts_.files);
   // Everything else: to the node that serves it.
   auto pass = [this, view](const httplib::Request& req, httplib::Response& res) {
     stats_->http_requests.fetch_add(1, std::memory_order_relaxed);

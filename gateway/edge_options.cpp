@@ -19,6 +19,7 @@ ws_options ws_options_of(const server_options& o) {
   ws.connections_per_address_max = static_cast<size_t>(o.ws_connections_per_address_max);
   ws.send_buffer_bytes = static_cast<int>(o.ws_send_buffer_bytes);
   ws.proxies = trusted_proxies::parse(o.trusted_proxies).value_or(trusted_proxies{});
+  ws.files = player_files(o.web_dir);
   return ws;
 }
 
@@ -26,6 +27,13 @@ std::optional<std::string> edge_problem(const server_options& o) {
   if (!trusted_proxies::parse(o.trusted_proxies))
     return "aggregator.trusted_proxies: each entry is an address or a network in CIDR "
            "form, e.g. \"10.0.0.0/8\" or \"fd00::/8\"";
+  try {
+    player_files(o.web_dir);
+    console_files(o.web_dir);
+  } catch (const std::exception& e) {
+    return std::string{"aggregator.web_dir: "} + e.what() +
+           " (it holds player/, console/ and common/; empty: no web client)";
+  }
   return std::nullopt;
 }
 
@@ -37,6 +45,7 @@ http_options http_options_of(const server_options& o) {
   http.body_bytes_max = static_cast<size_t>(o.http_body_bytes_max);
   http.request_timeout = std::chrono::milliseconds{o.request_timeout_ms};
   http.keys = parse_api_keys(o.api_keys);
+  http.files = console_files(o.web_dir);
   return http;
 }
 

@@ -4,6 +4,7 @@
 #include "gateway/ask.hpp"
 #include "gateway/campaign_json.hpp"
 #include "gateway/cluster_http.hpp"
+#include "gateway/http_files.hpp"
 #include "gateway/http_listener.hpp"
 #include "gateway/json_codec.hpp"
 #include "gateway/operator_bodies.hpp"
@@ -335,6 +336,10 @@ struct http_api::impl {
                           (opts.cluster ? cluster_metrics(*opts.cluster) : ""),
                       "text/plain; version=0.0.4");
     });
+    srv.Get("/v1/whoami", guarded(1, [](call& c) {
+              c.reply(200, json{{"name", c.key->name}, {"role", c.key->role}});
+            }));
+    serve_files(srv, opts.files);
     srv.Get("/v1/bonus/campaigns", guarded(1, [this](call& c) { campaigns(c, ""); }));
     srv.Post("/v1/bonus/campaigns",
              guarded(3, [this](call& c) { save_campaign(c, ""); }));
@@ -366,6 +371,7 @@ struct http_api::impl {
                 risk_read(c, "links", *p);
             }));
     srv.Post("/v1/players", guarded(2, [this](call& c) { create_player(c); }));
+    srv.Get("/v1/players", guarded(1, [this](call& c) { find_player(c); }));
     srv.Get(R"(/v1/players/(\d+))", guarded(1, [this](call& c) { get_player(c); }));
     srv.Post(R"(/v1/players/(\d+)/lock)",
              guarded(2, [this](call& c) { set_status(c, account_status::locked); }));
@@ -532,6 +538,25 @@ struct http_api::impl {
     auto bal = read_balance(*player, a->currency);
     if (auto* r = std::get_if<wallet_receipt>(&bal)) j["balance"] = r->balance;
     c.reply(200, j);
+  }
+
+  // GET /v1/players?username=: the account of one username, as GET /v1/players/{id}
+  // answers it, in a list (empty when there is none).
+  void find_player(call& c) {
+    auto username = c.req.get_param_value("username");
+    if (username.empty() || username.size() > 64)
+      return c.fail(400, "invalid_field", "'username' must be given (at most 64 bytes)");
+    auto view = ask<account_view>(n.accounts(), account_atom_v, username);
+    if (auto* err = std::get_if<caf::error>(&view)) {
+      if (error_code_of(*err) == "player_not_found")
+        return c.reply(200, json{{"players", json::array()}});
+      return fail(c, *err);
+    }
+    auto& a = std::get<account_view>(view);
+    auto j = account_json(a);
+    auto bal = read_balance(a.player_id, a.currency);
+    if (auto* r = std::get_if<wallet_receipt>(&bal)) j["balance"] = r->balance;
+    c.reply(200, json{{"players", json::array({j})}});
   }
 
   std::variant<wallet_receipt, caf::error> read_balance(int64_t player,

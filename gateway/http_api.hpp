@@ -1,12 +1,13 @@
 #pragma once
 
 // The operator HTTP API (cpp-httplib), documented in docs/openapi.yaml. Every call
-// but /health, /ready and /metrics needs an API key (Authorization: Bearer <key> or
-// X-API-Key) whose role allows it; every write is recorded in the audit table with
-// the key's name and the request id. Errors are JSON with a stable code.
+// but /health, /ready, /metrics and the console's files needs an API key (Authorization:
+// Bearer <key> or X-API-Key) whose role allows it; every write is recorded in the audit
+// table with the key's name and the request id. Errors are JSON with a stable code.
 
 #include "actors/cluster/membership.hpp"
 #include "actors/node.hpp"
+#include "gateway/static_files.hpp"
 
 #include <memory>
 #include <string>
@@ -33,6 +34,9 @@ struct http_options {
   // In a cluster (cluster_http.hpp): calls another node serves go there, GET
   // /v1/cluster answers, and /ready reflects the membership. Null: one node.
   std::shared_ptr<cluster_view> cluster;
+  // The operator console's files (/console/, /common/; "/" is redirected to
+  // /console/). May be null: none.
+  std::shared_ptr<const static_files> files;
 };
 
 class http_api {

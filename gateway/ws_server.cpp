@@ -38,6 +38,8 @@ using tcp = net::ip::tcp;
 
 constexpr const char* server_name = "aggregator/0.1";
 constexpr const char* ws_path = "/v1";
+// A browser keeps a connection for its page's files; after this many it opens another.
+constexpr int files_per_connection_max = 100;
 
 class ws_session;
 
@@ -204,6 +206,7 @@ private:
       shared_->stats->edge_refusals.inc("address_denied");
       return reject(http::status::forbidden, "your address is denied");
     }
+    if (shared_->opts.files && !websocket::is_upgrade(req_) && serve_file()) return;
     auto target = req_.target();
     bool path_ok = target == ws_path || target.starts_with(std::string{ws_path} + "?");
     if (!path_ok) return reject(http::status::not_found, "no such endpoint");
@@ -224,6 +227,61 @@ private:
     ws_.read_message_max(0);
     ws_.async_accept(
         req_, beast::bind_front_handler(&ws_session::on_accept, shared_from_this()));
+  }
+
+  // -- the web client's files ------------------------------------------------------
+
+  // Answers a GET or HEAD for one of the player app's files (or its redirect), then
+  // reads the connection's next request while it is kept alive; false when the
+  // request names none of them (it is then refused as before).
+  bool serve_file() {
+    const auto& files = *shared_->opts.files;
+    if (req_.method() != http::verb::get && req_.method() != http::verb::head)
+      return false;
+    auto target = std::string_view{req_.target().data(), req_.target().size()};
+    auto location = files.redirect_of(target);
+    const static_file* file = location ? nullptr : files.find(target);
+    if (!location && !file) return false;
+    if (!shared_->ip_limits.take(client_)) {
+      shared_->stats->ws_refused.inc("address_rate");
+      reject(http::status::too_many_requests, "too many requests from your address");
+      return true;
+    }
+    auto res = std::make_shared<http::response<http::span_body<const char>>>();
+    res->version(req_.version());
+    res->set(http::field::server, server_name);
+    if (location) {
+      res->result(http::status::found);
+      res->set(http::field::location, *location);
+    } else if (req_[http::field::if_none_match] == file->etag) {
+      res->result(http::status::not_modified);
+      res->set(http::field::etag, file->etag);
+    } else {
+      res->result(http::status::ok);
+      for (const auto& [name, value] : file->headers)
+        res->set(name, value);
+      if (req_.method() == http::verb::get)
+        res->body() = {file->body.data(), file->body.size()};
+    }
+    bool again = req_.keep_alive() && ++files_served_ < files_per_connection_max;
+    res->keep_alive(again);
+    res->prepare_payload();
+    if (req_.method() == http::verb::head && file && !location)
+      res->content_length(file->body.size());
+    http::async_write(
+        ws_.next_layer(), *res,
+        [self = shared_from_this(), res, again](beast::error_code ec, std::size_t) {
+          if (ec) return;
+          if (!again) {
+            beast::error_code ignored;
+            beast::get_lowest_layer(self->ws_).socket().shutdown(
+                tcp::socket::shutdown_send, ignored);
+            return self->drain();
+          }
+          self->req_ = {};
+          self->read_upgrade();
+        });
+    return true;
   }
 
   // RFC 6455 4.1: the key is a random 16-byte value in base64 (24 characters, "=="
@@ -427,6 +485,7 @@ private:
   token_bucket bucket_;
   int strikes_ = 0;
   std::string address_;
+  int files_served_ = 0;  // web client files answered on this connection
   bool admitted_ = false; // counted against its address's connection limit
 };
 

@@ -11,6 +11,7 @@
 #include "actors/core/metrics.hpp"
 #include "actors/players/session_protocol.hpp"
 #include "gateway/forwarded_for.hpp"
+#include "gateway/static_files.hpp"
 
 #include <caf/actor.hpp>
 
@@ -42,6 +43,9 @@ struct ws_options {
   // The operators' address rules: a denied client is refused (403) before the
   // handshake. May be null.
   std::shared_ptr<address_rules> rules;
+  // The player app's files, served to GET and HEAD requests that are no upgrade
+  // (/app/, /common/; "/" is redirected to /app/). May be null: none.
+  std::shared_ptr<const static_files> files;
 };
 
 // Makes the session actor of a new connection.

@@ -14,9 +14,14 @@ AGG_PACKAGES=(
   clang libclang-rt-14-dev
 )
 
+# The browser tests (test/web): Debian's chromium, driven by playwright-core from npm
+# (pinned in test/web/package-lock.json). Node.js and npm from Debian when the machine
+# has no node of its own.
+AGG_TEST_PACKAGES=(chromium)
+
 agg_missing_packages() {
   local missing=() p
-  for p in "${AGG_PACKAGES[@]}"; do
+  for p in "$@"; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
       missing+=("$p")
     fi
@@ -26,7 +31,7 @@ agg_missing_packages() {
 
 agg_install_dependencies() {
   local missing
-  missing="$(agg_missing_packages)"
+  missing="$(agg_missing_packages "${AGG_PACKAGES[@]}" "$@")"
   [ -z "$missing" ] && return 0
   if [ "$(id -u)" -ne 0 ]; then
     echo "missing Debian packages; run as root:" >&2
@@ -38,6 +43,14 @@ agg_install_dependencies() {
   apt-get update -qq
   # shellcheck disable=SC2086
   apt-get install -y -qq --no-install-recommends $missing
+}
+
+# What only the tests need: the browser, Node.js and the test/web npm packages.
+agg_install_test_dependencies() {
+  local extra=("${AGG_TEST_PACKAGES[@]}")
+  command -v node > /dev/null || extra+=(nodejs npm)
+  agg_install_dependencies "${extra[@]}"
+  (cd "$AGG_ROOT/test/web" && npm ci --no-audit --no-fund --loglevel=error)
 }
 
 agg_build() {

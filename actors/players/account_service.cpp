@@ -145,6 +145,14 @@ account_actor::behavior_type account_worker(account_pointer self, account_option
           return view_of(*a);
         });
       },
+      [self](account_atom, const std::string& username) {
+        return guarded([&]() -> caf::result<account_view> {
+          auto a = valid_username(username) ? self->state.store->by_username(username)
+                                            : std::nullopt;
+          if (!a) return make_error(pam_errc::player_not_found);
+          return view_of(*a);
+        });
+      },
       [self](status_atom, int64_t player, uint8_t status,
              const std::string& by) -> caf::result<account_view> {
         auto& st = self->state;

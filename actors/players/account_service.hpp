@@ -22,6 +22,8 @@ using account_actor = caf::typed_actor<
     // Extends a session to a new token expiry; false when it was revoked meanwhile.
     caf::replies_to<refresh_atom, std::string, int64_t>::with<bool>,
     caf::replies_to<account_atom, int64_t>::with<account_view>,
+    // The account of a username (exact, as registered); player_not_found when none.
+    caf::replies_to<account_atom, std::string>::with<account_view>,
     // Sets the status (account_status) for whom (the client's address, or
     // "operator:<key name>"), recorded as an activity; leaving active voids the
     // player's tokens.

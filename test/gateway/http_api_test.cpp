@@ -95,6 +95,34 @@ TEST_CASE("players are created, read and refused twice", "[http]") {
   CHECK(body_of(bad)["error"]["code"] == "malformed_json");
 }
 
+TEST_CASE("a player is found by username", "[http]") {
+  server_fixture f;
+  auto id = create(f, "Petra");
+  for (const auto* name : {"Petra", "petra"}) {
+    auto found = f.http(reader_key).Get(std::string{"/v1/players?username="} + name);
+    REQUIRE(found);
+    CHECK(found->status == 200);
+    auto j = body_of(found)["players"];
+    REQUIRE(j.size() == 1);
+    CHECK(j[0]["player_id"] == id);
+    CHECK(j[0]["username"] == "Petra");
+    CHECK(j[0]["balance"] == 0);
+  }
+  auto none = f.http(reader_key).Get("/v1/players?username=nobody");
+  REQUIRE(none);
+  CHECK(none->status == 200);
+  CHECK(body_of(none)["players"].empty());
+  auto odd = f.http(reader_key).Get("/v1/players?username=%22%3B--");
+  REQUIRE(odd);
+  CHECK(odd->status == 200);
+  CHECK(body_of(odd)["players"].empty());
+  auto missing = f.http(reader_key).Get("/v1/players");
+  REQUIRE(missing);
+  CHECK(missing->status == 400);
+  CHECK(body_of(missing)["error"]["code"] == "invalid_field");
+  CHECK(f.http("").Get("/v1/players?username=Petra")->status == 401);
+}
+
 TEST_CASE("deposits are idempotent by key", "[http][wallet]") {
   server_fixture f;
   auto id = create(f, "peggy");
