@@ -8,6 +8,7 @@
 #include "gateway/edge_api.hpp"
 #include "gateway/edge_options.hpp"
 #include "gateway/http_api.hpp"
+#include "gateway/process_life.hpp"
 #include "gateway/vendor_api.hpp"
 #include "gateway/ws_server.hpp"
 #include "persistence/schema.hpp"
@@ -64,13 +65,7 @@ int run_cluster_node(server_config& cfg, const sigset_t& stop_signals) {
       return 1;
     }
     stats = n->stats();
-    sys.spawn(
-        [](caf::event_based_actor* self, const caf::actor& root) {
-          self->monitor(root);
-          self->set_down_handler([](caf::down_msg&) { kill(getpid(), SIGUSR1); });
-          return caf::behavior{[](caf::unit_t) {}};
-        },
-        n->root());
+    watch_root(sys, n->root());
   } else {
     stats = std::make_shared<metrics>();
   }
@@ -160,24 +155,13 @@ int run_cluster_node(server_config& cfg, const sigset_t& stop_signals) {
     stop_node();
     return 1;
   }
-  std::cout << "aggregator ready: players ws://" << o.ws_bind_address << ":" << ws_port
-            << "/v1, operators http://" << o.http_bind_address << ":" << operator_port;
-  if (vendor_port != 0)
-    std::cout << ", studios http://" << o.vendor_http_bind_address << ":" << vendor_port
-              << "/vendors/<id>/wallet";
-  std::cout << ", cluster node " << me.name << " (" << to_string(me.role) << ") on port "
-            << me.port;
+  std::cout << ready_line(o, ws_port, operator_port, vendor_port) << ", cluster node "
+            << me.name << " (" << to_string(me.role) << ") on port " << me.port;
   if (n)
     std::cout << ", database " << o.db_path() << " (schema v"
               << db::latest_schema_version() << ")";
   std::cout << std::endl;
-  int sig = 0;
-  sigwait(&stop_signals, &sig);
-  bool escalated = sig == SIGUSR1;
-  if (escalated)
-    log::error("aggregator", "the root supervisor gave up; stopping");
-  else
-    std::cout << "aggregator: " << strsignal(sig) << ", stopping" << std::endl;
+  bool escalated = wait_for_stop(stop_signals);
   // Draining: the players' connections are closed (1001) and their sessions end,
   // then the listeners, then the node's wallets finish what they hold.
   players.stop(std::chrono::milliseconds{2'000});

@@ -40,6 +40,18 @@ void unavailable(relay_pointer self, const std::string& id, const std::string& n
                              retry});
 }
 
+// Lets go of the session the connection is attached to: a session of this node ends
+// with the connection (disconnect), a remote one is detached from its relay.
+void release_session(relay_pointer self) {
+  auto& st = self->state;
+  if (!st.remote) return;
+  if (st.local)
+    self->send(st.remote, disconnect_atom_v);
+  else
+    self->send(st.remote, detach_atom_v);
+  st.remote = nullptr;
+}
+
 // Every request the node had not answered fails; the connection is attached nowhere.
 void drop_binding(relay_pointer self) {
   auto& st = self->state;
@@ -50,14 +62,8 @@ void drop_binding(relay_pointer self) {
     unavailable(self, r.id, node);
   st.in_flight.clear();
   st.queue.clear();
-  if (st.remote) {
-    self->demonitor(st.remote);
-    if (st.local)
-      self->send(st.remote, disconnect_atom_v);
-    else
-      self->send(st.remote, detach_atom_v);
-  }
-  st.remote = nullptr;
+  if (st.remote) self->demonitor(st.remote);
+  release_session(self);
   st.local = false;
   st.attaching = false;
   st.node.clear();
@@ -170,14 +176,7 @@ caf::behavior player_relay(relay_pointer self, std::shared_ptr<client_sink> sink
       },
       // The connection is gone.
       [self](disconnect_atom) {
-        auto& st = self->state;
-        if (st.remote) {
-          if (st.local)
-            self->send(st.remote, disconnect_atom_v);
-          else
-            self->send(st.remote, detach_atom_v);
-        }
-        st.remote = nullptr;
+        release_session(self);
         self->quit();
       },
   };

@@ -9,6 +9,7 @@
 #include "gateway/cli_tools.hpp"
 #include "gateway/cluster_node.hpp"
 #include "gateway/edge_options.hpp"
+#include "gateway/process_life.hpp"
 #include "persistence/schema.hpp"
 
 #include <caf/all.hpp>
@@ -78,14 +79,7 @@ int run_server(int argc, char** argv) {
     agg::log::error("aggregator", "startup failed", {{"error", e.what()}});
     return 1;
   }
-  // Turn the root supervisor's termination into a signal for the main thread.
-  sys.spawn(
-      [](caf::event_based_actor* self, const caf::actor& root) {
-        self->monitor(root);
-        self->set_down_handler([](caf::down_msg&) { kill(getpid(), SIGUSR1); });
-        return caf::behavior{[](caf::unit_t) {}};
-      },
-      node->root());
+  agg::gateway::watch_root(sys, node->root());
   const auto& o = cfg.opts;
   auto* n = node.get();
   auto ws_opts = agg::gateway::ws_options_of(o);
@@ -115,20 +109,10 @@ int run_server(int argc, char** argv) {
     node->shutdown(std::chrono::milliseconds{o.shutdown_timeout_ms});
     return 1;
   }
-  std::cout << "aggregator ready: players ws://" << o.ws_bind_address << ":" << ws_port
-            << "/v1, operators http://" << o.http_bind_address << ":" << http_port;
-  if (vendor_port != 0)
-    std::cout << ", studios http://" << o.vendor_http_bind_address << ":" << vendor_port
-              << "/vendors/<id>/wallet";
-  std::cout << ", database " << o.db_path() << " (schema v"
+  std::cout << agg::gateway::ready_line(o, ws_port, http_port, vendor_port)
+            << ", database " << o.db_path() << " (schema v"
             << agg::db::latest_schema_version() << ")" << std::endl;
-  int sig = 0;
-  sigwait(&stop_signals, &sig);
-  bool escalated = sig == SIGUSR1;
-  if (escalated)
-    agg::log::error("aggregator", "the root supervisor gave up; stopping");
-  else
-    std::cout << "aggregator: " << strsignal(sig) << ", stopping" << std::endl;
+  bool escalated = agg::gateway::wait_for_stop(stop_signals);
   players.stop(std::chrono::milliseconds{2'000});
   operators.stop();
   studios->stop();

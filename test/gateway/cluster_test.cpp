@@ -10,6 +10,7 @@
 #include "support/caleta_support.hpp"
 #include "support/server_process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/wait.hpp"
 #include "support/ws_client.hpp"
 
 #include <catch2/catch.hpp>
@@ -18,11 +19,8 @@
 
 #include <fstream>
 #include <map>
-#include <netinet/in.h>
 #include <set>
-#include <sys/socket.h>
 #include <thread>
-#include <unistd.h>
 
 using namespace agg;
 using namespace agg::test;
@@ -31,28 +29,10 @@ using json = nlohmann::json;
 namespace {
 
 const std::string admin = "cluster-admin-key-0123456789abcdef";
-
-uint16_t free_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0);
-  socklen_t len = sizeof(a);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  close(fd);
-  return ntohs(a.sin_port);
-}
-
-template <class F>
-bool eventually(F f, std::chrono::milliseconds bound = std::chrono::seconds{30}) {
-  auto deadline = std::chrono::steady_clock::now() + bound;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (f()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds{20});
-  }
-  return f();
-}
+// Nodes come up, notice a loss and drain in seconds; asking their status is an HTTP
+// call, so it is asked every 20 ms.
+constexpr std::chrono::seconds cluster_wait{30};
+constexpr std::chrono::milliseconds cluster_poll{20};
 
 struct cluster {
   std::vector<std::string> names{"core-0", "core-1", "core-2", "edge-0"};
@@ -141,12 +121,38 @@ struct player {
   int64_t balance = 0;
 };
 
+// Every player spins once: the players of the `down` core are answered `unavailable`
+// well before the request's own timeout; the others play. Returns how many of the
+// others did not.
+int spin_everyone(std::vector<player>& players, const std::string& down) {
+  constexpr std::chrono::seconds request_timeout{8};
+  int errors_elsewhere = 0;
+  for (auto& p : players) {
+    auto started = std::chrono::steady_clock::now();
+    auto r = p.ws->request({{"type", "play"}, {"game", "slot-5x3"}, {"stake", 100}},
+                           request_timeout);
+    auto took = std::chrono::steady_clock::now() - started;
+    if (p.owner == down) {
+      INFO(r.dump());
+      CHECK(r["type"] == "error");
+      CHECK(r["code"] == "unavailable");
+      CHECK(took < request_timeout); // answered, not timed out
+    } else if (r["type"] != "round") {
+      ++errors_elsewhere;
+      UNSCOPED_INFO(r.dump());
+    } else {
+      p.balance = r["balance"].get<int64_t>();
+    }
+  }
+  return errors_elsewhere;
+}
+
 } // namespace
 
 TEST_CASE("cluster: three cores and an edge, one core killed and restarted",
           "[cluster][process]") {
   cluster c;
-  REQUIRE(eventually([&] { return c.all_up(); }));
+  REQUIRE(wait_until([&] { return c.all_up(); }, cluster_wait, cluster_poll));
   {
     auto ready = c.api(3).Get("/ready");
     REQUIRE(ready);
@@ -238,25 +244,7 @@ TEST_CASE("cluster: three cores and an edge, one core killed and restarted",
 
   // core-1 dies.
   c.procs[1]->kill9();
-  int errors_elsewhere = 0;
-  for (auto& p : players) {
-    auto started = std::chrono::steady_clock::now();
-    auto r = p.ws->request({{"type", "play"}, {"game", "slot-5x3"}, {"stake", 100}},
-                           std::chrono::seconds{8});
-    auto took = std::chrono::steady_clock::now() - started;
-    if (p.owner == "core-1") {
-      INFO(r.dump());
-      CHECK(r["type"] == "error");
-      CHECK(r["code"] == "unavailable");
-      CHECK(took < std::chrono::seconds{8}); // answered, not timed out
-    } else if (r["type"] != "round") {
-      ++errors_elsewhere;
-      UNSCOPED_INFO(r.dump());
-    } else {
-      p.balance = r["balance"].get<int64_t>();
-    }
-  }
-  CHECK(errors_elsewhere == 0);
+  CHECK(spin_everyone(players, "core-1") == 0);
   {
     auto& lost = *std::find_if(players.begin(), players.end(),
                                [](const player& p) { return p.owner == "core-1"; });
@@ -264,7 +252,8 @@ TEST_CASE("cluster: three cores and an edge, one core killed and restarted",
     REQUIRE(res);
     CHECK(res->status == 503);
     CHECK(json::parse(res->body)["error"]["code"] == "unavailable");
-    REQUIRE(eventually([&] { return c.states()["core-1"] == "down"; }));
+    REQUIRE(wait_until([&] { return c.states()["core-1"] == "down"; }, cluster_wait,
+                       cluster_poll));
     auto metrics = c.api(3).Get("/metrics");
     REQUIRE(metrics);
     CHECK(metrics->body.find("agg_cluster_peer_up{node=\"core-1\",role=\"core\"} 0") !=
@@ -275,7 +264,7 @@ TEST_CASE("cluster: three cores and an edge, one core killed and restarted",
 
   // core-1 returns on its volume: its players resume and find their money.
   c.start(1);
-  REQUIRE(eventually([&] { return c.all_up(); }));
+  REQUIRE(wait_until([&] { return c.all_up(); }, cluster_wait, cluster_poll));
   for (auto& p : players) {
     if (p.owner != "core-1") continue;
     auto r = p.ws->request({{"type", "resume"}, {"token", p.token}});
@@ -287,29 +276,13 @@ TEST_CASE("cluster: three cores and an edge, one core killed and restarted",
     CHECK(spin["type"] == "round");
   }
 
-  // Every core's ledger verifies; no player's entries are in two ledgers, and each is
-  // in its owner's.
   // core-2 freezes (SIGSTOP): no connection drops, the heartbeats stop; its players
   // are answered `unavailable` once the edge's connection timeout (1 s) has passed,
   // well before the request timeout; the others play on. Thawed, it serves again.
   c.procs[2]->signal(SIGSTOP);
-  errors_elsewhere = 0;
-  for (auto& p : players) {
-    auto r = p.ws->request({{"type", "play"}, {"game", "slot-5x3"}, {"stake", 100}},
-                           std::chrono::seconds{8});
-    if (p.owner == "core-2") {
-      INFO(r.dump());
-      CHECK(r["code"] == "unavailable");
-    } else if (r["type"] != "round") {
-      ++errors_elsewhere;
-      UNSCOPED_INFO(r.dump());
-    } else {
-      p.balance = r["balance"].get<int64_t>();
-    }
-  }
-  CHECK(errors_elsewhere == 0);
+  CHECK(spin_everyone(players, "core-2") == 0);
   c.procs[2]->signal(SIGCONT);
-  REQUIRE(eventually([&] { return c.all_up(); }));
+  REQUIRE(wait_until([&] { return c.all_up(); }, cluster_wait, cluster_poll));
   for (auto& p : players) {
     if (p.owner != "core-2") continue;
     auto r = p.ws->request({{"type", "resume"}, {"token", p.token}});
@@ -338,6 +311,8 @@ TEST_CASE("cluster: three cores and an edge, one core killed and restarted",
   }
   for (auto& p : players)
     p.ws.reset();
+  // Every core drains to exit 0 and its ledger verifies; no player's entries are in
+  // two ledgers, and each is in its owner's.
   std::map<int64_t, std::string> seen;
   for (size_t i = 0; i < 3; ++i) {
     CHECK(c.procs[i]->terminate() == 0);
@@ -375,7 +350,7 @@ TEST_CASE("cluster: a studio's wallet calls reach the player's owner from any no
         << "games=\"cg_torchoffire:Torch of Fire:slots\"\ndefault_country=\"MT\"\n";
   }
   cluster c{{"--config-file=" + conf}};
-  REQUIRE(eventually([&] { return c.all_up(); }));
+  REQUIRE(wait_until([&] { return c.all_up(); }, cluster_wait, cluster_poll));
   // One player of each core, launched through the edge.
   std::map<std::string, player> by_core;
   for (int i = 0; by_core.size() < 3 && i < 60; ++i) {

@@ -8,6 +8,7 @@
 #include "actors/node.hpp"
 #include "persistence/verify.hpp"
 #include "support/temp_dir.hpp"
+#include "support/wait.hpp"
 #include "support/wallet_requests.hpp"
 
 #include <caf/all.hpp>
@@ -40,17 +41,6 @@ inline server_options test_options(const temp_dir& dir) {
   o.storage_timeout_ms = 10'000;
   o.request_timeout_ms = 10'000;
   return o;
-}
-
-// Waits up to `limit` for `cond` to hold; returns whether it did.
-inline bool wait_until(const std::function<bool()>& cond,
-                       std::chrono::milliseconds limit = std::chrono::seconds{20}) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!cond()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds{2});
-  }
-  return true;
 }
 
 // The outcome of one wallet call: a receipt or a wallet error.

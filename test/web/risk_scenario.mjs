@@ -15,7 +15,7 @@
 // Run: AGG_BINARY=build/gateway/aggregator node risk_scenario.mjs
 
 import { check, eventually, keys, new_page, run_scenario } from './harness.mjs';
-import { nav, sign_in, sign_out } from './console_steps.mjs';
+import { nav, set_kyc, set_locked, sign_in, sign_out } from './console_steps.mjs';
 
 const password = 'ring-password-0123';
 const device = 'fp-ring-7f3a';
@@ -143,30 +143,15 @@ async function player_work(page, shot, server, ids) {
   check(text.includes('registered') && text.includes('bet') && text.includes('deposit'), 'the timeline shows the registration, the deposit and the bets');
   await shot(page, 'player-timeline');
 
-  const account = page.getByRole('region', { name: 'Account' });
-  await account.getByRole('button', { name: 'Set KYC' }).click();
-  const kyc = page.getByRole('dialog', { name: `KYC of player ${id}` });
-  await kyc.getByLabel('KYC status').selectOption('verified');
-  await kyc.getByLabel('Level (0 to 100)').fill('2');
-  await kyc.getByLabel('Note').fill('passport checked, ticket 77');
-  await shot(page, 'kyc-dialog');
-  await kyc.getByRole('button', { name: 'Save KYC' }).click();
-  await eventually('KYC shows verified', async () => (await account.textContent()).includes('verified level 2'));
+  await set_kyc(page, id, { status: 'verified', level: 2, note: 'passport checked, ticket 77' },
+    () => shot(page, 'kyc-dialog'));
   check((await server.api('GET', `/v1/players/${id}`)).body.kyc.status === 'verified', 'the server has KYC verified');
 
-  await account.getByRole('button', { name: 'Lock account' }).click();
-  const lock = page.getByRole('dialog', { name: `Lock player ${id}` });
-  await lock.getByLabel('Reason').fill('ring under review, ticket 78');
-  await lock.getByRole('button', { name: 'Confirm lock' }).click();
-  await account.getByRole('button', { name: 'Unlock account' }).waitFor();
+  await set_locked(page, id, true, 'ring under review, ticket 78');
   check((await server.api('GET', `/v1/players/${id}`)).body.status === 'locked', 'the server has the account locked');
   await shot(page, 'player-locked');
 
-  await account.getByRole('button', { name: 'Unlock account' }).click();
-  const unlock = page.getByRole('dialog', { name: `Unlock player ${id}` });
-  await unlock.getByLabel('Reason').fill('reviewed, ticket 78');
-  await unlock.getByRole('button', { name: 'Confirm unlock' }).click();
-  await account.getByRole('button', { name: 'Lock account' }).waitFor();
+  await set_locked(page, id, false, 'reviewed, ticket 78');
   check((await server.api('GET', `/v1/players/${id}`)).body.status === 'active', 'the server has the account active again');
   await eventually('the timeline shows the operator\'s changes', async () => {
     const t = await timeline.textContent();
@@ -316,4 +301,4 @@ const body = async (server, browser, shot) => {
 // (written as a float: the option is a double) locks nobody.
 body.server = { extra: ['risk_review_score=0.01', 'risk_lock_score=1.0', 'risk_min_bets=1', 'risk_score_every=1'] };
 
-run_scenario('console', body);
+run_scenario('risk', body);

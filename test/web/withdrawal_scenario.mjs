@@ -10,7 +10,7 @@
 // Run: AGG_BINARY=build/gateway/aggregator node withdrawal_scenario.mjs
 
 import { check, eventually, keys, new_page, run_scenario } from './harness.mjs';
-import { nav, sign_in } from './console_steps.mjs';
+import { nav, set_kyc, sign_in } from './console_steps.mjs';
 import { api_balance, deposit, go, ledger, register, shown_cash } from './player_steps.mjs';
 
 const currency = 'EUR';
@@ -31,14 +31,7 @@ run_scenario('withdrawal', async (server, browser, shot) => {
   await operator.getByLabel('Player id or username').fill(String(player_id));
   await operator.getByRole('button', { name: 'Find' }).click();
   await operator.getByRole('heading', { name: `Player #${player_id} · ${username}` }).waitFor();
-  const account = operator.getByRole('region', { name: 'Account' });
-  await account.getByRole('button', { name: 'Set KYC' }).click();
-  const kyc = operator.getByRole('dialog', { name: `KYC of player ${player_id}` });
-  await kyc.getByLabel('KYC status').selectOption('verified');
-  await kyc.getByLabel('Level (0 to 100)').fill('1');
-  await kyc.getByLabel('Note').fill('identity document checked');
-  await kyc.getByRole('button', { name: 'Save KYC' }).click();
-  await eventually('the console shows KYC verified', async () => (await account.textContent()).includes('verified level 1'));
+  await set_kyc(operator, player_id, { status: 'verified', level: 1, note: 'identity document checked' });
   await shot(operator, 'operator-kyc-verified');
 
   await player.getByRole('button', { name: 'Check verification again' }).click();

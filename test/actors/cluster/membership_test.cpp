@@ -3,40 +3,16 @@
 // and notice a peer's loss.
 
 #include "actors/cluster/membership.hpp"
+#include "support/wait.hpp"
 
 #include <caf/io/all.hpp>
 #include <catch2/catch.hpp>
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <thread>
-#include <unistd.h>
-
 using namespace agg;
+using agg::test::free_port;
+using agg::test::wait_until;
 
 namespace {
-
-uint16_t free_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0);
-  socklen_t len = sizeof(a);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  close(fd);
-  return ntohs(a.sin_port);
-}
-
-template <class F>
-bool eventually(F f, std::chrono::milliseconds bound = std::chrono::seconds{20}) {
-  auto deadline = std::chrono::steady_clock::now() + bound;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (f()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds{10});
-  }
-  return f();
-}
 
 // One node: its own actor system with the middleman, its endpoint published.
 struct member {
@@ -96,7 +72,7 @@ TEST_CASE("membership: nodes of one set come up, answer their status, and notice
   auto a = std::make_unique<member>(config_of("core-0", ports));
   auto b = std::make_unique<member>(config_of("core-1", ports));
   auto c = std::make_unique<member>(config_of("core-2", ports));
-  REQUIRE(eventually([&] {
+  REQUIRE(wait_until([&] {
     return a->state_of("core-1") == peer_state::up &&
            a->state_of("core-2") == peer_state::up &&
            b->state_of("core-0") == peer_state::up &&
@@ -114,7 +90,7 @@ TEST_CASE("membership: nodes of one set come up, answer their status, and notice
   CHECK(got.players == 42);
   // core-1 goes away: the others see it down, without waiting for a request.
   b.reset();
-  CHECK(eventually([&] {
+  CHECK(wait_until([&] {
     return a->state_of("core-1") == peer_state::down &&
            c->state_of("core-1") == peer_state::down;
   }));
@@ -122,7 +98,7 @@ TEST_CASE("membership: nodes of one set come up, answer their status, and notice
   CHECK(a->view->endpoint("core-2"));
   // It comes back (same name, same port, a new CAF node id): up again.
   b = std::make_unique<member>(config_of("core-1", ports));
-  CHECK(eventually([&] {
+  CHECK(wait_until([&] {
     return a->state_of("core-1") == peer_state::up &&
            b->state_of("core-0") == peer_state::up;
   }));
@@ -136,7 +112,7 @@ TEST_CASE("membership: a node whose set differs is refused and serves nothing of
   auto other = config_of("core-2", ports);
   other.epoch = 2; // another epoch
   member c{other};
-  REQUIRE(eventually([&] {
+  REQUIRE(wait_until([&] {
     return a.state_of("core-1") == peer_state::up &&
            a.state_of("core-2") == peer_state::refused &&
            c.state_of("core-0") == peer_state::refused &&
@@ -155,7 +131,7 @@ TEST_CASE("membership: another application id never joins") {
   auto other = config_of("core-1", ports);
   other.app_id = "another-casino";
   member b{other};
-  REQUIRE(eventually([&] {
+  REQUIRE(wait_until([&] {
     return a.state_of("core-1") == peer_state::refused ||
            b.state_of("core-0") == peer_state::refused;
   }));
