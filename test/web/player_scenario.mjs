@@ -1,10 +1,11 @@
 // The player web app, end to end in a real browser against a real server: a new
 // player registers, deposits through the sandbox provider, survives a dropped socket
 // and a reload (reconnect, resume), plays ten spins of the slot (the last two from
-// the keyboard alone), checks that the balance shown is the
-// ledger's, verifies a round in the browser against the server's `verify`, is
-// refused a stake above a loss limit, and asks for a withdrawal that waits for
-// review. At 375 px wide every screen fits without sideways scrolling. Before the
+// the keyboard alone), checks that the balance shown is the ledger's, verifies a
+// round in the browser against the server's `verify`, is refused a stake above a
+// loss limit, asks for a withdrawal that waits for review, and takes a break
+// (cool-off, its first length: a day) that ends the session and refuses the next
+// login. At 375 px wide every screen fits without sideways scrolling. Before the
 // browser, the modules that need no page are checked in Node (money parsing, the
 // documented fair-round example, the fallback SHA-256, the error table's coverage).
 // Every step drives the UI through roles and labels (which proves the labels) and
@@ -244,6 +245,20 @@ run_scenario('player', async (server, browser, shot) => {
     await fits_375(phone, `the ${screen} screen`);
     await shot(phone, `phone-${screen.toLowerCase().replace(/ /g, '-')}`);
   }
+
+  // 8. A break (cool-off) after its confirm step: the session ends, the app says for
+  // how long, the server holds the account cooling off, and a login is refused with
+  // the documented message.
+  await go(page, 'Responsible gaming');
+  await page.getByRole('button', { name: 'Take a break' }).click();
+  await page.getByRole('button', { name: /^Yes, pause my account for/ }).click();
+  await page.getByText('Your account is paused for 24 hours.').waitFor();
+  check((await server.api('GET', `/v1/players/${player_id}`)).body.status === 'cooling_off', 'the server has the account cooling off');
+  await page.getByLabel('Username', { exact: true }).fill(username);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Log in', exact: true }).click();
+  await page.getByText('This account is in a cool-off period and cannot be used until it ends.').waitFor();
+  await shot(page, 'cool-off-login-refused');
 
   check(page.problems.length === 0, `no page problems: ${page.problems.join('; ')}`);
   check(phone.problems.length === 0, `no phone page problems: ${phone.problems.join('; ')}`);
