@@ -193,6 +193,7 @@ int main(int argc, char** argv) {
 
   agg::bench::latency commit_lat;
   auto cpu_before = agg::bench::process_cpu_us();
+  auto steal_before = agg::bench::steal_us();
   auto start = clock_type::now();
   int64_t failed = 0;
   for (auto& batch : commits) {
@@ -208,6 +209,8 @@ int main(int argc, char** argv) {
   }
   auto seconds = std::chrono::duration<double>(clock_type::now() - start).count();
   auto cpu_us = agg::bench::process_cpu_us() - cpu_before;
+  auto steal_after = agg::bench::steal_us();
+  auto steal_ms = steal_before < 0 ? -1 : (steal_after - steal_before) / 1000;
   auto ops_per_s = static_cast<int64_t>(static_cast<double>(ops) / seconds);
   auto cpu_per_op = static_cast<double>(cpu_us) / static_cast<double>(ops);
 
@@ -216,12 +219,13 @@ int main(int argc, char** argv) {
             << ",\"cpu_us_per_op\":" << cpu_per_op
             << ",\"commit_p50_us\":" << commit_lat.percentile(50)
             << ",\"commit_p99_us\":" << commit_lat.percentile(99)
-            << ",\"failed\":" << failed << "}" << std::endl;
+            << ",\"failed\":" << failed << ",\"steal_ms\":" << steal_ms << "}"
+            << std::endl;
   std::cout << "ledger storage alone: " << ops << " writes in " << commits.size()
             << " commits of " << per_commit << " over " << players << " players in "
             << seconds << " s = " << ops_per_s << " writes/s on one thread, "
             << cpu_per_op << " us CPU each; commit p50 " << commit_lat.percentile(50)
-            << " us, p99 " << commit_lat.percentile(99) << " us; " << failed << " failed"
-            << std::endl;
+            << " us, p99 " << commit_lat.percentile(99) << " us; " << failed
+            << " failed; steal " << steal_ms << " ms" << std::endl;
   return failed == 0 ? 0 : 1;
 }

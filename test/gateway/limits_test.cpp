@@ -82,6 +82,8 @@ TEST_CASE("a loss limit set before the wallet started holds from its first bet",
       CHECK(r["code"] == "loss_limit_reached");
       break;
     }
+    INFO(r.dump());
+    REQUIRE(r["type"] == "round");
     lost += 50 - r["win"].get<int64_t>();
   }
   CHECK(lost + 50 > 150);
