@@ -69,25 +69,37 @@ TEST_CASE("a player lowers a limit at once, raises it only after the delay",
 
 TEST_CASE("a loss limit set before the wallet started holds from its first bet",
           "[limits][ws]") {
-  // Spins back to back: the risk engine would take the player for a bot.
-  server_fixture f{[](server_options& o) { o.risk_enabled = false; }};
+  // Spins back to back: the risk engine would take the player for a bot, and more than
+  // the connection's burst of them would be answered rate_limited (without an id).
+  server_fixture f{[](server_options& o) {
+    o.risk_enabled = false;
+    o.ws_rate_per_s = 1'000'000;
+  }};
   auto [c, reg] = f.register_player("lars");
-  REQUIRE(set_limit(*c, "loss_week", 150)["type"] == "limits");
+  REQUIRE(set_limit(*c, "loss_week", 300)["type"] == "limits");
   f.deposit(reg["player_id"], 1'000, "fund");
   int64_t lost = 0;
-  // Spins of 50 until the limit refuses one; wins lower the net loss.
-  for (int i = 0; i < 200; ++i) {
-    auto r = spin(*c, 50);
+  // Dice at a 98% chance with a stake of 100 (its least): a win pays 101 (floor(100 *
+  // 9900 / 9800)), a loss takes 100, so the net loss climbs by about a unit a roll and
+  // the bet that could take it past 300 is refused after a few hundred rolls at most.
+  bool refused = false;
+  for (int i = 0; i < 5'000 && !refused; ++i) {
+    auto r = c->request({{"type", "play"},
+                         {"game", "dice"},
+                         {"stake", 100},
+                         {"params", {{"chance", 9800}}}});
+    INFO("roll " << i << ": " << r.dump());
     if (r["type"] == "error") {
       CHECK(r["code"] == "loss_limit_reached");
+      refused = true;
       break;
     }
-    INFO(r.dump());
     REQUIRE(r["type"] == "round");
-    lost += 50 - r["win"].get<int64_t>();
+    lost += 100 - r["win"].get<int64_t>();
+    REQUIRE(lost <= 300);
   }
-  CHECK(lost + 50 > 150);
-  CHECK(lost <= 150);
+  CHECK(refused);
+  CHECK(lost + 100 > 300);
   CHECK(balance_of(*c) == 1'000 - lost);
 }
 
