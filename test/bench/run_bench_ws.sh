@@ -65,6 +65,7 @@ run_one() {
   "$build/gateway/aggregator" --config-file="$config" \
     --aggregator.data_dir="$data" --aggregator.ws_port="$port" \
     --aggregator.http_port="$http_port" --aggregator.api_keys="[\"bench:admin:$key\"]" \
+    --aggregator.web_dir="$root/web" \
     --aggregator.password_ops_limit=1 --aggregator.password_mem_kib=8 \
     --aggregator.ip_rate_per_s=100000000 --aggregator.ip_burst=100000000 \
     --aggregator.account_workers=1 --aggregator.ws_connections_per_address_max=1000000 \
@@ -99,7 +100,7 @@ run_cluster() {
   key="bench-admin-key-$RANDOM$RANDOM$RANDOM"
   cport=$((port + 100)); eport=$((port + 101))
   local nodes="[\"core-0=core@127.0.0.1:$cport\",\"edge-0=edge@127.0.0.1:$eport\"]"
-  local common=(--config-file="$root/config/aggregator.conf"
+  local common=(--config-file="$root/config/aggregator.conf" --aggregator.web_dir="$root/web"
     --aggregator.api_keys="[\"bench:admin:$key\"]"
     --aggregator.password_ops_limit=1 --aggregator.password_mem_kib=8
     --aggregator.ip_rate_per_s=100000000 --aggregator.ip_burst=100000000
