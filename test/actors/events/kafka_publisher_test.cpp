@@ -9,6 +9,7 @@
 #include "support/kafka_broker_process.hpp"
 #include "support/server_process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/wait.hpp"
 
 #include <catch2/catch.hpp>
 #include <httplib.h>
@@ -27,6 +28,10 @@ using json = nlohmann::json;
 using namespace std::chrono_literals;
 
 namespace {
+
+// Waits scrape /metrics: often enough, and not so often that the scrapes load the
+// server under test.
+constexpr auto scrape_poll = 20ms;
 
 const std::string admin = "admin-key-0123456789abcdef";
 
@@ -181,16 +186,6 @@ std::string key_of(std::string prefix, int a, int b) {
   return prefix.append(std::to_string(b));
 }
 
-template <class F>
-bool eventually(F f, std::chrono::seconds limit = 20s) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (f()) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return f();
-}
-
 // The topic an event of the log belongs on.
 std::string topic_of(const json& e) {
   return e["type"].get<std::string>().rfind("wallet.", 0) == 0 ? "agg.wallet"
@@ -254,9 +249,11 @@ TEST_CASE("every event reaches its topic keyed by player, in order per player",
   consumer c{broker.bootstrap};
   check_delivery(log, c);
   CHECK(c.records.size() == log.size()); // no failure: no duplicate
-  REQUIRE(eventually([&] { return s.metric("agg_kafka_delivered_total") == 404; }));
+  REQUIRE(wait_until([&] { return s.metric("agg_kafka_delivered_total") == 404; }, 20s,
+                     scrape_poll));
   CHECK(s.metric("agg_kafka_errors_total") == 0);
-  CHECK(eventually([&] { return s.metric("agg_kafka_connected") == 1; }));
+  CHECK(
+      wait_until([&] { return s.metric("agg_kafka_connected") == 1; }, 20s, scrape_poll));
 }
 
 TEST_CASE("with the brokers down money moves, the lag shows, and the backlog goes out "
@@ -269,14 +266,17 @@ TEST_CASE("with the brokers down money moves, the lag shows, and the backlog goe
   auto bob = s.create_player("bob");
   auto c = s.http();
   REQUIRE(s.deposit(c, alice, 100, "before"));
-  REQUIRE(eventually([&] { return s.metric("agg_kafka_delivered_total") == 3; }));
+  REQUIRE(wait_until([&] { return s.metric("agg_kafka_delivered_total") == 3; }, 20s,
+                     scrape_poll));
 
   broker.command("down all");
   for (int i = 0; i < 50; ++i)
     REQUIRE(s.deposit(c, i % 2 ? alice : bob, 10, key_of("down", 0, i)));
-  CHECK(eventually(
-      [&] { return s.metric("agg_feed_lag_events{subscriber=\"kafka\"}") == 50; }));
-  CHECK(eventually([&] { return s.metric("agg_kafka_connected") == 0; }));
+  CHECK(wait_until(
+      [&] { return s.metric("agg_feed_lag_events{subscriber=\"kafka\"}") == 50; }, 20s,
+      scrape_poll));
+  CHECK(
+      wait_until([&] { return s.metric("agg_kafka_connected") == 0; }, 20s, scrape_poll));
   CHECK(s.metric("agg_kafka_delivered_total") == 3);
 
   broker.command("up all");
@@ -284,8 +284,9 @@ TEST_CASE("with the brokers down money moves, the lag shows, and the backlog goe
   REQUIRE(log.size() == 53);
   consumer reader{broker.bootstrap};
   check_delivery(log, reader);
-  CHECK(eventually(
-      [&] { return s.metric("agg_feed_lag_events{subscriber=\"kafka\"}") == 0; }));
+  CHECK(wait_until(
+      [&] { return s.metric("agg_feed_lag_events{subscriber=\"kafka\"}") == 0; }, 20s,
+      scrape_poll));
 }
 
 TEST_CASE("produce requests that fail are retried without loss or reordering",
@@ -333,8 +334,12 @@ TEST_CASE("after SIGKILL mid-publish every event is delivered at least once and 
           else
             return;
       });
-    // Mid-publish: deposits flowing and the publisher behind them.
-    REQUIRE(eventually([&] { return s.metric("agg_kafka_delivered_total") > 200; }));
+    // Mid-publish: deposits flowing and the publisher behind them. Both counts: the
+    // publisher's also holds the three registrations, and a deposit counts as acked
+    // only once its answer has reached the client, after its event may have gone out.
+    REQUIRE(wait_until(
+        [&] { return acked > 200 && s.metric("agg_kafka_delivered_total") > 200; }, 20s,
+        scrape_poll));
     s.proc.kill9();
     stop = true;
     for (auto& l : load)
