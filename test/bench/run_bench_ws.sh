@@ -15,6 +15,9 @@
 # directly at the core, then through the edge, back to back, and a line with the
 # latency the edge adds (p50, p99) and the CPU per request of the extra hop (the
 # edge's, and the core's beyond its direct run).
+# --rates 2000,2500,3000,3500,4000 [--p99-target-ms 20]: one run per rate (each on a
+# fresh server, --events on or off, off by default here; give no --rate), then a line
+# with the highest rate served with p99 within the target and its CPU per request.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="${AGG_BUILD_DIR:-$root/build}"
@@ -23,6 +26,8 @@ http_port="${BENCH_HTTP_PORT:-18081}"
 events=both
 risk=""
 cluster=""
+rates_list=""
+p99_target_ms=20
 args=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -31,6 +36,10 @@ while [ $# -gt 0 ]; do
     --risk) risk="$2"; shift 2 ;;
     --risk=*) risk="${1#--risk=}"; shift ;;
     --cluster) cluster=1; shift ;;
+    --rates) rates_list="$2"; shift 2 ;;
+    --rates=*) rates_list="${1#--rates=}"; shift ;;
+    --p99-target-ms) p99_target_ms="$2"; shift 2 ;;
+    --p99-target-ms=*) p99_target_ms="${1#--p99-target-ms=}"; shift ;;
     *) args+=("$1"); shift ;;
   esac
 done
@@ -149,6 +158,34 @@ run_cluster() {
 }
 
 status=0
+if [ -n "$rates_list" ]; then
+  [ "$events" = both ] && events=off
+  [ "$risk" = both ] && { echo "--rates takes --risk on or off" >&2; exit 2; }
+  case "$p99_target_ms" in ''|*[!0-9]*) echo "--p99-target-ms: a whole number" >&2; exit 2 ;; esac
+  base_args=("${args[@]}")
+  best=0; best_cpu=-1; best_p99=-1; runs=""
+  IFS=',' read -r -a rate_steps <<< "$rates_list"
+  for r in "${rate_steps[@]}"; do
+    case "$r" in ''|*[!0-9]*) echo "--rates: whole numbers separated by commas" >&2; exit 2 ;; esac
+    args=("${base_args[@]}" --rate "$r")
+    run_one "$events" "$risk" || status=$?
+    served="$(rate_of "$last_json")"; p99="$(field_of "$last_json" p99_us)"
+    cpu="$(field_of "$last_json" server_cpu_us_per_request)"
+    steal="$(field_of "$last_json" steal_ms)"
+    runs+="${runs:+,}{\"rate\":$r,\"requests_per_s\":${served:-0},\"p99_us\":${p99:--1},\"server_cpu_us_per_request\":${cpu:--1},\"steal_ms\":${steal:--1}}"
+    if [ -n "$served" ] && [ -n "$p99" ] && [ "$p99" -le $((p99_target_ms * 1000)) ] &&
+       [ "$served" -ge $((r * 95 / 100)) ] && [ "$served" -gt "$best" ]; then
+      best="$served"; best_cpu="$cpu"; best_p99="$p99"
+    fi
+  done
+  echo "{\"bench\":\"ws_rate_at_p99\",\"p99_target_ms\":$p99_target_ms,\"served_per_s\":$best,\"p99_us\":$best_p99,\"server_cpu_us_per_request\":$best_cpu,\"runs\":[$runs]}"
+  if [ "$best" -gt 0 ]; then
+    echo "highest rate served (at least 95% of its target) with p99 within $p99_target_ms ms: $best/s (p99 $best_p99 us, $best_cpu us of server CPU per request)"
+  else
+    echo "none of the rates $rates_list was served with p99 within $p99_target_ms ms"
+  fi
+  exit $status
+fi
 if [ -n "$cluster" ]; then
   run_cluster || status=$?
   exit $status
