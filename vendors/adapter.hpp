@@ -111,8 +111,11 @@ public:
   virtual round_outcome play(const round_context& ctx) = 0;
 
   // The same outcome, if it can be had at once without blocking (no I/O, no waiting);
-  // nothing otherwise, and play() runs on a worker thread instead. Studios whose every
-  // round is cheap computation save two thread hops per round with it.
+  // nothing otherwise, and play() runs on a worker thread after the debit instead.
+  // Called before the debit: the win then goes to the wallet right behind the bet, and
+  // both are mostly made durable by one commit (an outcome whose bet is refused is
+  // dropped unseen). Studios whose every round is cheap computation save a commit and
+  // several thread hops per round with it.
   virtual std::optional<round_outcome> play_now(const round_context& /*ctx*/) {
     return std::nullopt;
   }

@@ -31,7 +31,11 @@ std::optional<std::string> round_book::open(play_request req,
                                             std::chrono::steady_clock::time_point now) {
   if (rounds_.size() >= limits_.concurrency_max) return std::nullopt;
   auto id = prefix_ + std::to_string(++counter_);
-  rounds_.emplace(id, round_entry{std::move(req), id, {}, 0, false, now});
+  round_entry r;
+  r.req = std::move(req);
+  r.round_id = id;
+  r.started = now;
+  rounds_.emplace(id, std::move(r));
   return id;
 }
 

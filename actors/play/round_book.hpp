@@ -29,6 +29,11 @@ struct round_entry {
   int attempts = 0;    // failed settlements so far
   bool paying = false; // the outcome is known: settle by paying, else by refunding
   std::chrono::steady_clock::time_point started;
+  // The win went to the wallet right behind the bet, before the bet's answer (a studio
+  // that answered at once): until the bet is confirmed, the win's answer decides.
+  bool win_ahead = false;
+  bool bet_confirmed = false;
+  std::optional<caf::error> bet_error; // the bet's retryable failure, if any
 };
 
 class round_book {

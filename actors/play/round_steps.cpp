@@ -59,6 +59,7 @@ caf::error round_steps::check(const vendors::game_info& g, const play_request& r
 }
 
 void round_steps::bet(const std::string& round_id) {
+  if (play_ahead(round_id)) return;
   ask_wallet(
       self_, st_.rounds->bet(round_id),
       [self = self_, round_id](wallet_receipt&) { round_steps{self}.outcome(round_id); },
@@ -72,6 +73,60 @@ void round_steps::bet(const std::string& round_id) {
         s.answer(round_id, err);
         self->state.rounds->close(round_id);
       });
+}
+
+// The outcome of a studio that answers at once (no I/O) is known before the bet: the
+// win follows the bet to the wallet without waiting for its answer. The wallet applies
+// the win only on top of the bet (the win refers to it), the writer makes both durable
+// (mostly in one commit), and the player hears once the win is. A bet the wallet
+// refuses takes the win with it: nothing moves, and the outcome is never shown.
+bool round_steps::play_ahead(const std::string& round_id) {
+  const auto& req = st_.rounds->find(round_id)->req;
+  std::optional<vendors::round_outcome> fast;
+  try {
+    fast = st_.adapter->play_now(
+        {req.player_id, req.game_id, req.currency, req.stake, req.params_json, round_id});
+  } catch (const std::exception& e) {
+    // Nothing was taken yet: the round ends here.
+    bool refused = dynamic_cast<const vendors::invalid_params*>(&e) != nullptr;
+    if (refused) {
+      st_.breaker->abandon();
+      answer(round_id, invalid_params_error(e.what()));
+    } else {
+      log::warn("vendor", "play failed", {{"vendor", st_.opts.id}, {"error", e.what()}});
+      breaker_result(false);
+      answer(round_id, make_error(vendor_errc::vendor_error));
+    }
+    st_.rounds->close(round_id);
+    return true;
+  }
+  if (!fast) return false;
+  breaker_result(true);
+  st_.rounds->outcome_known(round_id, reply_of(*fast));
+  st_.rounds->find(round_id)->win_ahead = true;
+  ask_wallet(
+      self_, st_.rounds->bet(round_id),
+      [self = self_, round_id](wallet_receipt&) {
+        if (auto* r = self->state.rounds->find(round_id)) r->bet_confirmed = true;
+      },
+      [self = self_, round_id](caf::error& err) {
+        round_steps{self}.bet_ahead_failed(round_id, err);
+      });
+  win(round_id);
+  return true;
+}
+
+void round_steps::bet_ahead_failed(const std::string& round_id, const caf::error& err) {
+  auto* r = st_.rounds->find(round_id);
+  if (r == nullptr || !r->paying) return; // already settled or being refunded
+  // The bet may or may not have been written: the win's answer tells.
+  if (is_retryable(wallet_error_of(err))) {
+    r->bet_error = err;
+    return;
+  }
+  // Refused: nothing was taken, and the win behind it is refused as well.
+  answer(round_id, err);
+  st_.rounds->close(round_id);
 }
 
 void round_steps::outcome(const std::string& round_id) {
@@ -138,11 +193,23 @@ void round_steps::win(const std::string& round_id) {
   ask_wallet(
       self_, st_.rounds->win(round_id),
       [self = self_, round_id](wallet_receipt& rc) {
-        round_steps{self}.paid(round_id, rc);
+        if (self->state.rounds->contains(round_id)) round_steps{self}.paid(round_id, rc);
       },
       [self = self_, round_id](caf::error& err) {
-        round_steps{self}.settle_failed(round_id, err);
+        round_steps{self}.win_failed(round_id, err);
       });
+}
+
+void round_steps::win_failed(const std::string& round_id, const caf::error& err) {
+  auto* r = st_.rounds->find(round_id);
+  if (r == nullptr) return; // its bet was refused: answered and closed
+  // A win sent ahead of its bet finds no bet when the bet was not written: the round
+  // ends as a failed bet does (answered, and rolled back to leave a tombstone).
+  if (r->win_ahead && !r->bet_confirmed &&
+      wallet_error_of(err) == wallet_errc::transaction_not_found)
+    return fail_round(round_id, r->bet_error ? *r->bet_error
+                                             : make_error(wallet_errc::storage_error));
+  settle_failed(round_id, err);
 }
 
 void round_steps::paid(const std::string& round_id, const wallet_receipt& rc) {

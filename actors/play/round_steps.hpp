@@ -2,9 +2,10 @@
 
 // The steps of the rounds a vendor connection plays (its round_book decides, this
 // talks to the wallets, the adapter's workers and the players): checks before the bet,
-// the bet, the outcome (at once, or from a worker), the win or the refund with their
-// retries, the studio's say on an unknown outcome, the sweep of stale rounds, and the
-// circuit breaker with its health probes.
+// the bet, the outcome (before the bet from a studio that answers at once, its win
+// sent right behind the bet; else after it, from a worker), the win or the refund with
+// their retries, the studio's say on an unknown outcome, the sweep of stale rounds, and
+// the circuit breaker with its health probes.
 
 #include "actors/play/connection_state.hpp"
 
@@ -26,6 +27,11 @@ public:
 private:
   caf::error check(const vendors::game_info& g, const play_request& r) const;
   void bet(const std::string& round_id);
+  // A studio that answers at once plays the round before the bet: true when it
+  // answered (the bet and the win are then on their way) or failed (the round is over).
+  bool play_ahead(const std::string& round_id);
+  void bet_ahead_failed(const std::string& round_id, const caf::error& err);
+  void win_failed(const std::string& round_id, const caf::error& err);
   void outcome(const std::string& round_id);
   void outcome_known(const std::string& round_id, outcome_reply o);
   void outcome_failed(const std::string& round_id, const caf::error& err);

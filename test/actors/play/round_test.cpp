@@ -168,6 +168,48 @@ TEST_CASE("a win whose commit fails is retried until it is durable",
   CHECK(f.verify().ok);
 }
 
+int64_t entries_of(node_fixture& f, int64_t player) {
+  auto conn = db::connection::open(f.options().db_path(), db::open_mode::read_only);
+  auto st = conn.prepare("SELECT count(*) FROM ledger WHERE player_id = ?");
+  st.bind(1, player);
+  st.step();
+  return st.int64(0);
+}
+
+// The built-in studio answers at once, so its win goes to the wallet right behind the
+// bet, before the bet is durable: the win must never be written without its bet.
+TEST_CASE("a win sent behind its bet is not paid when the bet is not written",
+          "[rounds][failure]") {
+  std::atomic<bool> armed{false};
+  node_hooks hooks;
+  // Fails the first commit that holds a write once armed: the bet's.
+  hooks.before_commit = [&](size_t writes) {
+    return writes > 0 && armed.exchange(false);
+  };
+  node_fixture f{with_faulty_vendor, hooks};
+  REQUIRE(f.call(deposit(1, "fund-1", 1000)).ok());
+  const std::string dice = R"({"chance":5000})";
+
+  armed = true;
+  auto failed = play(f, 1, "builtin", "dice", 100, dice);
+  CHECK(failed.error == "storage_error");
+  // The round ends rolled back: the refund of a bet never written leaves its tombstone.
+  REQUIRE(wait_until([&] { return unsettled(f) == 0 && entries_of(f, 1) == 2; }));
+  CHECK(f.balance_of(1) == 1000);
+
+  // A bet the wallet refuses takes the win with it: nothing is written.
+  CHECK(play(f, 1, "builtin", "dice", 2000, dice).error == "insufficient_funds");
+  CHECK(entries_of(f, 1) == 2);
+
+  auto played_round = play(f, 1, "builtin", "dice", 100, dice);
+  REQUIRE(played_round.ok());
+  CHECK(f.balance_of(1) == 900 + played_round.round.win);
+  CHECK(played_round.round.balance == 900 + played_round.round.win);
+  CHECK(entries_of(f, 1) == 4);
+  CHECK(unsettled(f) == 0);
+  CHECK(f.verify().ok);
+}
+
 TEST_CASE_METHOD(round_fixture, "bad parameters and stakes debit nothing",
                  "[rounds][limits]") {
   CHECK(play(*this, 1, "builtin", "dice", 100, R"({"chance":50})").error ==
