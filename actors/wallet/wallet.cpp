@@ -38,6 +38,7 @@ struct wallet_state {
   std::deque<queued_request> queue;
   bool lookup_in_flight = false;
   std::vector<ledger_write> outbox;
+  bool flush_due = false; // an append_atom to itself is on its way
   std::deque<held_reply> replies;
   std::chrono::steady_clock::time_point last_active;
   bool stop_requested = false;
@@ -174,7 +175,7 @@ private:
           {std::move(q.promise), std::move(outcome), core.last_seq(), q.req.op});
     }
     if (st_.queue.empty()) core.forget_absent();
-    flush();
+    schedule_flush();
     release_replies();
     maybe_quit();
   }
@@ -198,7 +199,17 @@ private:
             });
   }
 
+  // The entries go to the writer once the messages already in the mailbox are handled:
+  // a bet and the win sent right behind it (play_now) become one append.
+  void schedule_flush() {
+    if (st_.outbox.empty() || st_.flush_due) return;
+    st_.flush_due = true;
+    self_->send(self_, append_atom_v);
+  }
+
+public:
   void flush() {
+    st_.flush_due = false;
     if (st_.outbox.empty()) return;
     append_request req{st_.player_id, st_.epoch, std::move(st_.outbox)};
     st_.outbox.clear();
@@ -206,6 +217,7 @@ private:
     caf::unsafe_send_as(self_, st_.deps.writer, append_atom_v, std::move(req));
   }
 
+private:
   // Answers every request whose entries are durable now. (Each committed change reaches
   // the player's connections through the event feed.)
   void release_replies() {
@@ -280,6 +292,7 @@ wallet_actor::behavior_type wallet_impl(wallet_pointer self, int64_t player_id,
         return wallet_logic{self}.enqueue(std::move(req));
       },
       [self](committed_atom, const commit_result& r) { wallet_logic{self}.on_commit(r); },
+      [self](append_atom) { wallet_logic{self}.flush(); },
       [self](status_atom, uint8_t status) {
         // Applies to requests not yet applied, too: a lock stops what is queued.
         if (self->state.core) self->state.core->set_account_status(status);

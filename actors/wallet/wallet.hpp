@@ -4,10 +4,11 @@
 //
 // It applies requests in arrival order to its wallet_core (an in-memory view that
 // already includes writes still being committed), sends new entries to the ledger
-// writer, and replies to each request only once every entry up to that point is
-// durable. Unknown transaction ids are first looked up on a ledger reader; requests
-// behind a lookup wait in order. A failed commit fails the affected requests with a
-// retryable error and reloads the wallet from the database.
+// writer (those of requests that arrived together as one append), and replies to each
+// request only once every entry up to that point is durable. Unknown transaction ids are
+// first looked up on a ledger reader; requests behind a lookup wait in order. A failed
+// commit fails the affected requests with a retryable error and reloads the wallet from
+// the database.
 
 #include "actors/core/messages.hpp"
 #include "actors/core/metrics.hpp"
@@ -25,7 +26,10 @@ using wallet_actor =
                      // The player's wager and loss limits changed (read them again).
                      caf::replies_to<limits_atom, play_limits>::with<bool>,
                      caf::reacts_to<committed_atom, commit_result>,
-                     caf::reacts_to<tick_atom>, caf::reacts_to<stop_atom>>;
+                     // To itself: send what the requests applied so far wrote to the
+                     // ledger writer, as one append.
+                     caf::reacts_to<append_atom>, caf::reacts_to<tick_atom>,
+                     caf::reacts_to<stop_atom>>;
 
 struct wallet_limits {
   std::chrono::milliseconds idle_timeout{60'000};

@@ -31,6 +31,7 @@
 #include <atomic>
 #include <chrono>
 #include <deque>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -211,6 +212,32 @@ int64_t rss_kib(int64_t pid) {
     in.ignore(4096, '\n');
   }
   return -1;
+}
+
+// Context switches (voluntary and not) of every live thread of `pid` so far, or -1:
+// each hand-off to a sleeping thread is one, so per request they count the hops
+// between threads, which a noisy machine moves far less than CPU time.
+int64_t switches_of(int64_t pid) {
+  if (pid <= 0) return -1;
+  std::error_code ec;
+  auto dir = std::filesystem::path{"/proc"} / std::to_string(pid) / "task";
+  int64_t total = 0;
+  bool any = false;
+  for (const auto& task : std::filesystem::directory_iterator{dir, ec}) {
+    std::ifstream in{task.path() / "status"};
+    std::string key;
+    while (in >> key) {
+      if (key == "voluntary_ctxt_switches:" || key == "nonvoluntary_ctxt_switches:") {
+        int64_t n = 0;
+        if (in >> n) {
+          total += n;
+          any = true;
+        }
+      }
+      in.ignore(4096, '\n');
+    }
+  }
+  return any ? total : -1;
 }
 
 // CPU time (user and system, every thread) the process `pid` has used so far; -1
@@ -421,6 +448,7 @@ int main(int argc, char** argv) {
   // Send at `rate` in total, round-robin, on a 1 ms tick.
   auto steal_before = agg::bench::steal_us();
   auto server_cpu_before = cpu_us_of(server_pid);
+  auto server_switches_before = switches_of(server_pid);
   auto behind_cpu_before = behind_pid > 0 ? cpu_us_of(behind_pid) : -1;
   auto own_cpu_before = agg::bench::process_cpu_us();
   auto load_began = clock_type::now();
@@ -459,6 +487,7 @@ int main(int argc, char** argv) {
     ioc.run_for(std::chrono::milliseconds{50});
   auto timed_out = outstanding();
   auto server_cpu = cpu_us_of(server_pid);
+  auto server_switches = switches_of(server_pid);
   auto behind_cpu = behind_pid > 0 ? cpu_us_of(behind_pid) : -1;
   auto steal = agg::bench::steal_us() - steal_before;
   sampling = false;
@@ -477,6 +506,11 @@ int main(int argc, char** argv) {
   auto server_per_request = per_request(
       server_cpu >= 0 && server_cpu_before >= 0 ? server_cpu - server_cpu_before : -1);
   auto own_per_request = per_request(own_cpu);
+  double switches_per_request =
+      done > 0 && server_switches >= 0 && server_switches_before >= 0
+          ? static_cast<double>(server_switches - server_switches_before) /
+                static_cast<double>(done)
+          : -1.0;
   auto behind_per_request = per_request(
       behind_cpu >= 0 && behind_cpu_before >= 0 ? behind_cpu - behind_cpu_before : -1);
   auto per_conn =
@@ -495,6 +529,7 @@ int main(int argc, char** argv) {
             << ",\"closed\":" << t.closed << ",\"server_rss_kib_idle\":" << rss_idle
             << ",\"server_rss_kib_per_connection\":" << per_conn
             << ",\"server_cpu_us_per_request\":" << server_per_request
+            << ",\"server_switches_per_request\":" << switches_per_request
             << ",\"behind_cpu_us_per_request\":" << behind_per_request
             << ",\"load_cpu_us_per_request\":" << own_per_request
             << ",\"steal_ms\":" << (steal >= 0 ? steal / 1000 : -1)
@@ -508,7 +543,8 @@ int main(int argc, char** argv) {
             << t.lat.percentile(99) << " us, max " << t.lat.max() << " us; " << t.errors
             << " errors, " << timed_out << " timeouts; server RSS " << rss_idle
             << " KiB idle, " << per_conn << " KiB per connection; CPU per request "
-            << server_per_request << " us in the server, " << own_per_request
+            << server_per_request << " us in the server (" << switches_per_request
+            << " context switches), " << own_per_request
             << " us in this load generator; steal " << steal / 1000
             << " ms; feed lag p99 <= " << feed_p99 << " us (a bucket's bound)";
   if (kafka_lag_max >= 0)
