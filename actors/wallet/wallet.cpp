@@ -199,10 +199,12 @@ private:
             });
   }
 
-  // The entries go to the writer once the messages already in the mailbox are handled:
-  // a bet and the win sent right behind it (play_now) become one append.
+  // The entries go to the writer once the messages already in the mailbox are handled
+  // (at once when there are none): a bet and the win sent right behind it (play_now)
+  // become one append.
   void schedule_flush() {
     if (st_.outbox.empty() || st_.flush_due) return;
+    if (self_->mailbox().empty()) return flush();
     st_.flush_due = true;
     self_->send(self_, append_atom_v);
   }
