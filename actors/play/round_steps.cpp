@@ -14,6 +14,13 @@ caf::error invalid_params_error(const std::string& why) {
                     vendor_error_category(), caf::make_message(why)};
 }
 
+// A studio's failure to play, as the circuit breaker counts it: anything but its
+// refusal of the round's parameters.
+bool is_vendor_fault(const caf::error& err) {
+  return err.category() != vendor_error_category() ||
+         err.code() != static_cast<uint8_t>(vendor_errc::invalid_params);
+}
+
 } // namespace
 
 caf::result<round_result> round_steps::play(play_request& req) {
@@ -81,22 +88,15 @@ void round_steps::bet(const std::string& round_id) {
 // (mostly in one commit), and the player hears once the win is. A bet the wallet
 // refuses takes the win with it: nothing moves, and the outcome is never shown.
 bool round_steps::play_ahead(const std::string& round_id) {
-  const auto& req = st_.rounds->find(round_id)->req;
-  std::optional<vendors::round_outcome> fast;
-  try {
-    fast = st_.adapter->play_now(
-        {req.player_id, req.game_id, req.currency, req.stake, req.params_json, round_id});
-  } catch (const std::exception& e) {
+  caf::error err;
+  auto fast = play_now(round_id, err);
+  if (err) {
     // Nothing was taken yet: the round ends here.
-    bool refused = dynamic_cast<const vendors::invalid_params*>(&e) != nullptr;
-    if (refused) {
-      st_.breaker->abandon();
-      answer(round_id, invalid_params_error(e.what()));
-    } else {
-      log::warn("vendor", "play failed", {{"vendor", st_.opts.id}, {"error", e.what()}});
+    if (is_vendor_fault(err))
       breaker_result(false);
-      answer(round_id, make_error(vendor_errc::vendor_error));
-    }
+    else
+      st_.breaker->abandon();
+    answer(round_id, err);
     st_.rounds->close(round_id);
     return true;
   }
@@ -129,21 +129,30 @@ void round_steps::bet_ahead_failed(const std::string& round_id, const caf::error
   st_.rounds->close(round_id);
 }
 
-void round_steps::outcome(const std::string& round_id) {
+std::optional<vendors::round_outcome> round_steps::play_now(const std::string& round_id,
+                                                            caf::error& err) {
   const auto& req = st_.rounds->find(round_id)->req;
-  // A studio that can answer at once (no I/O) does so here; otherwise a worker does.
-  std::optional<vendors::round_outcome> fast;
   try {
-    fast = st_.adapter->play_now(
+    return st_.adapter->play_now(
         {req.player_id, req.game_id, req.currency, req.stake, req.params_json, round_id});
   } catch (const vendors::invalid_params& e) {
-    return outcome_failed(round_id, invalid_params_error(e.what()));
+    err = invalid_params_error(e.what());
   } catch (const std::exception& e) {
     log::warn("vendor", "play failed", {{"vendor", st_.opts.id}, {"error", e.what()}});
-    return outcome_failed(round_id, make_error(vendor_errc::vendor_error));
+    err = make_error(vendor_errc::vendor_error);
   }
+  return std::nullopt;
+}
+
+void round_steps::outcome(const std::string& round_id) {
+  // A studio that can answer at once (no I/O) does so here; otherwise a worker does.
+  caf::error err;
+  auto fast = play_now(round_id, err);
+  if (err) return outcome_failed(round_id, err);
   if (fast) return outcome_known(round_id, reply_of(*fast));
-  self_->request(st_.workers, st_.opts.round_timeout, play_atom_v, req, round_id)
+  self_
+      ->request(st_.workers, st_.opts.round_timeout, play_atom_v,
+                st_.rounds->find(round_id)->req, round_id)
       .then(
           [self = self_, round_id](outcome_reply& o) {
             round_steps{self}.outcome_known(round_id, std::move(o));
@@ -160,8 +169,7 @@ void round_steps::outcome_known(const std::string& round_id, outcome_reply o) {
 }
 
 void round_steps::outcome_failed(const std::string& round_id, const caf::error& err) {
-  bool vendor_fault = err.category() != vendor_error_category() ||
-                      err.code() != static_cast<uint8_t>(vendor_errc::invalid_params);
+  bool vendor_fault = is_vendor_fault(err);
   if (vendor_fault)
     breaker_result(false);
   else

@@ -31,6 +31,10 @@ private:
   // answered (the bet and the win are then on their way) or failed (the round is over).
   bool play_ahead(const std::string& round_id);
   void bet_ahead_failed(const std::string& round_id, const caf::error& err);
+  // The adapter's play_now(): the outcome, nothing (a worker must play the round), or
+  // nothing with `err` set when it threw.
+  std::optional<vendors::round_outcome> play_now(const std::string& round_id,
+                                                 caf::error& err);
   void win_failed(const std::string& round_id, const caf::error& err);
   void outcome(const std::string& round_id);
   void outcome_known(const std::string& round_id, outcome_reply o);

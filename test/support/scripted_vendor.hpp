@@ -2,8 +2,10 @@
 
 // A studio adapter for tests (kind "scripted"): each round runs the next step queued
 // for its vendor id: return a win, throw, sleep, or wait for a gate. With no step
-// queued a round wins nothing. Kind "crashing" fails in its constructor, so its vendor
-// connection fails at every start.
+// queued a round wins nothing. Kind "scripted_now" runs its steps in play_now(), before
+// the debit on the connection's thread (win and fail only: the others would block it).
+// Kind "crashing" fails in its constructor, so its vendor connection fails at every
+// start.
 
 #include "vendors/adapter.hpp"
 
@@ -79,15 +81,20 @@ inline scripts::step sleep_then_win(std::chrono::milliseconds d, int64_t amount 
   };
 }
 
-// Blocks a round until opened; counts the rounds waiting at it.
+// Blocks a round until opened; counts the rounds waiting at it. Its destruction waits
+// (bounded) for the rounds it held to leave it: a worker still waking up must not find
+// it gone.
 class gate {
 public:
   scripts::step step(int64_t amount = 0) {
     return [this, amount](const vendors::round_context&) {
       std::unique_lock<std::mutex> guard{mtx_};
       ++waiting_;
+      ++inside_;
       cv_.notify_all();
       cv_.wait(guard, [&] { return open_; });
+      --inside_;
+      cv_.notify_all();
       return vendors::round_outcome{amount, R"({"scripted":"gated"})", std::nullopt};
     };
   }
@@ -100,12 +107,18 @@ public:
     open_ = true;
     cv_.notify_all();
   }
-  ~gate() { open(); }
+  ~gate() {
+    std::unique_lock<std::mutex> guard{mtx_};
+    open_ = true;
+    cv_.notify_all();
+    cv_.wait_for(guard, std::chrono::seconds{30}, [&] { return inside_ == 0; });
+  }
 
 private:
   std::mutex mtx_;
   std::condition_variable cv_;
   int waiting_ = 0;
+  int inside_ = 0; // rounds in step() now
   bool open_ = false;
 };
 
@@ -123,11 +136,23 @@ private:
   std::string vendor_;
 };
 
+class scripted_now_adapter : public scripted_adapter {
+public:
+  using scripted_adapter::scripted_adapter;
+  std::optional<vendors::round_outcome>
+  play_now(const vendors::round_context& ctx) override {
+    return play(ctx);
+  }
+};
+
 inline std::atomic<int> crashing_constructions{0};
 
 inline const bool scripted_registered = [] {
   vendors::register_adapter("scripted", [](const vendors::adapter_env& env) {
     return std::make_unique<scripted_adapter>(env);
+  });
+  vendors::register_adapter("scripted_now", [](const vendors::adapter_env& env) {
+    return std::make_unique<scripted_now_adapter>(env);
   });
   vendors::register_adapter(
       "crashing", [](const vendors::adapter_env&) -> std::unique_ptr<vendors::adapter> {

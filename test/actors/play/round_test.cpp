@@ -210,6 +210,35 @@ TEST_CASE("a win sent behind its bet is not paid when the bet is not written",
   CHECK(f.verify().ok);
 }
 
+TEST_CASE("a studio that answers at once and fails takes nothing, and counts",
+          "[rounds][failure][breaker]") {
+  node_fixture f{[](server_options& o) {
+    o.vendors = {"now"};
+    o.vendor_settings["now"] = {{"kind", "scripted_now"},
+                                {"breaker_failures", "2"},
+                                {"breaker_cooldown_ms", "60000"}};
+  }};
+  scripts::get().clear();
+  REQUIRE(f.call(deposit(1, "fund-1", 1000)).ok());
+  scripts::get().push("now", win(250));
+  auto paid = play(f, 1, "now", "g1", 100);
+  REQUIRE(paid.ok());
+  CHECK(paid.round.win == 250);
+  CHECK(f.balance_of(1) == 1150);
+  CHECK(entries_of(f, 1) == 3);
+  // Thrown before the debit: nothing is written, and the breaker counts it.
+  for (int i = 0; i < 2; ++i) {
+    scripts::get().push("now", fail());
+    CHECK(play(f, 1, "now", "g1", 100).error == "vendor_error");
+  }
+  CHECK(f.balance_of(1) == 1150);
+  CHECK(entries_of(f, 1) == 3);
+  CHECK(play(f, 1, "now", "g1", 100).error == "vendor_unavailable");
+  CHECK(unsettled(f) == 0);
+  CHECK(f.verify().ok);
+  scripts::get().clear();
+}
+
 TEST_CASE_METHOD(round_fixture, "bad parameters and stakes debit nothing",
                  "[rounds][limits]") {
   CHECK(play(*this, 1, "builtin", "dice", 100, R"({"chance":50})").error ==
