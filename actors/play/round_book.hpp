@@ -6,6 +6,9 @@
 //   open -> debited (the bet) -> outcome known: paid (the win, closing the round)
 //                             -> outcome unknown: refunded (the rollback)
 //
+// (A studio that answers at once knows the outcome before the bet: its win is sent
+// right behind the bet, and the win_ahead flags below track the bet's answer.)
+//
 // It gives each round its id, bounds the rounds in flight, builds the wallet request of
 // each step (their transaction ids derive from the round id, so that a retry is an
 // exact replay), decides how a failed settlement is retried, and keeps the stale rounds
