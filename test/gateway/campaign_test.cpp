@@ -36,6 +36,22 @@ json campaign_of(server_fixture& f, const std::string& id) {
   return json::parse(f.http(reader_key).Get("/v1/bonus/campaigns/" + id)->body);
 }
 
+// Free spins name a vendor's game, which the vendor directory lists once that vendor's
+// connection has started (just after the node): waits for it, bounded.
+bool catalog_lists(server_fixture& f, const std::string& vendor) {
+  return wait_until([&] {
+    bool listed = false;
+    f.self->request(f.the_node().vendors(), std::chrono::seconds{5}, games_atom_v)
+        .receive(
+            [&](game_catalog& c) {
+              for (const auto& g : c.games)
+                listed = listed || g.vendor == vendor;
+            },
+            [](caf::error&) {});
+    return listed;
+  });
+}
+
 } // namespace
 
 TEST_CASE("a deposit match is given by the feed on a qualifying deposit, once",
@@ -155,6 +171,7 @@ TEST_CASE("a code is claimed once, and unknown, paused or ended codes give nothi
 TEST_CASE("campaigns with bad terms are refused and change nothing",
           "[bonus][campaign]") {
   server_fixture f;
+  REQUIRE(catalog_lists(f, "builtin"));
   auto refused = [&](const json& body, int status, const std::string& code) {
     auto res = create(f, body);
     REQUIRE(res);
@@ -199,6 +216,7 @@ TEST_CASE("free spins cost the player nothing, their wins are bonus money under 
           "[bonus][campaign][free]") {
   // Thirty spins back to back: the risk engine would take the player for a bot.
   server_fixture f{[](server_options& o) { o.risk_enabled = false; }};
+  REQUIRE(catalog_lists(f, "builtin"));
   auto c = created(f, {{"name", "Spins"},
                        {"kind", "free_spins"},
                        {"code", "SPIN"},
@@ -339,6 +357,7 @@ TEST_CASE("automatic campaigns greet a new player, a deposit match by code waits
           "the next qualifying deposit, and wagering progress is pushed",
           "[bonus][campaign]") {
   server_fixture f;
+  REQUIRE(catalog_lists(f, "builtin"));
   auto welcome = created(f, {{"name", "Hello"},
                              {"kind", "no_deposit"},
                              {"amount", 300},
